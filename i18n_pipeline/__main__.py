@@ -1,0 +1,7 @@
+from __future__ import annotations
+
+import sys
+
+from i18n_pipeline.cli import main
+
+sys.exit(main())
