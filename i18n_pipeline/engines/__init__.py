@@ -1,0 +1,92 @@
+"""Translation engines behind one protocol.
+
+``get_engine("apertium")`` is the default offline engine (one persistent Apertium pipeline per
+language pair); ``get_engine("pseudo")`` pseudo-localises for tests. Engine modules are imported
+only when asked for, so a missing optional dependency of one engine never breaks another.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable, Sequence
+from types import TracebackType
+from typing import Any, Protocol, runtime_checkable
+
+from ..errors import EngineError
+
+__all__ = ["Engine", "available_engines", "get_engine", "register_engine"]
+
+
+@runtime_checkable
+class Engine(Protocol):
+    """What ``translate.py`` needs from a machine-translation engine.
+
+    ``translate_batch`` keeps order and length; every placeholder (``<1>…</1>``, ``<2/>``) of an
+    input text comes back exactly once in its output. Language codes are ISO 639-1.
+    """
+
+    name: str
+
+    def translate_batch(self, texts: Sequence[str], source: str, target: str) -> list[str]: ...
+
+    def describe(self, source: str, target: str) -> str:
+        """Provenance for the PO translator comment, e.g. "apertium eng-spa"."""
+        ...
+
+    def supports(self, source: str, target: str) -> bool: ...
+
+    def close(self) -> None: ...
+
+    def __enter__(self) -> Engine: ...
+
+    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
+                 tb: TracebackType | None) -> None: ...
+
+
+EngineFactory = Callable[..., Engine]
+
+# name -> "module:attribute" (imported lazily) or a factory registered at run time.
+_REGISTRY: dict[str, str | EngineFactory] = {
+    "apertium": "i18n_pipeline.engines.apertium:ApertiumEngine",
+    "pseudo": "i18n_pipeline.engines.pseudo:PseudoEngine",
+}
+
+
+def register_engine(name: str, factory: str | EngineFactory) -> None:
+    """Make ``get_engine(name)`` build an engine with ``factory(**options)``; ``factory`` may be
+    a "module:attribute" string, imported on first use."""
+    _REGISTRY[name] = factory
+
+
+def available_engines() -> list[str]:
+    """Names ``get_engine`` accepts."""
+    return sorted(_REGISTRY)
+
+
+def get_engine(name: str, **options: Any) -> Engine:
+    """Build the engine called ``name`` with its options (e.g. ``timeout=30``)."""
+    entry = _REGISTRY.get(name)
+    if entry is None:
+        raise EngineError(
+            f"engine {name!r}",
+            "no such engine",
+            f"use one of: {', '.join(available_engines())}",
+        )
+    factory: EngineFactory
+    if isinstance(entry, str):
+        module_name, _, attribute = entry.partition(":")
+        try:
+            factory = getattr(importlib.import_module(module_name), attribute)
+        except ImportError as exc:
+            raise EngineError(
+                f"engine {name!r}",
+                f"cannot import {module_name}: {exc}",
+                "install the engine's dependencies into the environment",
+            ) from exc
+    else:
+        factory = entry
+    try:
+        return factory(**options)
+    except TypeError as exc:
+        raise EngineError(f"engine {name!r}", f"bad options {sorted(options)}: {exc}",
+                          "check the engine options in pipeline.yaml") from exc

@@ -1,0 +1,307 @@
+"""Engines against the real Apertium installation: no mocks, no skips.
+
+Fake mode files (in a temporary directory) stand in only where a real pair cannot show the
+behaviour: a missing pair, a missing program, a stage that never answers or dies.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from i18n_pipeline.engines import Engine, available_engines, get_engine
+from i18n_pipeline.engines.apertium import (
+    ApertiumEngine,
+    deformat,
+    discover_modes,
+    parse_stages,
+    reformat,
+    restore_placeholders,
+)
+from i18n_pipeline.engines.pseudo import PseudoEngine
+from i18n_pipeline.errors import EngineError
+from i18n_pipeline.model import PLACEHOLDER_RE
+
+SPANISH_WORDS = {"el", "la", "los", "las", "de", "del", "y", "en", "es", "un", "una", "que", "a"}
+FRENCH_WORDS = {"le", "la", "les", "de", "du", "des", "et", "en", "est", "un", "une", "que", "à"}
+ENGLISH_WORDS = {"the", "is", "and", "of", "to", "was", "with", "this"}
+
+
+def words(text: str) -> set[str]:
+    return set(re.findall(r"\w+", PLACEHOLDER_RE.sub(" ", text).lower()))
+
+
+def placeholders(text: str) -> list[str]:
+    return sorted(m.group(0) for m in PLACEHOLDER_RE.finditer(text))
+
+
+@pytest.fixture(scope="module")
+def apertium() -> Iterator[ApertiumEngine]:
+    engine = get_engine("apertium")
+    assert isinstance(engine, ApertiumEngine)
+    with engine:
+        yield engine
+
+
+def fake_modes(tmp_path: Path, **modes: str) -> Path:
+    """A modes directory: fake_modes(tmp, eng_spa="sed -u s/a/a/") writes eng-spa.mode."""
+    directory = tmp_path / "modes"
+    directory.mkdir(parents=True, exist_ok=True)
+    for name, command in modes.items():
+        (directory / f"{name.replace('_', '-')}.mode").write_text(command + "\n")
+    return directory
+
+
+# -- registry ----------------------------------------------------------------------------------
+
+
+def test_registry_builds_engines_that_follow_the_protocol() -> None:
+    assert {"apertium", "pseudo"} <= set(available_engines())
+    for name in ("apertium", "pseudo"):
+        with get_engine(name) as engine:
+            assert isinstance(engine, Engine)
+            assert engine.name == name
+
+
+def test_unknown_engine_names_the_choices() -> None:
+    with pytest.raises(EngineError, match="apertium"):
+        get_engine("babelfish")
+
+
+# -- real translations ------------------------------------------------------------------------
+
+
+def test_discovers_installed_pairs_in_iso_639_1(apertium: ApertiumEngine) -> None:
+    assert {("en", "es"), ("es", "en"), ("es", "fr"), ("fr", "es")} <= set(apertium.pairs())
+    assert apertium.supports("en", "es") and apertium.supports("en", "fr")
+    assert not apertium.supports("en", "xx")
+    assert apertium.describe("en", "es") == "apertium eng-spa"
+
+
+def test_english_to_spanish(apertium: ApertiumEngine) -> None:
+    sources = [
+        "The house is very big.",
+        "The minister said that the new law will help families.",
+        "The black dog and the white cat are in the garden.",
+    ]
+    outputs = apertium.translate_batch(sources, "en", "es")
+    assert len(outputs) == len(sources)
+    for source, output in zip(sources, outputs):
+        assert words(output) & SPANISH_WORDS, output
+        assert not words(output) & ENGLISH_WORDS, output
+        assert output.endswith("."), output
+        assert not re.search(r"[*#@]", output), output
+    assert "casa" in outputs[0].lower()
+
+
+def test_english_to_french_pivots_through_spanish(apertium: ApertiumEngine) -> None:
+    description = apertium.describe("en", "fr")
+    assert description.startswith("apertium en→es→fr")
+    assert "eng-spa" in description and "es-fr" in description
+    outputs = apertium.translate_batch(
+        ["The house is very big.", "Read <1>the report</1> at <2/> today."], "en", "fr"
+    )
+    assert "maison" in outputs[0].lower()
+    assert words(outputs[0]) & FRENCH_WORDS and not words(outputs[0]) & ENGLISH_WORDS
+    assert placeholders(outputs[1]) == ["</1>", "<1>", "<2/>"]
+    assert outputs[1].index("<1>") < outputs[1].index("</1>")
+
+
+def test_placeholders_urls_and_addresses_survive(apertium: ApertiumEngine) -> None:
+    sources = [
+        "Read <1>the report</1> at <2/> today.",
+        "The <1>black</1> dog and the <2>red</2> cat.<3/>",
+        "<1/>",
+        "Visit https://example.org/a_b?x=1&y=2 or write to press@example.com today.",
+    ]
+    outputs = apertium.translate_batch(sources, "en", "es")
+    for source, output in zip(sources, outputs):
+        assert placeholders(output) == placeholders(source), output
+        for match in re.finditer(r"<(\d+)>", source):
+            assert output.index(match.group(0)) < output.index(f"</{match.group(1)}>")
+    assert outputs[2] == "<1/>"
+    assert "https://example.org/a_b?x=1&y=2" in outputs[3]
+    assert "press@example.com" in outputs[3]
+
+
+def test_unknown_words_carry_no_marks(apertium: ApertiumEngine) -> None:
+    [output] = apertium.translate_batch(["Zorblax frobnicated the trafficked widget."], "en", "es")
+    assert "Zorblax" in output and "frobnicated" in output
+    assert not re.search(r"[*#@]", output), output
+
+
+def test_stream_format_characters_round_trip(apertium: ApertiumEngine) -> None:
+    special = "\\ ^ $ / < > [ ] { } @ * # ~"
+    sources = [special, "Cost: 5 < 6 and {x} [note] a\\b ^up$ *star* #tag ~x @home.", "[]", "\\"]
+    outputs = apertium.translate_batch(sources, "en", "es")
+    assert outputs[0] == special
+    for char in special.split():
+        assert outputs[1].count(char) == sources[1].count(char), (char, outputs[1])
+    assert outputs[2:] == ["[]", "\\"]
+
+
+def test_empty_and_whitespace_only_texts_and_outer_whitespace(apertium: ApertiumEngine) -> None:
+    sources = ["", " ", "\n\t ", "  The house is big.\n", "Line one\nline two"]
+    outputs = apertium.translate_batch(sources, "en", "es")
+    assert outputs[:3] == sources[:3]
+    assert outputs[3].startswith("  ") and outputs[3].endswith(".\n") and "casa" in outputs[3]
+    assert outputs[4].count("\n") == 1
+    assert apertium.translate_batch([], "en", "es") == []
+
+
+def test_two_thousand_segments_stream_through_one_pipeline_in_order(tmp_path: Path) -> None:
+    sources = [f"The house number {i} is very big and the garden is green." for i in range(2000)]
+    sources += sources[:50]  # duplicates are sent once
+    with ApertiumEngine() as engine:
+        started = time.perf_counter()
+        outputs = engine.translate_batch(sources, "en", "es")
+        elapsed = time.perf_counter() - started
+        assert engine.pipelines_started == 1
+        assert len(outputs) == len(sources)
+        for i, output in enumerate(outputs[:2000]):
+            assert re.search(rf"\b{i}\b", output), (i, output)
+            assert "casa" in output
+        assert outputs[2000:] == outputs[:50]
+        # A second batch reuses the same pipeline.
+        engine.translate_batch(["The cat."], "en", "es")
+        assert engine.pipelines_started == 1
+    assert elapsed < 60
+
+
+def test_dead_pipeline_is_restarted_once(apertium: ApertiumEngine) -> None:
+    with ApertiumEngine() as engine:
+        engine.warm_up("en", "es")
+        assert engine.pipelines_started == 1
+        for proc in engine._pipelines["eng-spa"]._procs:  # we started them; we may stop them
+            proc.kill()
+            proc.wait()
+        [output] = engine.translate_batch(["The house is big."], "en", "es")
+        assert "casa" in output
+        assert engine.pipelines_started == 2
+
+
+# -- failures, with fake modes ----------------------------------------------------------------
+
+
+def test_missing_pair_names_the_debian_package(tmp_path: Path) -> None:
+    real = discover_modes()[("es", "fr")].path
+    directory = fake_modes(tmp_path, es_fr=real.read_text().strip())
+    with ApertiumEngine(modes_dir=directory) as engine:
+        assert engine.supports("es", "fr")
+        assert not engine.supports("en", "es")
+        with pytest.raises(EngineError) as caught:
+            engine.translate_batch(["The house."], "en", "es")
+        message = str(caught.value)
+        assert "apertium-eng-spa" in message and "sudo apt-get install" in message
+        with pytest.raises(EngineError, match="apertium-eng-spa"):
+            engine.describe("en", "fr")
+    with ApertiumEngine(modes_dir=fake_modes(tmp_path / "x")) as engine:
+        with pytest.raises(EngineError, match="apertium-fr-es"):
+            engine.translate_batch(["La casa."], "es", "fr")
+
+
+def test_modes_dir_from_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("APERTIUM_MODES", str(fake_modes(tmp_path, eng_spa="sed -u s/a/a/")))
+    with ApertiumEngine() as engine:
+        assert engine.pairs() == [("en", "es")]
+
+
+def test_missing_program_says_apertium_is_not_installed(tmp_path: Path) -> None:
+    directory = fake_modes(tmp_path, eng_spa="no-such-apertium-stage /x/eng-spa.bin | sed -u p")
+    with ApertiumEngine(modes_dir=directory) as engine:
+        with pytest.raises(EngineError, match="not installed.*sudo apt-get install apertium"):
+            engine.translate_batch(["The house."], "en", "es")
+
+
+def test_stage_that_never_answers_times_out(tmp_path: Path) -> None:
+    # sed without -u buffers its output when writing to a pipe: it never answers.
+    directory = fake_modes(tmp_path, eng_spa="sed s/a/a/")
+    with ApertiumEngine(modes_dir=directory, timeout=1) as engine:
+        started = time.perf_counter()
+        with pytest.raises(EngineError, match="no output for 1 s"):
+            engine.translate_batch(["The house.", "The cat."], "en", "es")
+        assert time.perf_counter() - started < 10
+
+
+def test_stage_that_dies_reports_its_stderr(tmp_path: Path) -> None:
+    directory = fake_modes(tmp_path, eng_spa="sed -u s/a/b/w/nonexistent-dir/out")
+    with ApertiumEngine(modes_dir=directory, timeout=5) as engine:
+        with pytest.raises(EngineError, match="died twice.*sed exited with .*nonexistent"):
+            engine.translate_batch(["The house."], "en", "es")
+        assert engine.pipelines_started == 2
+
+
+def test_fake_identity_mode_round_trips_through_deformat(tmp_path: Path) -> None:
+    directory = fake_modes(tmp_path, eng_spa="sed -u s/a/a/ | sed -u s/b/b/")
+    texts = ["a <1>b</1> c<2/>", "\\ ^ $ / < > [ ] { } @ * # ~", "x\ny", " pad "]
+    with ApertiumEngine(modes_dir=directory) as engine:
+        assert engine.translate_batch(texts * 300, "en", "es") == texts * 300
+        assert engine.pipelines_started == 1
+
+
+# -- the stream format ------------------------------------------------------------------------
+
+
+def test_parse_stages_adds_null_flush_and_resolves_arguments() -> None:
+    stages = parse_stages("lt-proc 'a b.bin' | apertium-tagger -g $2 x.prob | lt-proc $1 g.bin")
+    assert stages == (
+        ("lt-proc", "-z", "a b.bin"),
+        ("apertium-tagger", "-z", "-g", "x.prob"),
+        ("lt-proc", "-z", "-n", "g.bin"),
+    )
+
+
+def test_deformat_and_reformat() -> None:
+    assert deformat("a <1>b</1> <2/> $x\n") == r"a [<1>]b[<\/1>] [<2\/>] \$x[" + "\n]"
+    assert reformat(r"a [<1>]b[<\/1>] \$x \@y *unknown #bad @nobidix[]") == (
+        "a <1>b</1> $x @y unknown bad nobidix"
+    )
+
+
+def test_restore_placeholders_repairs_swaps_losses_and_duplicates() -> None:
+    assert restore_placeholders("a <1>b</1>", "x </1>y<1>") == ("x <1>y</1>", True)
+    assert restore_placeholders("a <1/> b <2/>", "x <2/> y <1/>") == ("x <2/> y <1/>", False)
+    assert restore_placeholders("a <1/> b", "x <1/> y <1/>") == ("x <1/> y ", True)
+    assert restore_placeholders("a <1/> b", "x y") == ("x y<1/>", True)
+
+
+# -- pseudo -----------------------------------------------------------------------------------
+
+
+def test_pseudo_engine_is_deterministic_and_keeps_placeholders() -> None:
+    with PseudoEngine() as engine:
+        texts = ["The text", "Read <1>this</1> at <2/>.", "", "  padded  "]
+        outputs = engine.translate_batch(texts, "en", "es")
+        assert outputs == engine.translate_batch(texts, "en", "fr")
+        assert outputs[0] == "[Ţĥé ţéxţ]"
+        assert placeholders(outputs[1]) == placeholders(texts[1])
+        assert outputs[2] == "" and outputs[3] == "  [páddéd]  "
+        assert engine.describe("en", "es") == "pseudo" and engine.supports("en", "xx")
+
+
+# -- properties -------------------------------------------------------------------------------
+
+_PIECES = st.one_of(
+    st.text(alphabet=st.characters(exclude_characters="\0", exclude_categories=["Cs"])),
+    st.sampled_from(["<1>", "</1>", "<2/>", "\\", "[", "]", "*x", "#y", "@z", "~", "\n", "$^"]),
+)
+
+
+@given(st.lists(_PIECES, max_size=8).map("".join))
+def test_reformat_inverts_deformat(text: str) -> None:
+    assert reformat(deformat(text) + "[]") == text
+
+
+@given(st.permutations(["<1>", "</1>", "<2/>", "a", "b", "c"]), st.booleans())
+def test_restored_placeholders_match_the_source(tokens: list[str], drop: bool) -> None:
+    source = "x <1>y</1> <2/> z"
+    output = "".join(t for t in tokens if not (drop and t == "<2/>"))
+    restored, _ = restore_placeholders(source, output)
+    assert placeholders(restored) == placeholders(source)
+    assert restored.index("<1>") < restored.index("</1>")
