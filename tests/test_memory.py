@@ -1,0 +1,453 @@
+"""Translation memory, MT cache and TMX import/export (i18n_pipeline.memory)."""
+
+from __future__ import annotations
+
+import random
+import sqlite3  # only to inspect the database file from outside; the package uses memory.py
+import subprocess
+import sys
+import tempfile
+import textwrap
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from rapidfuzz import fuzz, process
+
+from i18n_pipeline.errors import PipelineError
+from i18n_pipeline.memory import Match, Memory, normalise_language, normalise_whitespace
+
+ROOT = Path(__file__).resolve().parent.parent
+BUNDLED_TMX = ROOT / "locales" / "memory.tmx"
+
+LONG_SENTENCES = [
+    "The International Organization for Migration presented on Tuesday a study of the assistance "
+    "provided to victims of human trafficking in Mexico.",
+    "According to the report, most of the victims identified between 2005 and 2010 were women "
+    "and girls recruited with false offers of employment.",
+    "The study recommends that federal and state authorities strengthen shelters, legal advice "
+    "and psychological support for survivors.",
+    "Representatives of civil society organisations, academics and government officials attended "
+    "the presentation in Mexico City.",
+    "The research was funded by the Government of the United States through its Office to "
+    "Monitor and Combat Trafficking in Persons.",
+    "Journalists who wish to arrange an interview with the chief of mission should contact the "
+    "press office before Friday afternoon.",
+]
+
+UNRELATED = [
+    "Heavy rain closed several mountain roads in the north of the country over the weekend.",
+    "The central bank left interest rates unchanged and warned of slower growth next year.",
+    "Tickets for the concert sold out within minutes of going on sale on the official website.",
+]
+
+
+@pytest.fixture
+def memory() -> Iterator[Memory]:
+    with Memory(Path(":memory:")) as mem:
+        yield mem
+
+
+def one_word_edits(sentence: str) -> list[str]:
+    words = sentence.split()
+    middle = len(words) // 2
+    replaced = words[:middle] + ["remarkable"] + words[middle + 1 :]
+    deleted = words[:middle] + words[middle + 1 :]
+    inserted = words[:middle] + ["recently"] + words[middle:]
+    return [" ".join(w) for w in (replaced, deleted, inserted)]
+
+
+# -- language codes and keys ------------------------------------------------------------------
+
+
+def test_language_codes_are_normalised_for_matching() -> None:
+    assert normalise_language("es-ES") == "es"
+    assert normalise_language("es_ES") == "es"
+    assert normalise_language("FR") == "fr"
+    with pytest.raises(PipelineError, match="language code"):
+        normalise_language("Spanish!")
+
+
+def test_whitespace_key() -> None:
+    assert normalise_whitespace("  a \t b\n c ") == "a b c"
+
+
+# -- learn and exact matches ------------------------------------------------------------------
+
+
+def test_learn_is_idempotent_and_counts_changes(memory: Memory) -> None:
+    pairs = [("Hello.", "Hola.", "release a (reviewed)"), ("Bye.", "Adiós.", "release a (reviewed)")]
+    assert memory.learn("en", "es", pairs) == 2
+    assert memory.learn("en", "es", pairs) == 0
+    assert memory.learn("en", "es", [("Hello.", "¡Hola!", "release a (reviewed)")]) == 1
+    assert memory.learn("en", "es", [("Empty.", "", "release a (reviewed)")]) == 0
+    match = memory.exact("en", "es", "Hello.")
+    assert match == Match("Hello.", "¡Hola!", 1.0, "release a (reviewed)")
+
+
+def test_exact_tries_whitespace_normalised_text(memory: Memory) -> None:
+    memory.learn("en", "es", [("Press  release", "Comunicado", "memory.tmx")])
+    assert memory.exact("en", "es", "Press  release") == Match(
+        "Press  release", "Comunicado", 1.0, "memory.tmx")
+    near = memory.exact("en", "es", " Press release\n")
+    assert near is not None and near.target == "Comunicado" and near.score == 0.99
+    assert memory.exact("en", "es", "Press releases") is None
+
+
+def test_exact_uses_normalised_language_and_pair(memory: Memory) -> None:
+    memory.learn("en-GB", "es_ES", [("Hello <1>world</1>.", "Hola <1>mundo</1>.", "r")])
+    assert memory.exact("en", "es", "Hello <1>world</1>.") is not None
+    assert memory.exact("en", "fr", "Hello <1>world</1>.") is None
+    assert memory.exact("es", "en", "Hello <1>world</1>.") is None
+
+
+def test_latest_change_wins_across_origins(memory: Memory) -> None:
+    memory.learn("en", "es", [("Thanks.", "Gracias.", "release a (reviewed)")])
+    memory.learn("en", "es", [("Thanks.", "Muchas gracias.", "release b (reviewed)")])
+    assert memory.exact("en", "es", "Thanks.") == Match(
+        "Thanks.", "Muchas gracias.", 1.0, "release b (reviewed)")
+    # Re-learning an unchanged pair does not make it newer.
+    memory.learn("en", "es", [("Thanks.", "Gracias.", "release a (reviewed)")])
+    assert memory.exact("en", "es", "Thanks.").target == "Muchas gracias."  # type: ignore[union-attr]
+    # A translator edits release a: that change is now the latest.
+    memory.learn("en", "es", [("Thanks.", "Gracias a todos.", "release a (reviewed)")])
+    assert memory.exact("en", "es", "Thanks.").target == "Gracias a todos."  # type: ignore[union-attr]
+
+
+def test_exact_many_answers_a_batch(memory: Memory) -> None:
+    pairs = [(f"Sentence number {i}.", f"Frase número {i}.", "r") for i in range(2000)]
+    assert memory.learn("en", "es", pairs) == 2000
+    queries = [f"Sentence number {i}." for i in range(0, 4000, 2)]
+    found = memory.exact_many("en", "es", queries)
+    assert len(found) == 1000
+    assert found["Sentence number 42."].target == "Frase número 42."
+    assert "Sentence number 3000." not in found
+    assert memory.exact_many("en", "es", []) == {}
+
+
+# -- fuzzy matches ----------------------------------------------------------------------------
+
+
+def test_fuzzy_finds_one_word_edits_of_long_sentences(memory: Memory) -> None:
+    memory.learn("en", "es", [(s, f"ES {i}", "r") for i, s in enumerate(LONG_SENTENCES)])
+    for i, sentence in enumerate(LONG_SENTENCES):
+        for edited in one_word_edits(sentence):
+            matches = memory.fuzzy("en", "es", edited)
+            assert matches, edited
+            assert matches[0].target == f"ES {i}"
+            assert matches[0].source == sentence
+            assert 0.75 <= matches[0].score < 1.0
+
+
+def test_fuzzy_ignores_unrelated_sentences(memory: Memory) -> None:
+    memory.learn("en", "es", [(s, f"ES {i}", "r") for i, s in enumerate(LONG_SENTENCES)])
+    for sentence in UNRELATED:
+        assert memory.fuzzy("en", "es", sentence) == []
+    assert memory.fuzzy("en", "fr", one_word_edits(LONG_SENTENCES[0])[0]) == []
+
+
+def test_fuzzy_limit_orders_best_first(memory: Memory) -> None:
+    base = LONG_SENTENCES[0]
+    variants = [base] + one_word_edits(base)
+    memory.learn("en", "es", [(v, f"ES {i}", "r") for i, v in enumerate(variants)])
+    matches = memory.fuzzy("en", "es", base, limit=3)
+    assert len(matches) == 3
+    assert matches[0].score == 1.0
+    assert [m.score for m in matches] == sorted((m.score for m in matches), reverse=True)
+
+
+def test_fuzzy_index_follows_learning(memory: Memory) -> None:
+    query = one_word_edits(LONG_SENTENCES[1])[0]
+    assert memory.fuzzy("en", "es", query) == []
+    memory.learn("en", "es", [(LONG_SENTENCES[1], "ES", "r")])
+    assert memory.fuzzy("en", "es", query)[0].target == "ES"
+
+
+def test_fuzzy_prefilter_finds_what_a_full_scan_finds(memory: Memory) -> None:
+    rng = random.Random(7)
+    vocabulary = [f"{rng.choice('bcdfglmnprst')}{rng.choice('aeiou')}{rng.choice('nrsltm')}"
+                  f"{rng.choice('aeiouy')}{i}" for i in range(3000)]
+    common = ["the", "of", "and", "to", "in", "a", "that", "for"]
+    sentences = list({
+        " ".join(rng.choice(common) if rng.random() < 0.4 else rng.choice(vocabulary)
+                 for _ in range(rng.randint(6, 30)))
+        for _ in range(3000)
+    })
+    memory.learn("en", "es", [(s, str(i), "r") for i, s in enumerate(sentences)])
+    for sentence in rng.sample(sentences, 150):
+        words = sentence.split()
+        words[rng.randrange(len(words))] = rng.choice(vocabulary)
+        query = " ".join(words)
+        best = process.extractOne(query, sentences, scorer=fuzz.ratio, score_cutoff=75)
+        found = memory.fuzzy("en", "es", query)
+        if best is None:
+            assert found == []
+        else:
+            assert found and found[0].score == pytest.approx(round(best[1] / 100, 4))
+
+
+def test_fuzzy_rejects_a_bad_threshold(memory: Memory) -> None:
+    with pytest.raises(ValueError):
+        memory.fuzzy("en", "es", "x", threshold=75)
+
+
+# -- MT cache ---------------------------------------------------------------------------------
+
+
+def test_cache_returns_stored_translations_for_that_engine_and_pair(memory: Memory) -> None:
+    memory.store("apertium", "en", "es", [("One.", "Uno."), ("Two.", "Dos."), ("Void.", "")])
+    assert memory.cached("apertium", "en", "es", ["One.", "Two.", "Three.", "Void."]) == {
+        "One.": "Uno.", "Two.": "Dos."}
+    assert memory.cached("apertium", "en-US", "es_ES", ["One."]) == {"One.": "Uno."}
+    assert memory.cached("deepl", "en", "es", ["One."]) == {}
+    assert memory.cached("apertium", "en", "fr", ["One."]) == {}
+    assert memory.cached("apertium", "en", "es", []) == {}
+    memory.store("apertium", "en", "es", [("One.", "Una.")])
+    assert memory.cached("apertium", "en", "es", ["One."]) == {"One.": "Una."}
+
+
+def test_cache_and_memory_persist_on_disk(tmp_path: Path) -> None:
+    path = tmp_path / ".i18n-cache" / "memory.sqlite"
+    with Memory(path) as mem:
+        mem.store("apertium", "en", "es", [("One.", "Uno.")])
+        mem.learn("en", "es", [("Two.", "Dos.", "r")])
+    with Memory(path) as mem:
+        assert mem.cached("apertium", "en", "es", ["One."]) == {"One.": "Uno."}
+        assert mem.exact("en", "es", "Two.") is not None
+    with sqlite3.connect(path) as conn:
+        assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+
+
+# -- database robustness ----------------------------------------------------------------------
+
+
+def test_database_survives_a_killed_process(tmp_path: Path) -> None:
+    path = tmp_path / "memory.sqlite"
+    script = textwrap.dedent(f"""
+        import sys
+        from pathlib import Path
+        sys.path.insert(0, {str(ROOT)!r})
+        from i18n_pipeline.memory import Memory
+        mem = Memory(Path({str(path)!r}))
+        batch = 0
+        while True:
+            mem.learn("en", "es", [(f"Sentence {{batch}} {{i}}.", "Frase.", "r") for i in range(200)])
+            mem.store("apertium", "en", "es", [(f"Sentence {{batch}} {{i}}.", "Frase.") for i in range(200)])
+            print(batch, flush=True)
+            batch += 1
+    """)
+    child = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, text=True)
+    assert child.stdout is not None
+    committed = -1
+    for _ in range(20):
+        committed = int(child.stdout.readline())
+    child.kill()  # SIGKILL: no cleanup, possibly mid-transaction
+    child.wait()
+    with sqlite3.connect(path) as conn:
+        assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    with Memory(path) as mem:
+        sources = [f"Sentence {b} {i}." for b in range(committed + 1) for i in range(200)]
+        assert len(mem.exact_many("en", "es", sources)) == len(sources)
+        assert len(mem.cached("apertium", "en", "es", sources)) == len(sources)
+
+
+def test_a_file_that_is_not_a_database_is_reported(tmp_path: Path) -> None:
+    path = tmp_path / "memory.sqlite"
+    path.write_bytes(b"this is not a database" * 100)
+    with pytest.raises(PipelineError, match="delete the file"):
+        Memory(path)
+
+
+def test_a_newer_schema_is_refused_and_an_older_one_rebuilt(tmp_path: Path) -> None:
+    path = tmp_path / "memory.sqlite"
+    Memory(path).close()
+    with sqlite3.connect(path) as conn:
+        conn.execute("UPDATE schema_version SET version = 99")
+    conn.close()
+    with pytest.raises(PipelineError, match="schema version 99"):
+        Memory(path)
+    with sqlite3.connect(path) as conn:
+        conn.execute("UPDATE schema_version SET version = 0")
+    conn.close()
+    with Memory(path) as mem:
+        assert mem.learn("en", "es", [("a", "b", "r")]) == 1
+
+
+# -- TMX --------------------------------------------------------------------------------------
+
+
+def test_import_bundled_memory(memory: Memory) -> None:
+    assert memory.import_tmx(BUNDLED_TMX) == 2
+    title = "Human Trafficking in Mexico: A Study of Assistance Provided to Victims"
+    es = memory.exact("en", "es", title)
+    fr = memory.exact("en", "fr", title)
+    assert es is not None and fr is not None
+    assert es.target == "La trata de personas en Mexico: Diagnóstico sobre la asistencia a víctimas"
+    assert fr.target == "La traite des personnes au Mexique : diagnostic de l'assistance aux victimes"
+    assert fr.origin.startswith("memory.tmx") and "working title" in fr.origin
+    name = "International Organization for Migration"
+    assert memory.exact("en", "es", name).target == (  # type: ignore[union-attr]
+        "Organización Internacional para las Migraciones")
+    assert memory.exact("en", "fr", name).target == (  # type: ignore[union-attr]
+        "Organisation internationale pour les migrations")
+    assert memory.import_tmx(BUNDLED_TMX) == 2  # re-import: same units, nothing duplicated
+    assert memory.learn("en", "es", [(name, "Organización Internacional para las Migraciones",
+                                      memory.exact("en", "es", name).origin)]) == 0  # type: ignore[union-attr]
+
+
+def test_export_header_and_languages_as_given(memory: Memory, tmp_path: Path) -> None:
+    memory.learn("en", "es-ES", [("Hello.", "Hola.", "r")])
+    memory.learn("en", "fr", [("Hello.", "Bonjour.", "r")])
+    out = tmp_path / "out.tmx"
+    assert memory.export_tmx(out) == 1
+    text = out.read_text(encoding="utf-8")
+    for attribute in ('creationtool="i18n-pipeline"', 'segtype="sentence"', 'adminlang="en"',
+                      'srclang="en"', 'datatype="plaintext"', 'o-tmf="i18n-pipeline"',
+                      '<tmx version="1.4">', 'xml:lang="es-ES"', 'xml:lang="fr"'):
+        assert attribute in text
+    assert not list(tmp_path.glob("*.tmp"))
+
+
+def test_export_filters_by_source_language_or_marks_all(memory: Memory, tmp_path: Path) -> None:
+    memory.learn("en", "es", [("Hello.", "Hola.", "r")])
+    memory.learn("fr", "es", [("Bonjour.", "Hola.", "r")])
+    out = tmp_path / "out.tmx"
+    assert memory.export_tmx(out, "fr") == 1
+    assert 'srclang="fr"' in out.read_text(encoding="utf-8")
+    assert memory.export_tmx(out) == 2
+    text = out.read_text(encoding="utf-8")
+    assert 'srclang="*all*"' in text and '<tu srclang="fr">' in text
+    with Memory(Path(":memory:")) as other:
+        assert other.import_tmx(out) == 2
+        assert other.exact("fr", "es", "Bonjour.") is not None
+        assert other.exact("en", "es", "Hello.") is not None
+
+
+_PIECES = ["<1>", "</1>", "<2>", "</2>", "<3/>", "<12/>", "</4>", "<007>", "</3/>", "&", "<", ">",
+           '"', "'", "]]>", "&amp;", "&xxe;", " ", "  ", "\t", "\n", "\r", "<seg>", "é", "–"]
+_TEXT = st.lists(
+    st.one_of(
+        st.text(st.characters(blacklist_categories=("Cs", "Cc"),
+                              blacklist_characters="\ufffe\uffff"), min_size=1, max_size=12),
+        st.sampled_from(_PIECES),
+    ),
+    min_size=1,
+    max_size=8,
+).map("".join).filter(lambda s: bool(s.strip()))
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.dictionaries(_TEXT, st.tuples(_TEXT, st.sampled_from(["r1", "release b (reviewed)"])),
+                       min_size=1, max_size=6))
+def test_tmx_round_trip(entries: dict[str, tuple[str, str]]) -> None:
+    with tempfile.TemporaryDirectory() as folder:
+        out = Path(folder) / "round.tmx"
+        with Memory(Path(":memory:")) as first:
+            first.learn("en", "es", [(s, t, o) for s, (t, o) in entries.items()])
+            assert first.export_tmx(out) == len(entries)
+        with Memory(Path(":memory:")) as second:
+            assert second.import_tmx(out) == len(entries)
+            found = second.exact_many("en", "es", list(entries))
+    assert {s: (m.target, m.origin, m.score) for s, m in found.items()} == {
+        s: (t, o, 1.0) for s, (t, o) in entries.items()}
+
+
+def write(tmp_path: Path, body: str, name: str = "in.tmx") -> Path:
+    path = tmp_path / name
+    path.write_text(body, encoding="utf-8")
+    return path
+
+
+def test_foreign_inline_elements_become_placeholders(memory: Memory, tmp_path: Path) -> None:
+    path = write(tmp_path, textwrap.dedent("""\
+        <?xml version="1.0" encoding="UTF-8"?>
+        <tmx version="1.4">
+          <header srclang="en-US" segtype="sentence" datatype="html" adminlang="en"
+                  creationtool="x" creationtoolversion="1" o-tmf="x"/>
+          <body>
+            <tu>
+              <tuv xml:lang="en-US"><seg>Read <bpt i="1" x="1">&lt;a href="#"&gt;</bpt>the study<ept i="1">&lt;/a&gt;</ept><ph x="2">&lt;br/&gt;</ph>now.</seg></tuv>
+              <tuv xml:lang="es-MX"><seg><ph x="2">&lt;br/&gt;</ph>Lea <bpt i="5" x="1">&lt;a&gt;</bpt>el estudio<ept i="5">&lt;/a&gt;</ept>.</seg></tuv>
+            </tu>
+            <tu>
+              <tuv lang="en"><seg>A <hi type="bold">bold</hi> move<it pos="begin">&lt;i&gt;</it>.</seg></tuv>
+              <tuv lang="es"><seg>Un paso <hi>audaz</hi><it pos="begin">&lt;i&gt;</it>.</seg></tuv>
+            </tu>
+            <tu>
+              <tuv xml:lang="en"><seg>Only a source.</seg></tuv>
+            </tu>
+            <tu>
+              <tuv xml:lang="de"><seg>Kein Englisch.</seg></tuv>
+              <tuv xml:lang="es"><seg>Sin inglés.</seg></tuv>
+            </tu>
+          </body>
+        </tmx>
+    """))
+    assert memory.import_tmx(path) == 2
+    first = memory.exact("en", "es", "Read <1>the study</1><2/>now.")
+    assert first is not None and first.target == "<2/>Lea <1>el estudio</1>."
+    assert first.origin == "in.tmx"
+    second = memory.exact("en", "es", "A <1>bold</1> move<2/>.")
+    assert second is not None and second.target == "Un paso <1>audaz</1><2/>."
+
+
+@pytest.mark.parametrize(
+    ("body", "line", "message"),
+    [
+        ('<?xml version="1.0"?>\n<tmx version="1.4">\n<header srclang="en"/>\n<body>\n'
+         '<tu><tuv xml:lang="en"><seg>a & b</seg></tuv></tu>\n</body>\n</tmx>\n',
+         5, "not well-formed"),
+        ('<?xml version="1.0"?>\n<tmx version="1.4">\n<header srclang="en"/>\n<body>\n<tu>\n'
+         '<tuv xml:lang="en"><seg>a</seg>\n</tu>\n</body>\n</tmx>\n', 7, "not well-formed"),
+        ('<tmx version="1.4">\n<header srclang="en"/>\n<body>\n<tu>\n'
+         '<tuv><seg>a</seg></tuv>\n</tu>\n</body>\n</tmx>\n', 5, "no xml:lang"),
+        ('<tmx version="1.4">\n<header srclang="en"/>\n<body>\n<tu>\n'
+         '<tuv xml:lang="en"><seg>a <b>x</b></seg></tuv>\n</tu>\n</body>\n</tmx>\n', 5, "<b>"),
+        ('<tmx version="1.4">\n<header srclang="en"/>\n<body>\n<tu>\n'
+         '<tuv xml:lang="en"></tuv>\n</tu>\n</body>\n</tmx>\n', 5, "no <seg>"),
+        ('<tmx version="1.4">\n<header/>\n<body/>\n</tmx>\n', 2, "no srclang"),
+        ('<xliff version="1.2">\n</xliff>\n', 1, "not <tmx>"),
+    ],
+)
+def test_malformed_tmx_is_reported_with_its_line(
+    memory: Memory, tmp_path: Path, body: str, line: int, message: str
+) -> None:
+    path = write(tmp_path, body)
+    with pytest.raises(PipelineError) as caught:
+        memory.import_tmx(path)
+    assert caught.value.where == f"{path}:{line}"
+    assert message in caught.value.what
+    assert caught.value.fix
+
+
+def test_missing_tmx_file_is_reported(memory: Memory, tmp_path: Path) -> None:
+    with pytest.raises(PipelineError, match="cannot read"):
+        memory.import_tmx(tmp_path / "absent.tmx")
+
+
+def test_xxe_payload_is_not_resolved(memory: Memory, tmp_path: Path) -> None:
+    secret = tmp_path / "secret.txt"
+    secret.write_text("TOP-SECRET-CONTENT", encoding="utf-8")
+    path = write(tmp_path, textwrap.dedent(f"""\
+        <?xml version="1.0"?>
+        <!DOCTYPE tmx [<!ENTITY xxe SYSTEM "file://{secret}">
+          <!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">]>
+        <tmx version="1.4">
+          <header srclang="en"/>
+          <body>
+            <tu>
+              <tuv xml:lang="en"><seg>Leak &xxe; &lol2;</seg></tuv>
+              <tuv xml:lang="es"><seg>Fuga &xxe;</seg></tuv>
+            </tu>
+          </body>
+        </tmx>
+    """))
+    with pytest.raises(PipelineError) as caught:
+        memory.import_tmx(path)
+    assert caught.value.where == f"{path}:8"
+    assert "TOP-SECRET" not in str(caught.value)
+    export = tmp_path / "out.tmx"
+    memory.export_tmx(export)
+    assert "TOP-SECRET" not in export.read_text(encoding="utf-8")
