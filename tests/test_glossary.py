@@ -1,0 +1,242 @@
+"""The glossary file, term matching on the seed's sentences, and the QA check."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from i18n_pipeline.errors import ConfigError
+from i18n_pipeline.glossary import Glossary, TermMatch, check_terms, find_terms, load_glossary
+
+BUNDLED = Path(__file__).resolve().parent.parent / "locales" / "glossary.yaml"
+
+
+@pytest.fixture(scope="module")
+def glossary() -> Glossary:
+    return load_glossary(BUNDLED)
+
+
+def pairs(matches: list[TermMatch]) -> list[tuple[str, str]]:
+    return [(m.source, m.target) for m in matches]
+
+
+def write(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "glossary.yaml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+# --- the bundled glossary on the seed release -------------------------------------------------
+
+
+def test_bundled_glossary_loads(glossary: Glossary) -> None:
+    assert len(glossary) > 20
+    assert "Tapachula" in glossary.do_not_translate
+    assert "Thomas Lothar Weiss" in glossary.do_not_translate
+
+
+def test_seed_programme_and_sponsor(glossary: Glossary) -> None:
+    text = ("As part of its programme Direct Assistance to Victims of Human\nTrafficking, IOM "
+            "Mexico is this week presenting its most recent publication, funded by the US State "
+            "Department's Bureau of\nPopulation, Refugees and Migration (PRM).")
+    assert pairs(find_terms(glossary, text, "es")) == [
+        ("Direct Assistance to Victims of Human\nTrafficking",
+         "Asistencia Directa a Víctimas de Trata de Personas"),
+        ("IOM", "OIM"),
+        ("US State Department's Bureau of\nPopulation, Refugees and Migration (PRM)",
+         "Oficina de Población, Refugiados y Migración (PRM) del Departamento de Estado de "
+         "EE. UU."),
+    ]
+    assert pairs(find_terms(glossary, text, "fr"))[0] == (
+        "Direct Assistance to Victims of Human\nTrafficking",
+        "Assistance directe aux victimes de la traite des êtres humains",
+    )
+
+
+def test_seed_places_and_institutions(glossary: Glossary) -> None:
+    text = ("According to Mexico's National Human Rights Commission (CNDH by its Spanish acronym), "
+            "the locations of highest incidence are the border states of Chiapas, Tabasco, "
+            "Chihuahua and Baja California, as well as the tourist destinations of Cancun, "
+            "Acapulco and Mexico City.")
+    assert pairs(find_terms(glossary, text, "fr")) == [
+        ("National Human Rights Commission", "Commission nationale des droits de l'homme"),
+        ("CNDH", "CNDH"),
+        ("Chiapas", "Chiapas"),
+        ("Tabasco", "Tabasco"),
+        ("Chihuahua", "Chihuahua"),
+        ("Baja California", "Baja California"),
+        ("Cancun", "Cancún"),
+        ("Acapulco", "Acapulco"),
+    ]
+
+
+def test_longest_match_wins_and_plurals(glossary: Glossary) -> None:
+    text = ("IOM has worked in the fight against human trafficking since late 2005, providing "
+            "direct assistance to victims of human trafficking. To date, IOM Mexico has assisted "
+            "185 victims of trafficking. As part of its counter-trafficking activities, IOM ...")
+    matches = find_terms(glossary, text, "es")
+    assert pairs(matches) == [
+        ("IOM", "OIM"),
+        ("human trafficking", "trata de personas"),
+        # lower case is not the programme's name: the generic phrase matches instead
+        ("victims of human trafficking", "víctimas de trata de personas"),
+        ("IOM", "OIM"),
+        ("victims of trafficking", "víctimas de trata"),
+        ("counter-trafficking activities", "actividades de lucha contra la trata"),
+        ("IOM", "OIM"),
+    ]
+    assert [m.plural for m in matches][2] is True
+    for m in matches:
+        assert text[m.start:m.end] == m.source
+
+
+def test_plural_with_explicit_forms(glossary: Glossary) -> None:
+    assert pairs(find_terms(glossary, "Two Chiefs of Mission met.", "fr")) == [
+        ("Chiefs of Mission", "Chefs de mission")
+    ]
+    assert pairs(find_terms(glossary, "explains IOM Mexico Chief of Mission, Thomas Lothar "
+                                      "Weiss.", "es")) == [
+        ("IOM", "OIM"), ("Chief of Mission", "Jefe de Misión"),
+        ("Thomas Lothar Weiss", "Thomas Lothar Weiss"),
+    ]
+
+
+def test_case_of_the_target(glossary: Glossary) -> None:
+    assert pairs(find_terms(glossary, "Human trafficking is a crime.", "es")) == [
+        ("Human trafficking", "Trata de personas")
+    ]
+    assert pairs(find_terms(glossary, '"<1/> Human trafficking is a crime."', "fr")) == [
+        ("Human trafficking", "Traite des êtres humains")
+    ]
+    # Title case in a headline does not carry over to Spanish.
+    headline = "New IOM Publication Compiles Cases of Human Trafficking Assisted by the Organization"
+    assert pairs(find_terms(glossary, headline, "es")) == [
+        ("IOM", "OIM"), ("Human Trafficking", "trata de personas")
+    ]
+    assert pairs(find_terms(glossary, "FIGHTING HUMAN TRAFFICKING", "es")) == [
+        ("HUMAN TRAFFICKING", "TRATA DE PERSONAS")
+    ]
+
+
+def test_acronyms_match_case_and_words_whole(glossary: Glossary) -> None:
+    assert find_terms(glossary, "write to hlegoff@iom.int about biomass", "es") == []
+    assert find_terms(glossary, "anti-human trafficking law", "es") == []
+    assert pairs(find_terms(glossary, "IOM's work", "es")) == [("IOM", "OIM")]
+
+
+def test_never_inside_placeholder_tokens() -> None:
+    g = Glossary(terms=load_glossary_text("terms:\n  - source: '1'\n    es: uno\n").terms)
+    assert pairs(find_terms(g, "<1>1</1> and <1/>", "es")) == [("1", "uno")]
+
+
+def test_language_without_translation_is_not_matched(glossary: Glossary) -> None:
+    title = "Human Trafficking in Mexico: A Study of Assistance Provided to Victims"
+    assert pairs(find_terms(glossary, title, "es")) == [
+        (title, "La trata de personas en Mexico: Diagnóstico sobre la asistencia a víctimas")
+    ]
+    assert pairs(find_terms(glossary, title, "fr")) == [
+        ("Human Trafficking", "Traite des êtres humains")  # opens the sentence
+    ]
+    assert pairs(find_terms(glossary, "IOM", "es_MX")) == [("IOM", "OIM")]
+    assert find_terms(glossary, "IOM", "de") == []
+
+
+# --- QA ---------------------------------------------------------------------------------------
+
+
+def test_check_terms(glossary: Glossary) -> None:
+    source = "IOM fights human trafficking in Tapachula."
+    good = "La OIM lucha contra la trata de personas en Tapachula."
+    assert check_terms(glossary, source, good, "es") == []
+    bad = "La OIM lucha contra el tráfico humano en Tapachula."
+    assert check_terms(glossary, source, bad, "es") == [
+        'glossary: "human trafficking" should be "trata de personas"'
+    ]
+    assert check_terms(glossary, source, "La OIM lucha contra la trata de personas.", "es") == [
+        'keep the name: "Tapachula" should be "Tapachula"'
+    ]
+    twice = "IOM and IOM"
+    assert check_terms(glossary, twice, "la OIM", "fr") == [
+        'glossary: "IOM" should be "OIM" (2 times in the source, 1 in the translation)'
+    ]
+    # Case and spacing do not matter; singular or plural translation both count.
+    assert check_terms(glossary, "Victims of trafficking.", "VÍCTIMAS  DE TRATA.", "es") == []
+
+
+# --- loading ------------------------------------------------------------------------------------
+
+
+def load_glossary_text(text: str) -> Glossary:
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as tmp:
+        return load_glossary(write(Path(tmp), text))
+
+
+def test_missing_and_empty_files_are_empty_glossaries(tmp_path: Path) -> None:
+    assert len(load_glossary(tmp_path / "nothing.yaml")) == 0
+    assert len(load_glossary(write(tmp_path, "# nothing yet\n"))) == 0
+    assert len(load_glossary(write(tmp_path, "terms:\ndo_not_translate:\n"))) == 0
+
+
+def test_term_fields(tmp_path: Path) -> None:
+    g = load_glossary(write(tmp_path, (
+        "terms:\n"
+        "  - source: Chief  of Mission\n"
+        "    source_plural: Chiefs of Mission\n"
+        "    es: Jefe de Misión\n"
+        "    es_plural: Jefes de Misión\n"
+        "    pt_BR: Chefe de Missão\n"
+        "    note: head of office\n"
+        "  - source: who\n"
+        "    match_case: true\n"
+        "    es: quién\n"
+        "do_not_translate: [Tapachula, WHO]\n"
+    )))
+    chief, who, tapachula, who_name = g.terms
+    assert chief.source == "Chief of Mission" and chief.line == 2
+    assert chief.target("es") == "Jefe de Misión"
+    assert chief.target("es", plural=True) == "Jefes de Misión"
+    assert chief.target("pt_BR") == "Chefe de Missão" and chief.target("fr") is None
+    assert who.match_case and who_name.match_case and not tapachula.match_case
+    assert g.do_not_translate == ("Tapachula", "WHO")
+    assert pairs(find_terms(g, "Who knows who WHO is", "es")) == [
+        ("who", "quién"), ("WHO", "WHO")
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "line", "message"),
+    [
+        ("terms:\n  - source: IOM\n    es: OIM\n   fr: OIM\n", 4, "not valid YAML"),
+        ("terms:\n  - source: 'IOM\n", 3, "not valid YAML: while scanning a quoted scalar found "
+         "unexpected end of stream (it starts on line 2)"),
+        ("term:\n  - source: IOM\n", 1, "unknown key 'term'; did you mean 'terms'?"),
+        ("terms:\n  - source: IOM\n    es: OIM\n", 0, ""),
+        ("terms:\n  - sorce: IOM\n    es: OIM\n", 2, "unknown key 'sorce' in a term; did you mean 'source'?"),
+        ("terms:\n  - source: IOM\n    es: OIM\n    fr: OIM\n  - source: X\n    fr: Y\n    ess: Z\n",
+         7, "unknown key 'ess' in a term; did you mean 'es'?"),
+        ("terms:\n  - source: IOM\n    es: OIM\n    es_plurals: OIMs\n", 4, "did you mean 'es_plural'?"),
+        ("terms:\n  - es: OIM\n", 2, "a term has no `source`"),
+        ("terms:\n  - source: IOM\n    es: OIM\n    es: OIM\n", 4, "key 'es' given twice (first on line 3)"),
+        ("terms:\n  - source: human trafficking\n    es: trata\n  - source: Human Trafficking\n"
+         "    es: trata\n", 4, "'Human Trafficking' is already in the glossary (line 2)"),
+        ("terms:\n  - source: IOM\n    es: [OIM]\n", 3, "the es translation must be text"),
+        ("terms:\n  - source: IOM\n    es: ''\n", 3, "the es translation is empty"),
+        ("terms:\n  - source: IOM\n    match_case: si\n", 3, "match_case must be true or false"),
+        ("terms:\n  - source: IOM\n    fr_plural: OIM\n", 2, "fr_plural given without fr"),
+        ("terms: IOM\n", 1, "'terms' must be a list"),
+        ("do_not_translate:\n  - Tapachula\n  - {name: Chiapas}\n", 3, "must be text"),
+        ("- IOM\n", 1, "the glossary must be a mapping"),
+    ],
+)
+def test_errors_name_file_and_line(tmp_path: Path, text: str, line: int, message: str) -> None:
+    path = write(tmp_path, text)
+    if not line:
+        assert len(load_glossary(path)) == 1
+        return
+    with pytest.raises(ConfigError) as info:
+        load_glossary(path)
+    assert str(info.value).startswith(f"{path}:{line}: "), str(info.value)
+    assert message in str(info.value)
