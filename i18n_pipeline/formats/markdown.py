@@ -1,0 +1,472 @@
+"""Markdown releases: CommonMark (markdown-it-py) with YAML front matter.
+
+Blocks come from markdown-it's token stream; inline markup is aligned back onto the source so
+that each emphasis, link, code span, inline HTML tag and line break becomes a placeholder whose
+markup is the exact source text. Only the configured front matter keys are translated.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Sequence
+
+from markdown_it import MarkdownIt
+from markdown_it.token import Token
+
+from i18n_pipeline.config import ScalarSpan, parse_front_matter, quote_scalar
+from i18n_pipeline.errors import DocumentError
+from i18n_pipeline.formats import Lookup, ParseOptions, splice
+from i18n_pipeline.model import Document, Segment
+from i18n_pipeline.segment import Piece, block_id, restore, segment_pieces, text_pieces
+
+log = logging.getLogger(__name__)
+
+_FRONT_MATTER_RE = re.compile(r"\A---[ \t]*\r?\n(.*?\r?\n)?(?:---|\.\.\.)[ \t]*(?:\r?\n|\Z)", re.S)
+_I18N_MARKER_RE = re.compile(r"<!--\s*i18n:\s*(off|on)\s*-->", re.I)
+_VOID_TAGS = {"br", "img", "hr", "input", "meta", "link", "wbr", "area", "base", "col", "source"}
+_TAG_RE = re.compile(r"<(/?)([A-Za-z][\w-]*)[^>]*?(/?)>\Z", re.S)
+
+
+def _parser() -> MarkdownIt:
+    md = MarkdownIt("commonmark")
+    md.disable("text_join")  # keep escapes and entities as their own tokens to align them
+    return md
+
+
+_MD = _parser()
+
+
+class _AlignError(Exception):
+    pass
+
+
+def parse(text: str, path: str, options: ParseOptions | None = None) -> Document:
+    """Parse a Markdown release into a Document."""
+    options = options or ParseOptions()
+    segments: list[Segment] = []
+    metadata: dict[str, object] = {}
+    body_start = 0
+    fm = _FRONT_MATTER_RE.match(text)
+    spans: list[ScalarSpan] = []
+    if fm:
+        try:
+            metadata, spans = parse_front_matter(fm.group(1) or "", path)
+        except DocumentError as exc:
+            if "must be a mapping" not in exc.what:
+                raise
+            # Valid YAML but not a mapping: the "---" is a thematic break, not front matter.
+            log.warning("%s: no front matter (the text between '---' lines is not a mapping)", path)
+            fm = None
+    if fm:
+        inner = fm.group(1) or ""
+        offset = fm.start(1) if fm.group(1) is not None else fm.end()
+        for span in spans:
+            if span.key not in options.front_matter_keys or not span.value.strip():
+                continue
+            pieces = text_pieces(span.value, 0)
+            if len(pieces) == 1 and pieces[0].role == "text":
+                # The value as the translator sees it; its span is the whole YAML scalar.
+                end = span.end
+                while end > span.start and inner[end - 1] in " \t\r\n":
+                    end -= 1  # a block scalar's span runs up to the next key
+                seg = Segment(
+                    text=re.sub(r"\s+", " ", span.value).strip(),
+                    start=offset + span.start,
+                    end=offset + end,
+                    block=f"meta-{span.key}",
+                    kind=f"front matter: {span.key}",
+                )
+                if re.search(r"[^\W\d_]", seg.text):
+                    segments.append(seg)
+            else:
+                log.warning("%s: front matter key '%s' holds a URL or e-mail; not translated", path, span.key)
+        body_start = fm.end()
+    segments.extend(_parse_body(text, body_start, path, options))
+    return Document(path=path, format="markdown", source=text, segments=tuple(segments), metadata=metadata)
+
+
+def _parse_body(text: str, body_start: int, path: str, options: ParseOptions) -> list[Segment]:
+    body = text[body_start:]
+    line_starts = [body_start]
+    for m in re.finditer(r"\n", body):
+        line_starts.append(body_start + m.end())
+    tokens = _MD.parse(body)
+    segments: list[Segment] = []
+    kinds: list[str] = []
+    translating = True
+    for i, tok in enumerate(tokens):
+        if tok.type == "html_block":
+            for marker in _I18N_MARKER_RE.findall(tok.content):
+                translating = marker.lower() == "on"
+            continue
+        if tok.type.endswith("_open") and tok.type != "paragraph_open":
+            kinds.append(tok.type[: -len("_open")])
+        elif tok.type.endswith("_close") and tok.type != "paragraph_close" and kinds:
+            kinds.pop()
+        if tok.type != "inline" or not translating or tok.map is None:
+            continue
+        kind = _block_kind(tokens[i - 1], kinds)
+        try:
+            pieces = _align_inline(text, tok, line_starts)
+        except _AlignError as exc:
+            log.warning("%s:%d: inline markup not understood (%s); block kept whole", path, tok.map[0] + 1, exc)
+            pieces = _whole_block(text, tok, line_starts)
+        if not pieces:
+            continue
+        if _only_image(pieces):
+            kind = "image alt text"
+        block = block_id(kind, " ".join(text[p.start : p.end] for p in pieces if p.role == "text"))
+        segments.extend(
+            segment_pieces(
+                pieces,
+                text,
+                block=block,
+                kind=kind,
+                lang=options.language,
+                sentences=options.sentences,
+            )
+        )
+    return segments
+
+
+def _block_kind(opening: Token, kinds: Sequence[str]) -> str:
+    if opening.type == "heading_open":
+        return "heading"
+    if "list_item" in kinds:
+        return "list item"
+    if "blockquote" in kinds:
+        return "quotation"
+    return "paragraph"
+
+
+def _only_image(pieces: Sequence[Piece]) -> bool:
+    """The block is one image: its alt text is the only text."""
+    marks = [p for p in pieces if p.role != "text" or p.text.strip()]
+    return (
+        len(marks) >= 2
+        and marks[0].role == "open"
+        and marks[0].note.startswith("image")
+        and marks[-1].role == "close"
+        and marks[-1].key == marks[0].key
+    )
+
+
+def _content_offsets(text: str, tok: Token, line_starts: list[int]) -> list[int]:
+    """Absolute source offset of every character of ``tok.content`` (plus one past the end)."""
+    assert tok.map is not None
+    content = tok.content
+    offsets: list[int] = []
+    first_line = tok.map[0]
+    lines = content.split("\n")
+    for n, line in enumerate(lines):
+        idx = first_line + n
+        if idx >= len(line_starts):
+            raise _AlignError("content beyond the block")
+        ls = line_starts[idx]
+        le = line_starts[idx + 1] - 1 if idx + 1 < len(line_starts) else len(text)
+        src_line = text[ls:le]
+        col = src_line.find(line) if line else len(src_line.rstrip("\r"))
+        if col < 0:
+            raise _AlignError(f"line {idx + 1} not found")
+        offsets.extend(range(ls + col, ls + col + len(line)))
+        if n < len(lines) - 1:
+            offsets.append(ls + col + len(line))  # the newline (or what precedes it)
+    end = offsets[-1] + 1 if offsets else line_starts[first_line]
+    offsets.append(end)
+    return offsets
+
+
+def _align_inline(text: str, tok: Token, line_starts: list[int]) -> list[Piece]:
+    content = tok.content
+    off = _content_offsets(text, tok, line_starts)
+    pieces: list[Piece] = []
+    c = 0
+    key = 0
+    stack: list[tuple[str, int]] = []  # open markup kind → key
+    children = tok.children or []
+
+    def absolute(start: int, end: int) -> tuple[int, int]:
+        return off[start], off[end - 1] + 1 if end > start else off[start]
+
+    def add(role: str, start: int, end: int, txt: str = "", k: int = 0, note: str = "", breaks: bool = False) -> None:
+        a, b = absolute(start, end)
+        pieces.append(Piece(role, a, b, txt, k, note, breaks))
+
+    def add_text(start: int, end: int) -> None:
+        """Text runs that map one-to-one to the source; URLs become standalone."""
+        seg = content[start:end]
+        for p in text_pieces(seg, 0):
+            a, b = absolute(start + p.start, start + p.end)
+            if p.role == "text" and "\n" in seg[p.start : p.end]:
+                # Split at newlines: the source may hold block markers between the lines.
+                part = seg[p.start : p.end]
+                pos = 0
+                for line_part in re.split(r"(\n)", part):
+                    if not line_part:
+                        continue
+                    s = start + p.start + pos
+                    a2, b2 = absolute(s, s + len(line_part))
+                    pieces.append(Piece("text", a2, b2 if line_part != "\n" else _next_start(s + 1), " " if line_part == "\n" else line_part))
+                    pos += len(line_part)
+            else:
+                pieces.append(Piece(p.role, a, b, p.text, 0, p.note))
+
+    def _next_start(i: int) -> int:
+        return off[i] if i < len(off) else off[-1]
+
+    def new_key() -> int:
+        nonlocal key
+        key += 1
+        return key
+
+    def walk(children: Sequence[Token]) -> None:
+        nonlocal c
+        i = 0
+        while i < len(children):
+            i = step(children, i) + 1
+
+    def step(children: Sequence[Token], i: int) -> int:
+        nonlocal c
+        ch = children[i]
+        t = ch.type
+        if t == "text":
+            n = _match_text(content, c, ch.content)
+            add_text(c, n)
+            c = n
+        elif t == "text_special":
+            if not content.startswith(ch.markup, c):
+                raise _AlignError(f"escape {ch.markup!r}")
+            a, b = absolute(c, c + len(ch.markup))
+            pieces.append(Piece("text", a, b, ch.content))
+            c += len(ch.markup)
+        elif t == "softbreak":
+            n = c
+            while n < len(content) and content[n] in " \t\n":
+                n += 1
+            if n < len(content) or n > c:
+                pieces.append(Piece("text", off[c], _next_start(n), " "))
+            c = n
+        elif t == "hardbreak":
+            n = c
+            while n < len(content) and content[n] in " \t\\\n":
+                n += 1
+            pieces.append(Piece("standalone", off[c], _next_start(n), note="line break", breaks=True))
+            c = n
+        elif t in ("em_open", "strong_open", "s_open"):
+            if not content.startswith(ch.markup, c):
+                raise _AlignError(f"{t} {ch.markup!r}")
+            k = new_key()
+            stack.append((t[: -len("_open")], k))
+            add("open", c, c + len(ch.markup), k=k, note={"em": "emphasis", "strong": "bold", "s": "strikethrough"}[t[:-5]])
+            c += len(ch.markup)
+        elif t in ("em_close", "strong_close", "s_close"):
+            if not content.startswith(ch.markup, c) or not stack:
+                raise _AlignError(f"{t} {ch.markup!r}")
+            _, k = stack.pop()
+            add("close", c, c + len(ch.markup), k=k)
+            c += len(ch.markup)
+        elif t == "code_inline":
+            run = ch.markup
+            end = _find_run(content, run, c + len(run))
+            if not content.startswith(run, c) or end < 0:
+                raise _AlignError("code span")
+            add("standalone", c, end + len(run), note=f"code {content[c:end + len(run)]}")
+            c = end + len(run)
+        elif t == "html_inline":
+            if not content.startswith(ch.content, c):
+                raise _AlignError("inline HTML")
+            end = c + len(ch.content)
+            m = _TAG_RE.match(ch.content)
+            if m and not m.group(3) and m.group(2).lower() not in _VOID_TAGS:
+                name = m.group(2).lower()
+                if not m.group(1):
+                    k = new_key()
+                    stack.append((f"html:{name}", k))
+                    add("open", c, end, k=k, note=f"HTML <{name}>")
+                elif stack and stack[-1][0] == f"html:{name}":
+                    _, k = stack.pop()
+                    add("close", c, end, k=k)
+                else:
+                    add("standalone", c, end, note=f"HTML {ch.content}")
+            else:
+                add("standalone", c, end, note=f"HTML {ch.content}", breaks=bool(m and m.group(2).lower() == "br"))
+            c = end
+        elif t == "link_open":
+            href = str(ch.attrs.get("href", ""))
+            if ch.markup == "autolink":
+                if content[c : c + 1] != "<":
+                    raise _AlignError("autolink")
+                end = content.find(">", c)
+                if end < 0:
+                    raise _AlignError("autolink end")
+                kind = "e-mail address" if href.startswith("mailto:") else "URL"
+                add("standalone", c, end + 1, note=f"{kind} {content[c + 1:end]}")
+                c = end + 1
+                while i < len(children) and children[i].type != "link_close":
+                    i += 1
+            else:
+                if content[c : c + 1] != "[":
+                    raise _AlignError("link")
+                k = new_key()
+                stack.append(("link", k))
+                add("open", c, c + 1, k=k, note=f"link to {href}")
+                c += 1
+        elif t == "link_close":
+            if not stack or stack[-1][0] != "link" or content[c : c + 1] != "]":
+                raise _AlignError("link end")
+            _, k = stack.pop()
+            end = _link_tail(content, c + 1)
+            add("close", c, end, k=k)
+            c = end
+        elif t == "image":
+            # The alt text is translatable: "![" and "](src)" are a pair around it.
+            if not content.startswith("![", c):
+                raise _AlignError("image")
+            close = _matching_bracket(content, c + 1)
+            k = new_key()
+            add("open", c, c + 2, k=k, note=f"image {ch.attrs.get('src', '')}")
+            c += 2
+            walk(ch.children or [])
+            while c < close and content[c] in " \t\n":
+                c += 1
+            if c != close:
+                raise _AlignError("image alt text")
+            end = _link_tail(content, close + 1)
+            add("close", c, end, k=k)
+            c = end
+        else:
+            raise _AlignError(f"token {t}")
+        return i
+
+    walk(children)
+    if c < len(content) and content[c:].strip():
+        raise _AlignError("text left over")
+    if stack:
+        raise _AlignError("unclosed markup")
+    return pieces
+
+
+def _match_text(content: str, c: int, expected: str) -> int:
+    """Position after ``expected`` in ``content`` from ``c``, allowing dropped whitespace."""
+    k = 0
+    n = c
+    while k < len(expected):
+        if n >= len(content):
+            raise _AlignError("text runs past the block")
+        if content[n] == expected[k]:
+            n += 1
+            k += 1
+        elif content[n] in " \t":
+            n += 1
+        else:
+            raise _AlignError(f"text {expected!r}")
+    return n
+
+
+def _find_run(content: str, run: str, start: int) -> int:
+    """The next backtick run exactly as long as ``run``."""
+    i = start
+    while True:
+        i = content.find(run, i)
+        if i < 0:
+            return -1
+        j = i + len(run)
+        if (i == 0 or content[i - 1] != "`") and (j >= len(content) or content[j] != "`"):
+            return i
+        while i < len(content) and content[i] == "`":
+            i += 1
+
+
+def _matching_bracket(content: str, i: int) -> int:
+    """Index of the ']' closing the '[' at ``i``."""
+    depth = 0
+    n = i
+    while n < len(content):
+        ch = content[n]
+        if ch == "\\":
+            n += 2
+            continue
+        if ch == "[":
+            depth += 1
+        elif ch == "]":
+            depth -= 1
+            if depth == 0:
+                return n
+        n += 1
+    raise _AlignError("unclosed bracket")
+
+
+def _link_tail(content: str, i: int) -> int:
+    """End of a link's destination part after its ']' : (url "title"), [ref], [] or nothing."""
+    if content[i : i + 1] == "(":
+        n = i + 1
+        depth = 1
+        quote = ""
+        while n < len(content):
+            ch = content[n]
+            if ch == "\\":
+                n += 2
+                continue
+            if quote:
+                if ch == quote:
+                    quote = ""
+            elif ch in "\"'" and content[n - 1] in " \t\n":
+                quote = ch
+            elif ch == "<" and n == i + 1:
+                n = content.find(">", n)
+                if n < 0:
+                    raise _AlignError("destination")
+            elif ch == "(":
+                depth += 1
+            elif ch == ")":
+                depth -= 1
+                if depth == 0:
+                    return n + 1
+            n += 1
+        raise _AlignError("unclosed destination")
+    if content[i : i + 1] == "[":
+        return _matching_bracket(content, i) + 1
+    return i
+
+
+def _whole_block(text: str, tok: Token, line_starts: list[int]) -> list[Piece]:
+    """Fallback: the block's source as plain text (markup visible to the translator)."""
+    try:
+        off = _content_offsets(text, tok, line_starts)
+    except _AlignError:
+        return []
+    if len(off) < 2:
+        return []
+    start, end = off[0], off[-1]
+    return text_pieces(text[start:end], start)
+
+
+# --- rendering -------------------------------------------------------------------------------
+
+_ESCAPE_RE = re.compile(r"([\\`*_\[\]<>&])")
+
+
+def escape_text(text: str) -> str:
+    """Escape a translation so Markdown shows it as text, never as markup.
+
+    Newlines become spaces (a translation never starts a block), inline markup characters are
+    backslash-escaped, and so is anything at the start that could open a block (a heading, list
+    item, quotation or rule) or a trailing "#" run that would close an ATX heading.
+    """
+    text = re.sub(r"[ \t]*\r?\n[ \t]*", " ", text)
+    text = _ESCAPE_RE.sub(r"\\\1", text)
+    text = re.sub(r"^([#+=-])", r"\\\1", text)
+    text = re.sub(r"^(\d+)([.)])", r"\1\\\2", text)
+    return re.sub(r"(\s)(#+)(\s*)$", r"\1\\\2\3", text)
+
+
+def render_segment(segment: Segment, target: str) -> str:
+    if segment.kind.startswith("front matter"):
+        return quote_scalar(restore(target.strip(), segment.placeholders, lambda s: s))
+    return restore(target.strip(), segment.placeholders, escape_text)
+
+
+def render(document: Document, lookup: Lookup) -> str:
+    """Re-walk the source, replacing each translated segment."""
+    return splice(document, lookup, render_segment)

@@ -1,0 +1,513 @@
+"""Sentences and placeholders: ``split_sentences``, ``protect``, ``restore``.
+
+Format modules turn a block's inline content into a list of :class:`Piece` objects (text runs and
+markup runs, each with its span in the source). :func:`segment_pieces` numbers the markup as
+placeholders, splits the text into sentences and returns segments whose spans point back into
+the source, so rendering can splice translations into the untouched source.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from i18n_pipeline.model import PLACEHOLDER_RE, Placeholder, Segment
+
+# Words that end with a full stop without ending a sentence. Lower-case, without the final ".".
+ABBREVIATIONS: dict[str, frozenset[str]] = {
+    "en": frozenset(
+        """mr mrs ms messrs dr prof sr jr st mt ft vs etc e.g i.e cf approx dept
+        gen gov sen rep rev hon capt col lt sgt cmdr adm maj pres supt inc ltd co corp bros
+        jan feb apr jun jul aug sep sept oct nov dec mon tue tues thu thurs fri
+        u.s u.k u.n e.u a.m p.m ph.d b.a m.a eds univ assn ave blvd rd""".split()
+    ),
+    "es": frozenset(
+        """sr sra srta sres dr dra lic ing arq prof uds ud etc p.ej av avda ee.uu cía s.a
+        e.e.u.u ene feb abr jun jul ago sep sept oct nov dic""".split()
+    ),
+    "fr": frozenset(
+        """m mm mme mmes mlle dr pr me st ste etc p.ex cf bd janv févr avr juil sept oct nov
+        déc""".split()
+    ),
+}
+
+# Abbreviations that only count as such before a number: "No. 5", "Art. 12", "p. 3".
+NUMBER_ABBREVIATIONS = frozenset(
+    "no nos nr núm art arts fig figs vol vols p pp ch sec para paras pág págs op n".split()
+)
+
+# Titles that are abbreviations only when capitalised: "Gen. Smith" but "the gen. The".
+_TITLES = frozenset("gen gov sen rep rev hon capt col lt sgt cmdr adm maj pres supt".split())
+
+# Abbreviations that may end a sentence: then a capitalised sentence starter follows.
+_FINAL_ABBREVIATIONS = frozenset("etc inc ltd co corp bros jr sr".split())
+
+# Dotted abbreviations that never end a sentence.
+_NEVER_FINAL = frozenset("e.g i.e p.ej p.ex cf vs".split())
+
+# Words that, capitalised after an abbreviation such as "U.S.", start a new sentence.
+_SENTENCE_STARTERS = frozenset(
+    """the a an in on at this that these those it its he she they we i you there here
+    but and however meanwhile according after before during since while when if as
+    his her their our my some many most all each every one two three for with
+    el la los las un una en este esta estos estas pero sin embargo según
+    le les une dans ce cette ces mais il elle ils elles nous""".split()
+)
+
+_CLOSERS = "\"'”’»)]"
+_OPENERS = "\"'“‘«(["
+_TERMINATORS = ".?!…"
+
+_URL_RE = re.compile(
+    r"""(?:(?:https?|ftp)://|www\.)[^\s<>"'`]+[^\s<>"'`.,;:!?)\]}]"""
+    r"""|(?:mailto:)?[\w.+-]+@[\w-]+(?:\.[\w-]+)*\.[A-Za-z]{2,}""",
+    re.IGNORECASE,
+)
+
+
+def find_urls(text: str) -> list[tuple[int, int]]:
+    """Spans of URLs and e-mail addresses in ``text``: they never reach an engine or a msgid."""
+    return [m.span() for m in _URL_RE.finditer(text)]
+
+
+def _previous_word(text: str, end: int) -> str:
+    start = end
+    while start > 0 and not text[start - 1].isspace() and text[start - 1] not in _OPENERS:
+        start -= 1
+    return text[start:end]
+
+
+def _is_abbreviation(word: str, lang: str, following: str) -> bool:
+    """``word`` ends right before a full stop; ``following`` is the text after the space."""
+    core = word.lstrip(_OPENERS)
+    lower = core.lower()
+    if not lower:
+        return False
+    if lower in NUMBER_ABBREVIATIONS:
+        return following[:1].isdigit()
+    if lower in _TITLES:
+        return core[0].isupper()
+    abbreviations = ABBREVIATIONS.get(lang.split("-")[0].split("_")[0].lower(), ABBREVIATIONS["en"])
+    if lower in abbreviations:
+        return True
+    if len(lower) == 1 and lower.isalpha():  # an initial: "J. Smith", "Thomas L. Weiss"
+        return True
+    # Dotted acronyms: "U.S", "e.g", "a.m"
+    return bool(re.fullmatch(r"(?:\w\.)+\w", lower)) and len(lower) <= 8
+
+
+def _may_end_sentence(word: str, following: str) -> bool:
+    """An abbreviation such as "U.S." or "Inc." ends a sentence before "The", "In", ..."""
+    lower = word.lstrip(_OPENERS).lower()
+    dotted = "." in lower and lower not in _NEVER_FINAL
+    if not (dotted or lower in _FINAL_ABBREVIATIONS):
+        return False
+    m = re.match(r"[\w']+", following)
+    return bool(m and m.group(0)[0].isupper() and m.group(0).lower() in _SENTENCE_STARTERS)
+
+
+def split_sentences(text: str, lang: str = "en") -> list[tuple[int, int]]:
+    """Spans of the sentences of ``text``, whitespace between them excluded.
+
+    Splits after . ? ! … (and closing quotes or brackets) when whitespace and a new sentence
+    follow. Abbreviations, initials, decimals and numbers such as "No. 5" do not split; paired
+    placeholders are never split apart.
+    """
+    spans: list[tuple[int, int]] = []
+    start = 0
+    n = len(text)
+    depth = 0
+    i = 0
+    while i < n:
+        m = PLACEHOLDER_RE.match(text, i) if text[i] == "<" else None
+        if m:
+            if m.group(1):
+                depth -= 1
+            elif not m.group(3):
+                depth += 1
+            i = m.end()
+            continue
+        ch = text[i]
+        if ch not in _TERMINATORS:
+            i += 1
+            continue
+        end = i + 1
+        while end < n and text[end] in _TERMINATORS:
+            end += 1
+        while end < n and (text[end] in _CLOSERS or _closes_placeholder(text, end)):
+            end = PLACEHOLDER_RE.match(text, end).end() if text[end] == "<" else end + 1  # type: ignore[union-attr]
+        if depth > 0 or end >= n or not text[end].isspace():
+            i = end
+            continue
+        nxt = end
+        while nxt < n and text[nxt].isspace():
+            nxt += 1
+        if nxt >= n:
+            break
+        if not _starts_sentence(text, nxt):
+            i = end
+            continue
+        if ch == "." and text[i + 1 : end].strip(_CLOSERS) == "":
+            word = _previous_word(text, i)
+            following = text[nxt : nxt + 40]
+            if _is_abbreviation(word, lang, following) and not _may_end_sentence(word, following):
+                # "in the U.S. The next ..." still ends a sentence.
+                i = end
+                continue
+        spans.append((start, end))
+        start = nxt
+        i = nxt
+    if start < n:
+        spans.append((start, len(text.rstrip()) if text[start:].strip() else n))
+    return [(s, e) for s, e in spans if text[s:e].strip()]
+
+
+def _closes_placeholder(text: str, i: int) -> bool:
+    m = PLACEHOLDER_RE.match(text, i) if text[i] == "<" else None
+    return bool(m and m.group(1))
+
+
+def _starts_sentence(text: str, i: int) -> bool:
+    ch = text[i]
+    if ch.isupper() or ch.isdigit() or ch in _OPENERS or ch in "¿¡-–—•*":
+        return True
+    m = PLACEHOLDER_RE.match(text, i) if ch == "<" else None
+    if m:
+        j = m.end()
+        while j < len(text) and text[j] == " ":
+            j += 1
+        return j >= len(text) or _starts_sentence(text, j)
+    return False
+
+
+# --- pieces → segments -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Piece:
+    """A run of a block's inline content: text to translate, or markup to protect.
+
+    ``role`` is "text", "open", "close" or "standalone". ``start``/``end`` are absolute offsets
+    in the document source. ``text`` is what a translator sees (decoded, for text runs).
+    ``key`` pairs an "open" with its "close". ``note`` explains markup to translators.
+    """
+
+    role: str
+    start: int
+    end: int
+    text: str = ""
+    key: int = 0
+    note: str = ""
+    breaks: bool = False  # markup that is a line break: never kept at a segment's edge
+
+
+def text_pieces(text: str, offset: int) -> list[Piece]:
+    """Text runs of ``text`` (at ``offset`` in the source), URLs and e-mails made standalone."""
+    pieces: list[Piece] = []
+    pos = 0
+    for s, e in find_urls(text):
+        if s > pos:
+            pieces.append(Piece("text", offset + pos, offset + s, text[pos:s]))
+        kind = "e-mail address" if "@" in text[s:e] and "://" not in text[s:e] else "URL"
+        pieces.append(Piece("standalone", offset + s, offset + e, note=f"{kind} {text[s:e]}"))
+        pos = e
+    if pos < len(text):
+        pieces.append(Piece("text", offset + pos, offset + len(text), text[pos:]))
+    return pieces
+
+
+@dataclass
+class _Token:
+    """One piece of the block's annotated text (text with placeholder tokens)."""
+
+    piece: Piece
+    start: int  # in annotated text
+    end: int
+
+
+def segment_pieces(
+    pieces: Sequence[Piece],
+    source: str,
+    *,
+    block: str,
+    kind: str,
+    lang: str = "en",
+    sentences: bool = True,
+    note: Callable[[Piece], str] | None = None,
+) -> list[Segment]:
+    """Turn a block's pieces into segments: sentences with numbered placeholders."""
+    pieces = _pair_pieces(pieces)
+    # Every standalone piece is its own placeholder, whatever key the format module gave it.
+    pieces = [
+        Piece(p.role, p.start, p.end, p.text, -(n + 1), p.note, p.breaks) if p.role == "standalone" else p
+        for n, p in enumerate(pieces)
+    ]
+    annotated: list[str] = []
+    tokens: list[_Token] = []
+    pos = 0
+    for piece in pieces:
+        if piece.role == "text":
+            # Same length as the piece's text, so offsets inside a run map to the source.
+            # (A run whose decoded text differs in length from its source, such as an escape
+            # or an entity, is a piece of its own and is never cut.)
+            t = re.sub(r"\s", " ", piece.text)
+        elif piece.role == "open":
+            t = f"<{piece.key}>"
+        elif piece.role == "close":
+            t = f"</{piece.key}>"
+        elif piece.breaks:
+            t = f" <{piece.key}/> "  # a line break separates sentences like a space
+        else:
+            t = f"<{piece.key}/>"
+        annotated.append(t)
+        tokens.append(_Token(piece, pos, pos + len(t)))
+        pos += len(t)
+    text = "".join(annotated)
+    spans = split_sentences(text, lang) if sentences else _whole(text)
+    segments: list[Segment] = []
+    for s, e in spans:
+        seg = _make_segment(text, s, e, tokens, source, block, kind)
+        if seg is not None:
+            segments.append(seg)
+    return segments
+
+
+def _whole(text: str) -> list[tuple[int, int]]:
+    stripped = text.strip()
+    if not stripped:
+        return []
+    s = text.index(stripped[0])
+    return [(s, s + len(stripped))]
+
+
+def _pair_pieces(pieces: Sequence[Piece]) -> list[Piece]:
+    """Give every markup piece a provisional key; unmatched opens/closes become standalone."""
+    out: list[Piece] = []
+    open_at: dict[int, int] = {}
+    for p in pieces:
+        if p.role == "open":
+            open_at[p.key] = len(out)
+        elif p.role == "close":
+            if p.key not in open_at:
+                p = Piece("standalone", p.start, p.end, key=p.key, note=p.note, breaks=p.breaks)
+            else:
+                del open_at[p.key]
+        out.append(p)
+    for idx in open_at.values():
+        p = out[idx]
+        out[idx] = Piece("standalone", p.start, p.end, key=p.key, note=p.note, breaks=p.breaks)
+    return out
+
+
+def _make_segment(
+    text: str,
+    s: int,
+    e: int,
+    tokens: list[_Token],
+    source: str,
+    block: str,
+    kind: str,
+) -> Segment | None:
+    inside = [t for t in tokens if t.end > s and t.start < e]
+    # Trim whitespace-only text and line breaks at the edges; unwrap pairs enclosing everything.
+    while inside:
+        first, last = inside[0], inside[-1]
+        if _blank_edge(first, text, s, e):
+            inside.pop(0)
+            continue
+        if _blank_edge(last, text, s, e):
+            inside.pop()
+            continue
+        if (
+            len(inside) >= 2
+            and first.piece.role == "open"
+            and last.piece.role == "close"
+            and first.piece.key == last.piece.key
+            and _encloses(inside, first.piece.key)
+        ):
+            inside = inside[1:-1]
+            continue
+        break
+    if not inside:
+        return None
+    # Keep only placeholders whose partner is inside the segment too.
+    keys_open = {t.piece.key for t in inside if t.piece.role == "open"}
+    keys_close = {t.piece.key for t in inside if t.piece.role == "close"}
+    if keys_open != keys_close:
+        return None  # a pair cut by a sentence boundary: split_sentences prevents this
+    if not any(t.piece.role == "text" and re.search(r"[^\W\d_]", _clip(t, text, s, e)) for t in inside):
+        return None  # nothing to translate: numbers, URLs, punctuation only
+    numbers: dict[int, int] = {}
+    placeholders: dict[int, Placeholder] = {}
+    parts: list[str] = []
+    for t in inside:
+        p = t.piece
+        if p.role == "text":
+            parts.append(_clip(t, text, s, e))
+            continue
+        if p.key not in numbers:
+            numbers[p.key] = len(numbers) + 1
+        n = numbers[p.key]
+        markup = source[p.start : p.end]
+        if p.role == "open":
+            placeholders[n] = Placeholder(n, markup, "\0", p.note)  # closing filled below
+            parts.append(f"<{n}>")
+        elif p.role == "close":
+            ph = placeholders[n]
+            placeholders[n] = Placeholder(n, ph.opening, markup, ph.note)
+            parts.append(f"</{n}>")
+        else:
+            placeholders[n] = Placeholder(n, markup, "", p.note)
+            parts.append(f"<{n}/>")
+    seg_text = re.sub(r"\s+", " ", "".join(parts)).strip()
+    first, last = inside[0], inside[-1]
+    start = first.piece.start + (max(s, first.start) - first.start if first.piece.role == "text" else 0)
+    end = last.piece.end - (last.end - min(e, last.end) if last.piece.role == "text" else 0)
+    # Text runs may be shorter in the source than in annotated text only if decoding changed
+    # them; clip by leading/trailing whitespace in the source instead.
+    while start < end and source[start].isspace():
+        start += 1
+    while end > start and source[end - 1].isspace():
+        end -= 1
+    return Segment(
+        text=seg_text,
+        start=start,
+        end=end,
+        block=block,
+        kind=kind,
+        placeholders=tuple(placeholders[k] for k in sorted(placeholders)),
+    )
+
+
+def _clip(t: _Token, text: str, s: int, e: int) -> str:
+    return text[max(s, t.start) : min(e, t.end)]
+
+
+def _blank_edge(t: _Token, text: str, s: int, e: int) -> bool:
+    if t.piece.role == "text":
+        return not _clip(t, text, s, e).strip()
+    return t.piece.breaks and t.piece.role == "standalone"
+
+
+def _encloses(inside: list[_Token], key: int) -> bool:
+    """The pair ``key`` opens first and closes last, with nothing of it in between."""
+    return all(t.piece.key != key for t in inside[1:-1] if t.piece.role != "text")
+
+
+def block_id(kind: str, text: str) -> str:
+    """A block name that does not change when blocks are inserted above: kind + first words."""
+    words = re.findall(r"[^\W_]+", text)
+    slug = "-".join(w.lower() for w in words[:4]) or "block"
+    return f"{_BLOCK_PREFIXES.get(kind, 'b')}-{slug}"
+
+
+_BLOCK_PREFIXES = {
+    "heading": "h",
+    "paragraph": "p",
+    "list item": "li",
+    "quotation": "q",
+    "image alt text": "alt",
+    "title attribute": "title",
+    "page title": "title",
+    "table cell": "td",
+    "caption": "caption",
+    "meta description": "meta",
+    "link text": "a",
+}
+
+
+# --- protect / restore -------------------------------------------------------------------------
+
+
+def placeholder_tokens(text: str) -> list[str]:
+    """Placeholder tokens of ``text`` in order, e.g. ["<1>", "</1>", "<2/>"]."""
+    return [m.group(0) for m in PLACEHOLDER_RE.finditer(text)]
+
+
+def placeholders_match(source: str, target: str) -> bool:
+    """The target has exactly the source's placeholders, each once, pairs in order."""
+    src = placeholder_tokens(source)
+    tgt = placeholder_tokens(target)
+    if sorted(src) != sorted(tgt):
+        return False
+    seen_open: set[str] = set()
+    for tok in tgt:
+        m = PLACEHOLDER_RE.fullmatch(tok)
+        assert m is not None
+        if m.group(3):
+            continue
+        if m.group(1):
+            if m.group(2) not in seen_open:
+                return False
+        else:
+            seen_open.add(m.group(2))
+    return True
+
+
+def restore(
+    target: str,
+    placeholders: Sequence[Placeholder],
+    escape: Callable[[str], str],
+) -> str:
+    """Rebuild markup: placeholder tokens become their source markup, the rest is escaped text.
+
+    Only placeholders that exist in the source become markup; anything else a translation
+    contains, angle brackets included, goes through ``escape``.
+    """
+    by_number = {p.number: p for p in placeholders}
+    out: list[str] = []
+    pos = 0
+    for m in PLACEHOLDER_RE.finditer(target):
+        ph = by_number.get(int(m.group(2)))
+        if ph is None:
+            continue
+        out.append(escape(target[pos : m.start()]))
+        if m.group(1):
+            out.append(ph.closing)
+        else:
+            out.append(ph.opening)
+        pos = m.end()
+    out.append(escape(target[pos:]))
+    return "".join(out)
+
+
+@dataclass(frozen=True)
+class Protected:
+    """A text whose spans were replaced by extra standalone placeholders before MT."""
+
+    text: str
+    values: dict[str, str]  # token -> replacement text (already in the target language)
+
+
+def protect(text: str, spans: Sequence[tuple[int, int, str]]) -> Protected:
+    """Replace ``(start, end, replacement)`` spans by new standalone placeholders.
+
+    New numbers continue after the highest number in ``text`` so document placeholders keep
+    theirs. :func:`unprotect` puts ``replacement`` back after the engine ran.
+    """
+    numbers = [int(m.group(2)) for m in PLACEHOLDER_RE.finditer(text)]
+    n = max(numbers, default=0)
+    out: list[str] = []
+    values: dict[str, str] = {}
+    pos = 0
+    for start, end, replacement in sorted(spans):
+        if start < pos:
+            continue
+        n += 1
+        token = f"<{n}/>"
+        out.append(text[pos:start])
+        out.append(token)
+        values[token] = replacement
+        pos = end
+    out.append(text[pos:])
+    return Protected("".join(out), values)
+
+
+def unprotect(text: str, protected: Protected) -> str:
+    """Put the protected values back; raises KeyError if the engine lost one."""
+    for token, value in protected.values.items():
+        if text.count(token) != 1:
+            raise KeyError(token)
+        text = text.replace(token, value)
+    return text
