@@ -1,0 +1,46 @@
+# The README's two commands:  make run  (set up, then run the main job)  and  make test.
+# Both are idempotent: each step is skipped when what it makes is already there.
+
+PYTHON      ?= python3
+VENV        := .venv
+BIN         := $(VENV)/bin
+APT_PACKAGES := apertium apertium-eng-spa apertium-fr-es gettext
+
+.PHONY: run test setup system-deps bench clean
+
+run: setup
+	$(BIN)/i18n-pipeline run
+
+test: setup .stamp-test-deps
+	$(BIN)/python -m pytest
+
+setup: system-deps .stamp-venv
+
+# Debian packages, installed with apt-get only when one is missing (sudo when not root).
+system-deps:
+	@missing=""; \
+	for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	$(PYTHON) -c 'import venv, ensurepip' 2>/dev/null || missing="$$missing python3-venv"; \
+	if [ -n "$$missing" ]; then \
+		sudo=""; [ "$$(id -u)" -eq 0 ] || sudo=sudo; \
+		echo "installing Debian packages:$$missing"; \
+		$$sudo apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -qq --no-install-recommends $$missing; \
+	fi
+
+.stamp-venv: pyproject.toml
+	[ -x $(BIN)/python ] || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --disable-pip-version-check -e .
+	touch $@
+
+.stamp-test-deps: pyproject.toml .stamp-venv
+	$(BIN)/python -m pip install -q --disable-pip-version-check -e '.[test]'
+	touch $@
+
+bench: setup
+	$(BIN)/python bench/peer_suites.py
+	$(BIN)/python bench/ingest_eval.py
+	$(BIN)/python bench/quality.py
+
+clean:
+	rm -rf build .i18n-cache .stamp-venv .stamp-test-deps

@@ -1,0 +1,271 @@
+"""Command line: argument parsing, printing and exit codes (0 ok, 1 error or failed check, 2 usage)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from i18n_pipeline import __version__
+from i18n_pipeline.errors import PipelineError
+
+log = logging.getLogger("i18n_pipeline")
+
+EXIT_OK = 0
+EXIT_ERROR = 1
+EXIT_USAGE = 2
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # type: ignore[override]
+        self.print_usage(sys.stderr)
+        print(f"{self.prog}: error: {message}", file=sys.stderr)
+        raise SystemExit(EXIT_USAGE)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="i18n-pipeline",
+        description="Translate and localise press releases through gettext PO files.",
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    parser.add_argument("-v", "--verbose", action="store_true", help="log what each stage does")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+
+    def command(name: str, help_text: str) -> argparse.ArgumentParser:
+        p = sub.add_parser(name, help=help_text, description=help_text)
+        p.add_argument("--project", type=Path, default=Path("."), metavar="DIR", help="project folder (default: .)")
+        return p
+
+    def languages(p: argparse.ArgumentParser) -> None:
+        p.add_argument(
+            "-l", "--language", action="append", dest="languages", metavar="LANG",
+            help="only this target language (repeatable; default: all in pipeline.yaml)",
+        )
+
+    command("extract", "write one template per release: locales/templates/<release>.pot")
+    p = command("update", "create or merge locales/<lang>/LC_MESSAGES/<release>.po from the templates")
+    languages(p)
+    p = command("translate", "fill untranslated entries from memory and machine translation (marked fuzzy)")
+    languages(p)
+    p.add_argument("--engine", metavar="NAME", help="engine to use (default: from pipeline.yaml, else apertium)")
+    p.add_argument("--json", action="store_true", help="print per-language counts as JSON")
+    p = command("status", "segments and words per language and release: reviewed, machine, needs_update, untranslated")
+    languages(p)
+    p.add_argument("--json", action="store_true", help="print JSON for build jobs")
+    p = command("check", "run the QA checks on every translation; exit 1 on a critical problem")
+    languages(p)
+    p.add_argument("--json", action="store_true", help="print problems as JSON")
+    p = command("build", "write build/<lang>/<release>.md and .html")
+    languages(p)
+    p.add_argument(
+        "--include-machine", action="store_true",
+        help="use unreviewed machine translations too (the release says so); default: reviewed only",
+    )
+    p.add_argument("--mo", action="store_true", help="also compile MO files next to the PO files (fuzzy skipped)")
+    p = command("run", "extract, update, translate and build every target language")
+    languages(p)
+    p.add_argument("--engine", metavar="NAME", help="engine to use (default: from pipeline.yaml, else apertium)")
+    p = command("ingest", "turn scraped pages, HTML or e-mail text into content/<slug>.md")
+    p.add_argument("sources", nargs="+", type=Path, metavar="SOURCE", help="files to ingest")
+    p.add_argument("--slug", help="release name (only with one SOURCE)")
+    p.add_argument("--format", choices=["auto", "html", "text", "markdown"], default="auto", help="input format")
+    p.add_argument("--explain", action="store_true", help="list every dropped line and the rule that dropped it")
+    p.add_argument("--force", action="store_true", help="overwrite an existing content/<slug>.md")
+    tm = command("tm", "translation memory: import or export TMX 1.4")
+    tm_sub = tm.add_subparsers(dest="tm_command", metavar="ACTION", parser_class=_Parser)
+    for action, text in (("import", "load a TMX file into the memory"), ("export", "write the memory as TMX")):
+        a = tm_sub.add_parser(action, help=text, description=text)
+        a.add_argument("file", type=Path, metavar="FILE.tmx")
+        a.add_argument("--project", type=Path, default=Path("."), metavar="DIR", help="project folder (default: .)")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:
+        return int(exc.code) if isinstance(exc.code, int) else EXIT_USAGE
+    logging.basicConfig(
+        level=logging.INFO if args.verbose else logging.WARNING,
+        format="%(levelname)s: %(message)s",
+        stream=sys.stderr,
+    )
+    if not args.command:
+        parser.print_help(sys.stderr)
+        return EXIT_USAGE
+    try:
+        return _dispatch(args)
+    except PipelineError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_ERROR
+    except KeyboardInterrupt:
+        print("interrupted; files already written are complete", file=sys.stderr)
+        return 130
+
+
+def _dispatch(args: argparse.Namespace) -> int:
+    from i18n_pipeline import pipeline
+    from i18n_pipeline.config import load_settings
+
+    if args.command == "ingest":
+        return _ingest(args)
+    settings = load_settings(args.project)
+    cmd = args.command
+    if cmd == "extract":
+        res = pipeline.extract(settings)
+        _say(f"templates: {len(res.written)} written, {len(res.unchanged)} unchanged")
+    elif cmd == "update":
+        res = pipeline.update(settings, args.languages)
+        _say(f"PO files: {len(res.written)} written, {len(res.unchanged)} unchanged")
+    elif cmd == "translate":
+        reports = pipeline.translate(settings, args.languages, args.engine)
+        if args.json:
+            print(json.dumps({r.language: r.as_dict() for r in reports}, indent=2, sort_keys=True))
+        else:
+            for r in reports:
+                _print_translate(r)
+        if any(r.counts["failed"] for r in reports):
+            return EXIT_ERROR
+    elif cmd == "status":
+        return _status(settings, args)
+    elif cmd == "check":
+        return _check(settings, args)
+    elif cmd == "build":
+        built = pipeline.build(settings, args.languages, include_machine=args.include_machine, mo=args.mo)
+        _say(
+            f"built {len(built.outputs)} files in {settings.build_dir}"
+            f" ({built.machine_segments} machine segments, {built.fallback_segments} left in the source language)"
+        )
+    elif cmd == "run":
+        result = pipeline.run(settings, args.languages, args.engine)
+        _say(f"templates: {len(result.extracted.written)} written, {len(result.extracted.unchanged)} unchanged")
+        _say(f"PO files: {len(result.updated.written)} written, {len(result.updated.unchanged)} unchanged")
+        for r in result.translated:
+            _print_translate(r)
+        _say(
+            f"built {len(result.built.outputs)} files in {settings.build_dir}"
+            f" ({result.built.machine_segments} machine segments, unreviewed and marked as such)"
+        )
+    elif cmd == "tm":
+        return _tm(settings, args)
+    return EXIT_OK
+
+
+def _say(text: str) -> None:
+    print(text)
+
+
+def _print_translate(r: object) -> None:
+    from i18n_pipeline.translate import TranslateReport
+
+    assert isinstance(r, TranslateReport)
+    c = r.counts
+    _say(
+        f"{r.language}: {c['tm_exact']} from memory, {c['tm_fuzzy']} fuzzy from memory, {c['cache']} from cache, "
+        f"{c['engine']} by {r.engine} ({r.requests} engine requests), {c['failed']} failed"
+    )
+
+
+def _status(settings: object, args: argparse.Namespace) -> int:
+    from i18n_pipeline import pipeline
+    from i18n_pipeline.config import Settings
+
+    assert isinstance(settings, Settings)
+    rows = pipeline.status(settings, args.languages)
+    if args.json:
+        out: dict[str, dict[str, object]] = {}
+        for row in rows:
+            lang = out.setdefault(row.language, {"releases": {}})
+            lang["releases"][row.release] = {  # type: ignore[index]
+                "segments": row.stats.segments,
+                "words": row.stats.words,
+                "problems": len(row.problems),
+            }
+        print(json.dumps(out, indent=2, sort_keys=True))
+        return EXIT_OK
+    header = f"{'lang':<5} {'release':<40} {'reviewed':>9} {'machine':>9} {'needs_upd':>9} {'untransl':>9}   (segments / words)"
+    _say(header)
+    for row in rows:
+        s, w = row.stats.segments, row.stats.words
+        cells = [f"{s[k]}/{w[k]}" for k in ("reviewed", "machine", "needs_update", "untranslated")]
+        _say(f"{row.language:<5} {row.release:<40} " + " ".join(f"{c:>9}" for c in cells))
+        for p in row.problems:
+            _say(f"      {p.severity.value}: {p.where}: {p.message}")
+    return EXIT_OK
+
+
+def _check(settings: object, args: argparse.Namespace) -> int:
+    from i18n_pipeline import pipeline
+    from i18n_pipeline.config import Settings
+    from i18n_pipeline.model import Severity
+
+    assert isinstance(settings, Settings)
+    problems = [p for row in pipeline.status(settings, args.languages) for p in row.problems]
+    if args.json:
+        print(json.dumps([{"check": p.check, "severity": p.severity.value, "where": p.where, "message": p.message} for p in problems], indent=2))
+    else:
+        for p in problems:
+            _say(f"{p.severity.value}: {p.where}: {p.message}")
+        _say(f"{len(problems)} problems")
+    return EXIT_ERROR if any(p.severity is Severity.CRITICAL for p in problems) else EXIT_OK
+
+
+def _ingest(args: argparse.Namespace) -> int:
+    from i18n_pipeline.config import load_settings
+    from i18n_pipeline.errors import DocumentError
+    from i18n_pipeline.formats.ingest import ingest
+
+    if args.slug and len(args.sources) > 1:
+        print("error: --slug works with one SOURCE only", file=sys.stderr)
+        return EXIT_USAGE
+    settings = load_settings(args.project)
+    for source in args.sources:
+        try:
+            data = source.read_bytes()
+        except OSError as exc:
+            raise DocumentError(str(source), f"cannot read ({exc.strerror})", "check the path") from None
+        result = ingest(data, str(source), fmt=args.format, slug=args.slug, source_language=settings.source_language)
+        target = settings.content_dir / f"{result.slug}.md"
+        from i18n_pipeline.pipeline import _write_text
+
+        if target.exists() and target.read_text(encoding="utf-8") != result.markdown and not args.force:
+            raise DocumentError(str(target), "already exists with other content", "pass --force to replace it, or --slug NAME")
+        _write_text(target, result.markdown)
+        meta = result.metadata
+        _say(f"{source} -> {target}")
+        _say(f"  title: {meta.get('title', '(none)')}; date: {meta.get('date', '(none)')}; language: {result.language or '?'}")
+        _say(f"  {len(result.markdown.split(chr(10) + chr(10)))} blocks, {len(meta.get('links') or [])} links, "
+             f"{len(meta.get('contacts') or [])} contacts, {len(result.dropped)} lines dropped")
+        for w in result.warnings:
+            print(f"warning: {source}: {w}", file=sys.stderr)
+        if args.explain:
+            for d in result.dropped:
+                _say(f"  dropped {source}:{d.line} [{d.rule}] {d.text}")
+    return EXIT_OK
+
+
+def _tm(settings: object, args: argparse.Namespace) -> int:
+    from i18n_pipeline.config import Settings
+    from i18n_pipeline.pipeline import open_memory
+
+    assert isinstance(settings, Settings)
+    if not args.tm_command:
+        print("error: say 'tm import FILE' or 'tm export FILE'", file=sys.stderr)
+        return EXIT_USAGE
+    with open_memory(settings) as memory:
+        if args.tm_command == "import":
+            n = memory.import_tmx(args.file)
+            _say(f"imported {n} translation units from {args.file}")
+        else:
+            n = memory.export_tmx(args.file, settings.source_language)
+            _say(f"exported {n} translation units to {args.file}")
+    return EXIT_OK
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

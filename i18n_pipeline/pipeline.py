@@ -1,0 +1,370 @@
+"""Runs the stages over a project tree; the only module that walks paths.
+
+extract → update → translate → build, each usable alone. Files are written only when their bytes
+change, so re-running with nothing changed leaves every file as it was.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import ExitStack, contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from i18n_pipeline.catalog import (
+    Catalog,
+    TemplateEntry,
+    compile_mo,
+    new_template,
+    read_catalog,
+    update_catalog,
+    write_catalog,
+)
+from i18n_pipeline.config import Settings
+from i18n_pipeline.errors import DocumentError, PipelineError
+from i18n_pipeline.formats import FORMATS, ParseOptions, parse_document
+from i18n_pipeline.model import Document, Problem, Stats
+from i18n_pipeline.translate import TranslateReport, fill_catalogs
+
+if TYPE_CHECKING:
+    from i18n_pipeline.engines import Engine
+    from i18n_pipeline.memory import Memory
+
+log = logging.getLogger(__name__)
+
+
+# --- paths -----------------------------------------------------------------------------------
+
+
+def release_paths(settings: Settings) -> list[Path]:
+    """Source releases in ``content/``, sorted by name."""
+    if not settings.content_dir.is_dir():
+        raise PipelineError(str(settings.content_dir), "no content folder", "put releases in content/<name>.md")
+    paths = sorted(p for p in settings.content_dir.iterdir() if p.suffix.lower() in FORMATS and p.is_file())
+    names: dict[str, Path] = {}
+    for p in paths:
+        if p.stem in names:
+            raise PipelineError(str(p), f"two releases named '{p.stem}' ({names[p.stem].name})", "rename one")
+        names[p.stem] = p
+    return paths
+
+
+def template_path(settings: Settings, release: str) -> Path:
+    return settings.locales_dir / "templates" / f"{release}.pot"
+
+
+def po_path(settings: Settings, language: str, release: str) -> Path:
+    return settings.locales_dir / language / "LC_MESSAGES" / f"{release}.po"
+
+
+def output_paths(settings: Settings, language: str, release: str) -> tuple[Path, Path]:
+    base = settings.build_dir / language
+    return base / f"{release}.md", base / f"{release}.html"
+
+
+def _languages(settings: Settings, languages: Sequence[str] | None) -> list[str]:
+    if not languages:
+        return list(settings.target_languages)
+    for lang in languages:
+        if lang not in settings.target_languages:
+            raise PipelineError(
+                "--language",
+                f"'{lang}' is not a target language of this project",
+                f"choose one of {', '.join(settings.target_languages)} or add it to pipeline.yaml",
+            )
+    return list(languages)
+
+
+# --- stages ----------------------------------------------------------------------------------
+
+
+def load_document(settings: Settings, path: Path) -> Document:
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise DocumentError(str(path), f"cannot read ({exc.strerror})", "check the file") from None
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise DocumentError(
+            f"{path}:{line}", "not UTF-8 text", "save it as UTF-8, or run 'i18n-pipeline ingest' on it"
+        ) from None
+    options = ParseOptions(
+        language=settings.source_language,
+        sentences=settings.segmentation == "sentence",
+        front_matter_keys=settings.front_matter_keys,
+    )
+    return parse_document(text, str(path.relative_to(settings.root) if path.is_relative_to(settings.root) else path), options)
+
+
+def template_entries(document: Document) -> list[TemplateEntry]:
+    """One entry per distinct (text, context), with every place it occurs and what it is."""
+    merged: dict[tuple[str, str | None], tuple[list[str], list[str]]] = {}
+    for seg in document.segments:
+        refs, notes = merged.setdefault((seg.text, seg.context), ([], []))
+        ref = f"{document.name}:{seg.block}"
+        if ref not in refs:
+            refs.append(ref)
+        for note in [seg.kind] + [
+            f"{' '.join(ph.tokens())} = {ph.note}" for ph in seg.placeholders if ph.note
+        ]:
+            if note not in notes:
+                notes.append(note)
+    return [
+        TemplateEntry(source=text, context=ctx, references=tuple(refs), notes=tuple(notes))
+        for (text, ctx), (refs, notes) in merged.items()
+    ]
+
+
+@dataclass
+class StageResult:
+    written: list[Path] = field(default_factory=list)
+    unchanged: list[Path] = field(default_factory=list)
+
+    def record(self, path: Path, changed: bool) -> None:
+        (self.written if changed else self.unchanged).append(path)
+
+
+def extract(settings: Settings) -> StageResult:
+    """Write one template per release: ``locales/templates/<release>.pot``."""
+    result = StageResult()
+    for path in release_paths(settings):
+        doc = load_document(settings, path)
+        target = template_path(settings, doc.name)
+        existing = read_catalog(target) if target.exists() else None
+        template = new_template(template_entries(doc), project=settings.project)
+        if existing is not None and _same_entries(existing, template):
+            result.record(target, False)
+            continue
+        result.record(target, write_catalog(template, target))
+    return result
+
+
+def _same_entries(a: Catalog, b: Catalog) -> bool:
+    def key(cat: Catalog) -> list[tuple[object, ...]]:
+        return [(e.source, e.context, e.references, e.notes, e.flags) for e in cat.entries()]
+
+    return key(a) == key(b)
+
+
+def _templates(settings: Settings) -> dict[str, Catalog]:
+    templates: dict[str, Catalog] = {}
+    for path in release_paths(settings):
+        release = path.stem
+        tpath = template_path(settings, release)
+        if not tpath.exists():
+            raise PipelineError(str(tpath), "no template for this release", "run 'i18n-pipeline extract' first")
+        templates[release] = read_catalog(tpath)
+    return templates
+
+
+def update(settings: Settings, languages: Sequence[str] | None = None) -> StageResult:
+    """Create or merge ``locales/<lang>/LC_MESSAGES/<release>.po`` from the templates."""
+    result = StageResult()
+    templates = _templates(settings)
+    for lang in _languages(settings, languages):
+        for release, template in templates.items():
+            path = po_path(settings, lang, release)
+            old = read_catalog(path) if path.exists() else None
+            merged = update_catalog(
+                old, template, language=lang, project=settings.project, fuzzy_matching=settings.fuzzy_matching
+            )
+            result.record(path, write_catalog(merged, path))
+    return result
+
+
+@contextmanager
+def open_memory(settings: Settings) -> Iterator[Memory]:
+    """The project's translation memory, taught the reviewed translations of every PO file."""
+    from i18n_pipeline.memory import Memory
+
+    settings.cache_dir.mkdir(parents=True, exist_ok=True)
+    memory = Memory(settings.cache_dir / "memory.sqlite")
+    try:
+        shipped = settings.locales_dir / "memory.tmx"
+        if shipped.exists():
+            memory.import_tmx(shipped)
+        for lang in settings.target_languages:
+            folder = settings.locales_dir / lang / "LC_MESSAGES"
+            if not folder.is_dir():
+                continue
+            for path in sorted(folder.glob("*.po")):
+                cat = read_catalog(path)
+                pairs = [
+                    (e.source, e.target, f"reviewed in {path.stem}")
+                    for e in cat.entries()
+                    if e.state.value == "reviewed"
+                ]
+                if pairs:
+                    memory.learn(settings.source_language, lang, pairs)
+        yield memory
+    finally:
+        memory.close()
+
+
+def translate(
+    settings: Settings,
+    languages: Sequence[str] | None = None,
+    engine_name: str | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> list[TranslateReport]:
+    """Fill untranslated entries: memory, cache, then one engine batch per language."""
+    from i18n_pipeline.engines import get_engine
+    from i18n_pipeline.glossary import load_glossary
+
+    reports: list[TranslateReport] = []
+    glossary = load_glossary(settings.locales_dir / "glossary.yaml")
+    releases = [p.stem for p in release_paths(settings)]
+    with open_memory(settings) as memory, ExitStack() as engines:
+        opened: dict[str, Engine] = {}
+        for lang in _languages(settings, languages):
+            name = engine_name or settings.engine_for(lang)
+
+            def open_engine(name: str = name) -> Engine:
+                if name not in opened:
+                    opened[name] = engines.enter_context(get_engine(name))  # type: ignore[arg-type]
+                return opened[name]
+
+            catalogs: dict[str, Catalog] = {}
+            for release in releases:
+                path = po_path(settings, lang, release)
+                if not path.exists():
+                    raise PipelineError(str(path), "no PO file for this release", "run 'i18n-pipeline update' first")
+                catalogs[release] = read_catalog(path)
+            report, _ = fill_catalogs(
+                catalogs,
+                source_language=settings.source_language,
+                target_language=lang,
+                engine_name=name,
+                open_engine=open_engine,
+                memory=memory,
+                glossary=glossary,
+                approve_exact=settings.tm_approve_exact,
+                fuzzy_threshold=settings.tm_fuzzy_threshold,
+                progress=progress,
+            )
+            for release, cat in catalogs.items():
+                write_catalog(cat, po_path(settings, lang, release))
+            reports.append(report)
+    return reports
+
+
+@dataclass
+class ReleaseStatus:
+    language: str
+    release: str
+    stats: Stats
+    problems: list[Problem]
+
+
+def status(settings: Settings, languages: Sequence[str] | None = None) -> list[ReleaseStatus]:
+    """Segments and words per review state, per language and release, with QA problems."""
+    from i18n_pipeline.checks import check_translation
+
+    out: list[ReleaseStatus] = []
+    releases = [p.stem for p in release_paths(settings)]
+    for lang in _languages(settings, languages):
+        for release in releases:
+            path = po_path(settings, lang, release)
+            if path.exists():
+                cat = read_catalog(path)
+                problems = [
+                    p
+                    for e in cat.entries()
+                    if e.target
+                    for p in check_translation(e.source, e.target, f"{path}: {e.source[:40]!r}")
+                ]
+                out.append(ReleaseStatus(lang, release, cat.stats(), problems))
+            else:
+                tpath = template_path(settings, release)
+                stats = Stats()
+                if tpath.exists():
+                    stats = read_catalog(tpath).stats()
+                out.append(ReleaseStatus(lang, release, stats, []))
+    return out
+
+
+@dataclass
+class BuildResult:
+    outputs: list[Path] = field(default_factory=list)
+    machine_segments: int = 0
+    fallback_segments: int = 0
+
+
+def build(
+    settings: Settings,
+    languages: Sequence[str] | None = None,
+    *,
+    include_machine: bool = False,
+    mo: bool = False,
+) -> BuildResult:
+    """Write ``build/<lang>/<release>.{md,html}`` (and MO files next to the PO files)."""
+    from i18n_pipeline.build import build_release
+
+    result = BuildResult()
+    paths = release_paths(settings)
+    documents = [load_document(settings, p) for p in paths]
+    for lang in _languages(settings, languages):
+        for doc in documents:
+            path = po_path(settings, lang, doc.name)
+            cat = read_catalog(path) if path.exists() else None
+            built = build_release(doc, cat, lang, include_machine=include_machine)
+            md_path, html_path = output_paths(settings, lang, doc.name)
+            ext = Path(doc.path).suffix if doc.format != "markdown" else ".md"
+            md_path = md_path.with_suffix(ext)
+            _write_text(md_path, built.markdown)
+            result.outputs.append(md_path)
+            if doc.format == "markdown":
+                _write_text(html_path, built.html)
+                result.outputs.append(html_path)
+            result.machine_segments += built.machine_segments
+            result.fallback_segments += built.fallback_segments
+            if mo and cat is not None:
+                mo_path = path.with_suffix(".mo")
+                compile_mo(cat, mo_path)
+                result.outputs.append(mo_path)
+    return result
+
+
+def _write_text(path: Path, text: str) -> None:
+    """Atomic write of a build output (temporary file, then rename)."""
+    import os
+    import tempfile
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    data = text.encode("utf-8")
+    if path.exists() and path.read_bytes() == data:
+        return
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+@dataclass
+class RunResult:
+    extracted: StageResult
+    updated: StageResult
+    translated: list[TranslateReport]
+    built: BuildResult
+
+
+def run(
+    settings: Settings,
+    languages: Sequence[str] | None = None,
+    engine_name: str | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> RunResult:
+    """extract, update, translate, build (with machine output, marked as such)."""
+    extracted = extract(settings)
+    updated = update(settings, languages)
+    translated = translate(settings, languages, engine_name, progress)
+    built = build(settings, languages, include_machine=settings.include_machine_in_run)
+    return RunResult(extracted, updated, translated, built)

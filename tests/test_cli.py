@@ -1,0 +1,215 @@
+"""The CLI end to end, through ``main([...])``, on a copy of the bundled project.
+
+Real Apertium, real PO files read back by GNU gettext. The whole ``run`` is done once per test
+module (it is the slow part) and each test works on its own copy of the result.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from i18n_pipeline.cli import build_parser, main
+
+ROOT = Path(__file__).resolve().parents[1]
+SEED = "new-iom-publication-compiles-cases-of-human-trafficking-assisted"
+
+
+def copy_project(dst: Path) -> Path:
+    for name in ("pipeline.yaml", "content"):
+        src = ROOT / name
+        if src.is_dir():
+            shutil.copytree(src, dst / name)
+        else:
+            shutil.copy2(src, dst / name)
+    (dst / "locales").mkdir()
+    for name in ("glossary.yaml", "memory.tmx"):
+        if (ROOT / "locales" / name).exists():
+            shutil.copy2(ROOT / "locales" / name, dst / "locales" / name)
+    return dst
+
+
+def snapshot(folder: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def run_json(capsys: pytest.CaptureFixture[str], *argv: str) -> object:
+    capsys.readouterr()
+    assert main(list(argv)) == 0
+    return json.loads(capsys.readouterr().out)
+
+
+@pytest.fixture(scope="module")
+def ran(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    project = copy_project(tmp_path_factory.mktemp("ran"))
+    assert main(["run", "--project", str(project)]) == 0
+    return project
+
+
+@pytest.fixture
+def project(ran: Path, tmp_path: Path) -> Path:
+    dst = tmp_path / "p"
+    shutil.copytree(ran, dst)
+    return dst
+
+
+def release_name(project: Path) -> str:
+    names = sorted(p.stem for p in (project / "content").glob("*.md"))
+    assert names, "the bundled project has releases"
+    return SEED if SEED in names else names[0]
+
+
+def test_run_writes_templates_po_and_builds(project: Path) -> None:
+    name = release_name(project)
+    assert (project / "locales" / "templates" / f"{name}.pot").is_file()
+    for lang in ("es", "fr"):
+        assert (project / "locales" / lang / "LC_MESSAGES" / f"{name}.po").is_file()
+        assert (project / "build" / lang / f"{name}.md").is_file()
+        assert (project / "build" / lang / f"{name}.html").is_file()
+
+
+def test_every_po_passes_msgfmt_and_msgcat(project: Path) -> None:
+    files = sorted((project / "locales").rglob("*.po")) + sorted((project / "locales").rglob("*.pot"))
+    assert len(files) >= 3
+    for path in files:
+        subprocess.run(["msgfmt", "-c", "-o", "/dev/null", str(path)], check=True)
+        catted = subprocess.run(["msgcat", str(path)], check=True, capture_output=True).stdout
+        assert catted == path.read_bytes(), f"{path} is not formatted as GNU gettext formats it"
+
+
+def test_status_reports_every_segment_as_machine(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    data = run_json(capsys, "status", "--json", "--project", str(project))
+    assert isinstance(data, dict)
+    name = release_name(project)
+    for lang in ("es", "fr"):
+        counts = data[lang]["releases"][name]["segments"]
+        assert set(counts) == {"reviewed", "machine", "needs_update", "untranslated"}
+        assert counts["machine"] > 10
+        assert counts["reviewed"] == counts["needs_update"] == counts["untranslated"] == 0
+
+
+def test_machine_output_is_marked_in_the_po(project: Path) -> None:
+    po = (project / "locales" / "fr" / "LC_MESSAGES" / f"{release_name(project)}.po").read_text("utf-8")
+    entries = [e for e in po.split("\n\n")[1:] if "msgid" in e and not e.startswith("#~")]
+    assert entries
+    for entry in entries:
+        assert "#, fuzzy" in entry
+        assert "# machine translation: apertium" in entry
+        assert "pivot" in entry  # en→es→fr through Spanish, said in the provenance
+
+
+def test_spanish_release_reads_as_spanish(project: Path) -> None:
+    name = release_name(project)
+    md = (project / "build" / "es" / f"{name}.md").read_text("utf-8")
+    page = (project / "build" / "es" / f"{name}.html").read_text("utf-8")
+    source = (project / "content" / f"{name}.md").read_text("utf-8")
+    body = source.split("\n---\n", 1)[1]
+    # No English sentence of the body survives.
+    for line in body.split("\n"):
+        for sentence in re.split(r"(?<=[.!?])\s+", line.strip()):
+            if len(sentence.split()) >= 5:
+                assert sentence not in md, f"English left in the Spanish release: {sentence}"
+    for junk in ("Who we are", "Take Action", "alt=", "onclick", "src="):
+        assert junk not in md and junk not in page
+    assert not re.search(r"(?:^|\s)[*#@][^\W\d_]", re.sub(r"^#+ |^\s*[*-] ", "", md, flags=re.M).replace("**", ""))
+    for text in (md, page):
+        assert "hlegoff@iom.int" in text
+        assert "http://www.oim.org.mx/index.php" in text
+    assert "traducción automática" in page.lower()  # the unreviewed-machine notice
+    assert '<html lang="es">' in page
+
+
+def test_second_run_sends_nothing_and_changes_nothing(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    before = snapshot(project / "locales")
+    assert main(["run", "--project", str(project)]) == 0
+    assert snapshot(project / "locales") == before
+    report = run_json(capsys, "translate", "--json", "--project", str(project))
+    assert isinstance(report, dict)
+    for lang in ("es", "fr"):
+        assert report[lang]["engine_requests"] == 0
+        assert report[lang]["engine"] == 0 or report[lang]["engine"] == "apertium"
+        assert report[lang]["segments_sent"] == 0
+    assert snapshot(project / "locales") == before
+
+
+def _approve_first_entry(po_path: Path, new_target: str) -> str:
+    """Edit the first real entry like a translator in Poedit: new msgstr, fuzzy cleared."""
+    text = po_path.read_text("utf-8")
+    blocks = text.split("\n\n")
+    for i, block in enumerate(blocks[1:], start=1):
+        if "msgid" not in block or block.startswith("#~"):
+            continue
+        lines = block.split("\n")
+        msgid_lines: list[str] = []
+        out: list[str] = []
+        state = ""
+        for line in lines:
+            if line.startswith("#, fuzzy"):
+                continue
+            if line.startswith("msgid "):
+                state = "id"
+            elif line.startswith("msgstr "):
+                state = "str"
+                out.append(f'msgstr "{new_target}"')
+                continue
+            elif not line.startswith('"'):
+                state = "" if state == "str" else state
+            if state == "str":
+                continue
+            if state == "id":
+                msgid_lines.append(line)
+            out.append(line)
+        blocks[i] = "\n".join(out)
+        po_path.write_text("\n\n".join(blocks), "utf-8")
+        return "".join(re.findall(r'"(.*)"', "\n".join(msgid_lines)))
+    raise AssertionError("no entry")
+
+
+def test_translator_edit_survives_and_is_used(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    name = release_name(project)
+    po = project / "locales" / "es" / "LC_MESSAGES" / f"{name}.po"
+    # Normalise to gettext formatting after the hand edit, as Poedit would.
+    msgid = _approve_first_entry(po, "Traducción revisada por una persona.")
+    subprocess.run(["msgcat", "-o", str(po), str(po)], check=True)
+    edited = po.read_bytes()
+    assert main(["run", "--project", str(project)]) == 0
+    assert b'msgstr "Traducci\xc3\xb3n revisada por una persona."' in po.read_bytes()
+    data = run_json(capsys, "status", "--json", "--project", str(project), "-l", "es")
+    assert isinstance(data, dict)
+    assert data["es"]["releases"][name]["segments"]["reviewed"] == 1
+    assert main(["build", "--project", str(project), "-l", "es"]) == 0
+    md = (project / "build" / "es" / f"{name}.md").read_text("utf-8")
+    assert "Traducción revisada por una persona." in md
+    assert "traducción automática" not in md.lower()  # reviewed-only build has no machine text
+    assert msgid
+    assert po.read_bytes() == edited or b"Traducci\xc3\xb3n revisada" in po.read_bytes()
+
+
+def test_bad_settings_give_a_clear_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    project = copy_project(tmp_path)
+    (project / "pipeline.yaml").write_text("source_language: en\ntarget_langauges: [es]\n", "utf-8")
+    assert main(["status", "--project", str(project)]) == 1
+    err = capsys.readouterr().err
+    assert "pipeline.yaml:2" in err and "target_languages" in err
+    assert "Traceback" not in err
+
+
+def test_missing_project_and_usage_errors(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["status", "--project", str(tmp_path)]) == 1
+    assert "pipeline.yaml" in capsys.readouterr().err
+    assert main(["no-such-command"]) == 2
+    assert main([]) == 2
+
+
+def test_every_command_has_help() -> None:
+    parser = build_parser()
+    sub = next(a for a in parser._actions if a.dest == "command")
+    choices = getattr(sub, "choices", {})
+    assert {"extract", "update", "translate", "status", "build", "run", "ingest", "tm", "check"} <= set(choices)
+    for action in getattr(sub, "_choices_actions", []):
+        assert action.help, f"command {action.dest} has no help text"
