@@ -187,10 +187,11 @@ def load_settings(root: Path) -> Settings:
 class ScalarSpan:
     """A top-level string value of a YAML mapping and its span in the YAML text."""
 
-    key: str
+    key: str  # dotted key without list positions: "title", "contacts.office"
     value: str
     start: int
     end: int
+    path: str = ""  # with list positions: "contacts.1.office"
 
 
 def parse_front_matter(text: str, where: str) -> tuple[dict[str, Any], list[ScalarSpan]]:
@@ -210,17 +211,25 @@ def parse_front_matter(text: str, where: str) -> tuple[dict[str, Any], list[Scal
     if not isinstance(data, dict) or not isinstance(node, yaml.MappingNode):
         raise DocumentError(f"{where}:2", "front matter must be a mapping of keys", "write 'key: value' lines")
     spans: list[ScalarSpan] = []
-    for key_node, value_node in node.value:
-        if isinstance(value_node, yaml.ScalarNode) and value_node.tag == "tag:yaml.org,2002:str":
-            spans.append(
-                ScalarSpan(
-                    str(key_node.value),
-                    str(value_node.value),
-                    value_node.start_mark.index,
-                    value_node.end_mark.index,
-                )
-            )
+    _collect_spans(node, "", "", spans)
     return data, spans
+
+
+def _collect_spans(node: yaml.Node, key: str, path: str, spans: list[ScalarSpan]) -> None:
+    """String scalars of a mapping, also inside lists of mappings (key "links.title",
+    path "links.1.title")."""
+    if isinstance(node, yaml.MappingNode):
+        for key_node, value_node in node.value:
+            name = str(key_node.value)
+            _collect_spans(
+                value_node, f"{key}.{name}" if key else name, f"{path}.{name}" if path else name, spans
+            )
+    elif isinstance(node, yaml.SequenceNode):
+        for i, item in enumerate(node.value):
+            if isinstance(item, yaml.MappingNode):
+                _collect_spans(item, key, f"{path}.{i + 1}", spans)
+    elif isinstance(node, yaml.ScalarNode) and node.tag == "tag:yaml.org,2002:str" and key:
+        spans.append(ScalarSpan(key, str(node.value), node.start_mark.index, node.end_mark.index, path))
 
 
 def quote_scalar(value: str) -> str:

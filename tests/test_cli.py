@@ -21,6 +21,7 @@ SEED = "new-iom-publication-compiles-cases-of-human-trafficking-assisted"
 
 
 def copy_project(dst: Path) -> Path:
+    dst.mkdir(parents=True, exist_ok=True)
     for name in ("pipeline.yaml", "content"):
         src = ROOT / name
         if src.is_dir():
@@ -213,3 +214,35 @@ def test_every_command_has_help() -> None:
     assert {"extract", "update", "translate", "status", "build", "run", "ingest", "tm", "check"} <= set(choices)
     for action in getattr(sub, "_choices_actions", []):
         assert action.help, f"command {action.dest} has no help text"
+
+
+SHARED = ROOT.parent / "shared"
+
+
+def test_ingest_of_the_seed_is_the_bundled_release(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    seed = SHARED / "seed" / "000_adedd758250034a0.txt"
+    if not seed.exists():
+        pytest.skip("../shared/seed is absent (outside CI)")
+    project = tmp_path / "p"
+    project.mkdir()
+    shutil.copy2(ROOT / "pipeline.yaml", project / "pipeline.yaml")
+    assert main(["ingest", str(seed), "--project", str(project), "--explain"]) == 0
+    out = capsys.readouterr().out
+    made = list((project / "content").glob("*.md"))
+    assert len(made) == 1
+    assert made[0].read_bytes() == (ROOT / "content" / made[0].name).read_bytes()
+    assert "[html-attributes]" in out and "[menu-echo]" in out  # --explain names each rule
+    # A second ingest with other content does not silently replace the release.
+    made[0].write_text(made[0].read_text("utf-8") + "\nEdited by hand.\n", "utf-8")
+    assert main(["ingest", str(seed), "--project", str(project)]) == 1
+    assert "--force" in capsys.readouterr().err
+
+
+def test_ingest_refuses_binary_input(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    project = copy_project(tmp_path / "p")
+    picture = tmp_path / "photo.txt"
+    picture.write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 4)
+    assert main(["ingest", str(picture), "--project", str(project)]) == 1
+    err = capsys.readouterr().err
+    assert "photo.txt" in err and "Traceback" not in err
+    assert not list((project / "content").glob("photo*"))

@@ -90,6 +90,7 @@ def ingest(
             metadata, body = _ingest_html(text, path, dropped)
         else:
             metadata, body = _ingest_text(text, dropped)
+        _mark_link_languages(metadata, source_language)
         markdown = render_release(metadata, body)
 
     warnings: list[str] = []
@@ -765,6 +766,15 @@ def _paragraph_markdown(text: str) -> str:
 
 def _escape_inline(text: str) -> str:
     return _MARKDOWN_INLINE_RE.sub(lambda m: "\\" + m.group(0), text)
+
+
+def _mark_link_languages(metadata: dict[str, Any], source_language: str) -> None:
+    """Give a link whose title is in another language a ``lang`` key: it is not translated."""
+    for link in metadata.get("links") or []:
+        if isinstance(link, dict) and isinstance(link.get("title"), str):
+            lang = detect_language(link["title"], source_language)
+            if lang is not None and lang != source_language:
+                link["lang"] = lang
 
 
 def _add_named_publications(links: list[dict[str, str]], body: str) -> list[dict[str, str]]:
