@@ -41,7 +41,7 @@ class TranslateReport:
     engine: str = ""
 
     def as_dict(self) -> dict[str, object]:
-        return {**self.counts, "engine_requests": self.requests, "segments_sent": self.sent, "engine": self.engine}
+        return {**self.counts, "engine_requests": self.requests, "segments_sent": self.sent}
 
 
 @dataclass

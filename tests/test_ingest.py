@@ -51,7 +51,7 @@ def test_seed_front_matter(seed: IngestResult) -> None:
     assert front["date"] == dt.date(2011, 8, 3)
     assert front["place"] == "Mexico"
     assert front["links"] == [
-        {"title": SPANISH_TITLE, "url": URL},
+        {"title": SPANISH_TITLE, "url": URL, "lang": "es"},
         {"title": ENGLISH_TITLE, "url": URL},
     ]
     assert front["contacts"] == [
@@ -131,10 +131,11 @@ def test_seed_language_and_slug(seed: IngestResult) -> None:
 
 
 def test_slug_option_is_respected() -> None:
-    result = ingest(SEED.read_bytes(), str(SEED), slug="iom-mexico-trafficking-2011")
+    text = b"Headline Of A Short Release\nIOM Mexico is presenting its most recent publication today.\n"
+    result = ingest(text, "inbox/release.txt", slug="iom-mexico-trafficking-2011")
     assert result.slug == "iom-mexico-trafficking-2011"
     with pytest.raises(DocumentError):
-        ingest(SEED.read_bytes(), str(SEED), slug="../escape")
+        ingest(text, "inbox/release.txt", slug="../escape")
 
 
 def test_slug_falls_back_to_the_file_stem() -> None:

@@ -1,0 +1,321 @@
+"""Translation memory, MT cache and the ``translate --json`` report, end to end through
+``main([...])`` on copies of the bundled project, with real Apertium.
+
+The bundled project is run once per module (the slow part); each test works on its own copy.
+A translator's approval is simulated as Poedit does it: "fuzzy" cleared, the msgstr possibly
+rewritten, the file then normalised by GNU gettext (``msgcat -o f f``).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import subprocess
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from i18n_pipeline.cli import main
+
+ROOT = Path(__file__).resolve().parents[1]
+SEED = "new-iom-publication-compiles-cases-of-human-trafficking-assisted"
+LANGS = ("es", "fr")
+
+# Two sentences of the seed release, and what a Spanish translator made of them.
+SEED_A = "The majority of these cases have been assisted along the southern border."
+SEED_B = "To date, IOM Mexico has assisted 185 victims of trafficking from Central America, mostly from Guatemala."
+REVIEWED = {
+    SEED_A: "La mayoría de estos casos se atendieron en la frontera sur.",
+    SEED_B: "Hasta la fecha, la OIM México ha asistido a 185 víctimas de trata de Centroamérica, "
+    "sobre todo de Guatemala.",
+}
+
+SECOND_TITLE = "Migrant Workers Receive Training in Guatemala City"
+SECOND_NEW = (
+    "A new shelter opened its doors in Tecun Uman last month.",
+    "Local authorities welcomed the initiative and offered further support.",
+)
+SECOND = f"""---
+title: {SECOND_TITLE}
+date: 2011-09-01
+place: Guatemala
+---
+
+{SEED_A} {SECOND_NEW[0]}
+
+{SECOND_NEW[1]}
+
+{SEED_B}
+"""
+
+REPORT_KEYS = {"tm_exact", "tm_fuzzy", "cache", "engine", "failed", "engine_requests", "segments_sent"}
+
+
+# --- helpers ---------------------------------------------------------------------------------
+
+
+def copy_project(dst: Path) -> Path:
+    for name in ("pipeline.yaml", "content"):
+        src = ROOT / name
+        if src.is_dir():
+            shutil.copytree(src, dst / name)
+        else:
+            shutil.copy2(src, dst / name)
+    (dst / "locales").mkdir()
+    for name in ("glossary.yaml", "memory.tmx"):
+        if (ROOT / "locales" / name).exists():
+            shutil.copy2(ROOT / "locales" / name, dst / "locales" / name)
+    return dst
+
+
+def po_file(project: Path, lang: str, release: str) -> Path:
+    return project / "locales" / lang / "LC_MESSAGES" / f"{release}.po"
+
+
+def _unquote(line: str) -> str:
+    return str(json.loads(line.strip()))  # PO strings use C escapes: \" \\ \n \t
+
+
+@dataclass
+class Entry:
+    msgid: str = ""
+    msgstr: str = ""
+    msgctxt: str | None = None
+    previous: str = ""  # "#| msgid"
+    flags: set[str] = field(default_factory=set)
+    comments: list[str] = field(default_factory=list)  # translator comments ("# ...")
+    obsolete: bool = False
+
+
+def read_po(path: Path) -> list[Entry]:
+    """The entries of a PO file (header excluded), read without the package's own PO code."""
+    entries: list[Entry] = []
+    for block in path.read_text("utf-8").split("\n\n"):
+        entry = Entry()
+        key = ""
+        seen_msgid = False
+        for line in block.splitlines():
+            if line.startswith("#~"):
+                entry.obsolete = True
+            elif line.startswith("#, "):
+                entry.flags |= {f.strip() for f in line[3:].split(",")}
+            elif line.startswith("#| "):
+                rest = line[3:]
+                if rest.startswith("msgid "):
+                    key, entry.previous = "previous", _unquote(rest[6:])
+                elif rest.startswith('"') and key == "previous":
+                    entry.previous += _unquote(rest)
+            elif line.startswith("# ") or line == "#":
+                entry.comments.append(line[2:])
+            elif line.startswith("#"):
+                continue  # "#." extracted comments, "#:" references
+            elif line.startswith("msgctxt "):
+                key, entry.msgctxt = "msgctxt", _unquote(line[8:])
+            elif line.startswith("msgid "):
+                key, entry.msgid, seen_msgid = "msgid", _unquote(line[6:]), True
+            elif line.startswith("msgstr "):
+                key, entry.msgstr = "msgstr", _unquote(line[7:])
+            elif line.startswith('"') and key in ("msgid", "msgstr", "msgctxt"):
+                setattr(entry, key, (getattr(entry, key) or "") + _unquote(line))
+        if seen_msgid and entry.msgid and not entry.obsolete:
+            entries.append(entry)
+    return entries
+
+
+def by_source(path: Path) -> dict[str, Entry]:
+    return {e.msgid: e for e in read_po(path)}
+
+
+def _po_string(keyword: str, text: str) -> str:
+    return f"{keyword} {json.dumps(text, ensure_ascii=False)}"
+
+
+def approve_all(path: Path, rewrite: dict[str, str]) -> None:
+    """Approve every entry like a translator: clear "fuzzy" (and the previous source Poedit
+    drops with it), rewrite the msgstr of the sources in ``rewrite``; then let GNU gettext
+    format the file, as Poedit would."""
+    blocks = path.read_text("utf-8").split("\n\n")
+    out_blocks: list[str] = []
+    for block in blocks:
+        source = ""
+        in_msgid = False
+        for line in block.splitlines():
+            if line.startswith("msgid "):
+                source, in_msgid = _unquote(line[6:]), True
+            elif line.startswith('"') and in_msgid:
+                source += _unquote(line)
+            else:
+                in_msgid = False
+        lines: list[str] = []
+        skipping_msgstr = False
+        for line in block.splitlines():
+            if line.startswith("#, "):
+                flags = [f.strip() for f in line[3:].split(",") if f.strip() != "fuzzy"]
+                if flags:
+                    lines.append("#, " + ", ".join(flags))
+                continue
+            if line.startswith("#| "):
+                continue
+            if source in rewrite and line.startswith("msgstr "):
+                lines.append(_po_string("msgstr", rewrite[source]))
+                skipping_msgstr = True
+                continue
+            if skipping_msgstr and line.startswith('"'):
+                continue
+            skipping_msgstr = False
+            lines.append(line)
+        out_blocks.append("\n".join(lines))
+    path.write_text("\n\n".join(out_blocks), "utf-8")
+    subprocess.run(["msgcat", "-o", str(path), str(path)], check=True)
+
+
+def run_json(capsys: pytest.CaptureFixture[str], *argv: str) -> dict[str, dict[str, Any]]:
+    capsys.readouterr()
+    assert main(list(argv)) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert isinstance(data, dict)
+    return data
+
+
+def translate_report(capsys: pytest.CaptureFixture[str], project: Path, *extra: str) -> dict[str, dict[str, Any]]:
+    """``extract``, ``update``, then ``translate --json``: the report per language."""
+    assert main(["extract", "--project", str(project)]) == 0
+    assert main(["update", "--project", str(project), *extra]) == 0
+    return run_json(capsys, "translate", "--json", "--project", str(project), *extra)
+
+
+# --- fixtures --------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def ran(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    project = copy_project(tmp_path_factory.mktemp("ran"))
+    assert main(["run", "--project", str(project)]) == 0
+    assert po_file(project, "es", SEED).is_file(), "the bundled project has the seed release"
+    return project
+
+
+@pytest.fixture
+def project(ran: Path, tmp_path: Path) -> Path:
+    dst = tmp_path / "p"
+    shutil.copytree(ran, dst)
+    return dst
+
+
+@pytest.fixture
+def approved(project: Path) -> Path:
+    """The run project after a Spanish translator approved every entry of the seed release."""
+    po = po_file(project, "es", SEED)
+    entries = by_source(po)
+    assert SEED_A in entries and SEED_B in entries, "the repeated sentences are seed segments"
+    assert all("fuzzy" in e.flags for e in entries.values()), "machine output starts fuzzy"
+    approve_all(po, REVIEWED)
+    entries = by_source(po)
+    assert entries and not any("fuzzy" in e.flags for e in entries.values())
+    assert entries[SEED_A].msgstr == REVIEWED[SEED_A]
+    return project
+
+
+# --- tests -----------------------------------------------------------------------------------
+
+
+def test_reviewed_sentences_are_reused_and_only_new_ones_reach_the_engine(
+    approved: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (approved / "content" / "second.md").write_text(SECOND, "utf-8")
+    report = translate_report(capsys, approved)
+    new_sentences = {SECOND_TITLE, *SECOND_NEW}
+
+    es = report["es"]
+    assert es["tm_exact"] >= 2, es
+    assert es["tm_fuzzy"] == 0 and es["failed"] == 0, es
+    assert es["engine_requests"] == 1, es
+    assert es["segments_sent"] == len(new_sentences), es
+    # French: nothing reviewed, but the repeated sentences were machine-translated before.
+    fr = report["fr"]
+    assert fr["tm_exact"] == 0 and fr["cache"] == 2, fr
+    assert fr["segments_sent"] == len(new_sentences) and fr["engine_requests"] == 1, fr
+
+    second = by_source(po_file(approved, "es", "second"))
+    assert set(second) == {SEED_A, SEED_B, *new_sentences}
+    for source in (SEED_A, SEED_B):
+        entry = second[source]
+        assert entry.msgstr == REVIEWED[source]
+        assert "fuzzy" not in entry.flags, "an exact match of a reviewed sentence is approved"
+        assert any(SEED in c for c in entry.comments), f"no comment names the release: {entry.comments}"
+        assert not any(c.startswith("machine translation") for c in entry.comments)
+    for source in new_sentences:
+        entry = second[source]
+        assert entry.msgstr and "fuzzy" in entry.flags
+        assert any(c.startswith("machine translation: apertium") for c in entry.comments), entry.comments
+    # The approved seed file is left as the translator saved it.
+    seed = by_source(po_file(approved, "es", SEED))
+    assert not any("fuzzy" in e.flags for e in seed.values())
+    assert seed[SEED_B].msgstr == REVIEWED[SEED_B]
+
+    # A second pass has nothing left to do.
+    again = run_json(capsys, "translate", "--json", "--project", str(approved))
+    for lang in LANGS:
+        assert again[lang]["engine_requests"] == again[lang]["segments_sent"] == 0, again[lang]
+
+
+def test_mt_cache_answers_when_the_po_files_are_gone(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    before = {lang: by_source(po_file(project, lang, SEED)) for lang in LANGS}
+    for path in (project / "locales").glob("*/LC_MESSAGES/*.po"):
+        path.unlink()
+    report = translate_report(capsys, project)
+    for lang in LANGS:
+        r = report[lang]
+        total = len(before[lang])
+        assert total > 10
+        assert r["engine_requests"] == 0 and r["segments_sent"] == 0, r
+        assert r["cache"] == total, r
+        assert r["tm_exact"] == r["tm_fuzzy"] == r["failed"] == 0, r
+        after = by_source(po_file(project, lang, SEED))
+        assert {s: e.msgstr for s, e in after.items()} == {s: e.msgstr for s, e in before[lang].items()}
+        for entry in after.values():
+            assert "fuzzy" in entry.flags
+            assert any(c.startswith("machine translation: apertium") for c in entry.comments)
+
+
+def test_translate_json_has_exactly_the_documented_counts(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    project = copy_project(tmp_path)
+    report = translate_report(capsys, project, "-l", "es")
+    assert set(report) == {"es"}
+    es = report["es"]
+    assert set(es) == REPORT_KEYS, sorted(es)
+    assert all(type(v) is int for v in es.values()), es
+    segments = len(read_po(po_file(project, "es", SEED)))
+    assert es["engine"] == es["segments_sent"] == segments, es
+    assert es["engine_requests"] == 1
+    assert es["tm_exact"] == es["tm_fuzzy"] == es["cache"] == es["failed"] == 0, es
+
+
+def test_a_changed_word_gets_a_fuzzy_memory_match(approved: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    changed = SEED_A.replace("southern", "northern")
+    assert changed != SEED_A
+    (approved / "content" / "third.md").write_text(
+        f"---\ntitle: Shelters in the North\ndate: 2011-10-01\n---\n\n{changed}\n", "utf-8"
+    )
+    report = translate_report(capsys, approved, "-l", "es")
+    es = report["es"]
+    assert es["tm_fuzzy"] == 1, es
+    assert es["tm_exact"] == 0, es
+    assert es["segments_sent"] == 1, es  # only the title
+
+    entry = by_source(po_file(approved, "es", "third"))[changed]
+    assert "fuzzy" in entry.flags, "a fuzzy match is offered for review, never approved"
+    assert entry.msgstr == REVIEWED[SEED_A]
+    assert entry.previous == SEED_A, "the '#|' previous msgid shows what the memory translated"
+    note = " ".join(entry.comments)
+    score = re.search(r"(\d+)% match", note)
+    assert score, f"no score in the comment: {entry.comments}"
+    assert 75 <= int(score.group(1)) < 100
+    assert SEED in note
+    # gettext accepts the file as written.
+    path = po_file(approved, "es", "third")
+    subprocess.run(["msgfmt", "-c", "-o", "/dev/null", str(path)], check=True)
+    assert subprocess.run(["msgcat", str(path)], check=True, capture_output=True).stdout == path.read_bytes()
