@@ -38,6 +38,7 @@ system-deps:
 	touch $@
 
 bench: setup
+	$(BIN)/python -m pip install -q --disable-pip-version-check -e '.[bench]'
 	$(BIN)/python bench/peer_suites.py
 	$(BIN)/python bench/ingest_eval.py
 	$(BIN)/python bench/quality.py

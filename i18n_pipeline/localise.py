@@ -216,6 +216,11 @@ def _mask(text: str, pattern: re.Pattern[str]) -> str:
     return pattern.sub(lambda m: _MASK * len(m.group()), text)
 
 
+_ON_BEFORE_RE = re.compile(r"(?<![\w-])([Oo]n)\s+\Z")
+# What "on" before a day becomes: "el 3 de agosto", "le 3 août".
+_DATE_ARTICLE = {"es": "el", "fr": "le", "it": "il", "pt": "em", "ca": "el"}
+
+
 def find_entities(text: str, source_lang: str = "en") -> list[Entity]:
     """Entities in ``text``, in order, never overlapping.
 
@@ -243,7 +248,10 @@ def find_entities(text: str, source_lang: str = "en") -> list[Entity]:
         for m in pattern.finditer(scan):
             value = _date_value(m)
             if value is not None and free(m.start(), m.end()):
-                add(m.start(), m.end(), "date", value)
+                # "on 3 August": the preposition goes with the date, else engines strand it
+                # ("encima 3 de agosto"); render_entity writes the target's article.
+                on = _ON_BEFORE_RE.search(scan, 0, m.start()) if value.day is not None else None
+                add(on.start(1) if on else m.start(), m.end(), "date", value)
     for m in _MONTH_YEAR_RE.finditer(scan):
         if free(m.start(), m.end()):
             month = _month_number(m.group("month"))
@@ -383,6 +391,9 @@ def render_entity(
         out = _render_amount(value, locale)
     elif entity.kind in ("date", "month_year") and isinstance(value, DateValue):
         out = _render_date(value, locale, reference_year)
+        if entity.text[:3].lower() == "on ":
+            article = _DATE_ARTICLE.get(locale.language, "")
+            out = f"{article} {out}" if article else out
     elif entity.kind == "year_range" and isinstance(value, YearRange):
         out = _render_year_range(value, locale, entity.text)
     else:

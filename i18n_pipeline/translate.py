@@ -217,7 +217,8 @@ def _protect(text: str, source_language: str, target_language: str, glossary: Gl
         find_entities = None  # type: ignore[assignment]
     if find_entities is not None:
         for entity in find_entities(text, source_language):
-            spans.append((entity.start, entity.end, render_entity(entity, target_language)))
+            initial = not text[: entity.start].strip()  # opens the sentence: capitalise
+            spans.append((entity.start, entity.end, render_entity(entity, target_language, initial=initial)))
     if glossary is not None:
         from i18n_pipeline.glossary import find_terms
 

@@ -101,22 +101,30 @@ def test_weekday_is_the_sources_not_recomputed() -> None:
     # 3 August 2012 was a Friday; a yearless date keeps the weekday the source names.
     entity = only("on Wednesday, 3 August, in")
     assert entity.value == DateValue(None, 8, 3, 2)
-    assert render_entity(entity, "fr", reference_year=2012) == "mercredi 3 août"
-    assert render_entity(entity, "es", reference_year=2012) == "miércoles 3 de agosto"
+    assert render_entity(entity, "fr", reference_year=2012) == "le mercredi 3 août"
+    assert render_entity(entity, "es", reference_year=2012) == "el miércoles 3 de agosto"
     assert weekday_matches(entity, 2011)
     assert not weekday_matches(entity, 2012)
     # Even with a year, a wrong weekday is the source's to fix, not ours to rewrite silently.
     wrong = only("on Thursday, 3 August 2011, in")
-    assert render_entity(wrong, "es") == "jueves 3 de agosto de 2011"
+    assert render_entity(wrong, "es") == "el jueves 3 de agosto de 2011"
     assert not weekday_matches(wrong, 2011)
 
 
 def test_no_year_in_source_means_no_year_in_output() -> None:
     entity = only("available on 3 August at")
     for year in (None, 2011, 2023):
-        assert render_entity(entity, "es", reference_year=year) == "3 de agosto"
+        assert render_entity(entity, "es", reference_year=year) == "el 3 de agosto"
     leap = only("on 29 February")
-    assert render_entity(leap, "fr", reference_year=2011) == "29 février"
+    assert render_entity(leap, "fr", reference_year=2011) == "le 29 février"
+
+
+def test_on_before_a_day_becomes_the_target_article() -> None:
+    # "on 3 August" left to Apertium reads "encima 3 de agosto"; the entity takes the "on".
+    assert only("available on 3 August at").text == "on 3 August"
+    assert render_entity(only("On 3 August 2011 we met"), "es", initial=True) == "El 3 de agosto de 2011"
+    assert render_entity(only("in 3 August"), "fr") == "3 août"
+    assert only("in August 2011").text == "August 2011"  # a month is no day: no article
 
 
 def test_capitalised_for_sentence_start() -> None:
@@ -172,7 +180,7 @@ def test_seed_sentences() -> None:
             [("percent", "60%"), ("percent", "38%"), ("percent", "2%")],
         "The publication, to be launched in the southern border city of Tapachula on Wednesday, "
         "3 August, includes general information about victims of human trafficking assisted "
-        "from 2005 to 2009.": [("date", "Wednesday, 3 August"), ("year_range", "from 2005 to 2009")],
+        "from 2005 to 2009.": [("date", "on Wednesday, 3 August"), ("year_range", "from 2005 to 2009")],
         "IOM Mexico has trained more than 4,000 public officials.": [("number", "4,000")],
         "To date, IOM Mexico has assisted 185 victims of trafficking from Central America.": [],
         "IOM has worked in Mexico in the fight against human trafficking since late 2005.": [],
