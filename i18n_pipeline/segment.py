@@ -55,6 +55,8 @@ _SENTENCE_STARTERS = frozenset(
     le les une dans ce cette ces mais il elle ils elles nous""".split()
 )
 
+_STANDALONE_KEYS = 1_000_000  # keys given to standalone pieces, above any format module's keys
+
 _CLOSERS = "\"'”’»)]"
 _OPENERS = "\"'“‘«(["
 _TERMINATORS = ".?!…"
@@ -136,7 +138,12 @@ def split_sentences(text: str, lang: str = "en") -> list[tuple[int, int]]:
         while end < n and text[end] in _TERMINATORS:
             end += 1
         while end < n and (text[end] in _CLOSERS or _closes_placeholder(text, end)):
-            end = PLACEHOLDER_RE.match(text, end).end() if text[end] == "<" else end + 1  # type: ignore[union-attr]
+            closing = PLACEHOLDER_RE.match(text, end) if text[end] == "<" else None
+            if closing:
+                depth -= 1
+                end = closing.end()
+            else:
+                end += 1
         if depth > 0 or end >= n or not text[end].isspace():
             i = end
             continue
@@ -240,7 +247,7 @@ def segment_pieces(
     pieces = _pair_pieces(pieces)
     # Every standalone piece is its own placeholder, whatever key the format module gave it.
     pieces = [
-        Piece(p.role, p.start, p.end, p.text, -(n + 1), p.note, p.breaks) if p.role == "standalone" else p
+        Piece(p.role, p.start, p.end, p.text, _STANDALONE_KEYS + n, p.note, p.breaks) if p.role == "standalone" else p
         for n, p in enumerate(pieces)
     ]
     annotated: list[str] = []
@@ -359,7 +366,7 @@ def _make_segment(
             parts.append(f"</{n}>")
         else:
             placeholders[n] = Placeholder(n, markup, "", p.note)
-            parts.append(f"<{n}/>")
+            parts.append(f" <{n}/> " if p.breaks else f"<{n}/>")  # a break reads as a space
     seg_text = re.sub(r"\s+", " ", "".join(parts)).strip()
     first, last = inside[0], inside[-1]
     start = first.piece.start + (max(s, first.start) - first.start if first.piece.role == "text" else 0)

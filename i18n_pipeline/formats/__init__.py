@@ -127,14 +127,14 @@ def parse_document(text: str, path: str, options: ParseOptions) -> Document:
     """Parse ``text`` with the module for ``path``'s format."""
     fmt = format_of(path)
     if fmt == "markdown":
-        from i18n_pipeline.formats import markdown
+        import i18n_pipeline.formats.markdown as markdown
 
         return markdown.parse(text, path, options)
     if fmt == "html":
-        from i18n_pipeline.formats import html
+        import i18n_pipeline.formats.html as html
 
         return html.parse(text, path, options)
-    from i18n_pipeline.formats import text as plain
+    import i18n_pipeline.formats.text as plain
 
     return plain.parse(text, path, options)
 
@@ -142,13 +142,13 @@ def parse_document(text: str, path: str, options: ParseOptions) -> Document:
 def render_document(document: Document, lookup: Lookup) -> str:
     """Render ``document`` with its format module."""
     if document.format == "markdown":
-        from i18n_pipeline.formats import markdown
+        import i18n_pipeline.formats.markdown as markdown
 
         return markdown.render(document, lookup)
     if document.format == "html":
-        from i18n_pipeline.formats import html
+        import i18n_pipeline.formats.html as html
 
         return html.render(document, lookup)
-    from i18n_pipeline.formats import text as plain
+    import i18n_pipeline.formats.text as plain
 
     return plain.render(document, lookup)

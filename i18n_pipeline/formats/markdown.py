@@ -64,6 +64,8 @@ def parse(text: str, path: str, options: ParseOptions | None = None) -> Document
         for span in spans:
             if span.key not in options.front_matter_keys or not span.value.strip():
                 continue
+            if _item_language(metadata, span.path) not in (None, options.language):
+                continue  # e.g. a link whose title is already in another language
             pieces = text_pieces(span.value, 0)
             if len(pieces) == 1 and pieces[0].role == "text":
                 # The value as the translator sees it; its span is the whole YAML scalar.
@@ -74,7 +76,7 @@ def parse(text: str, path: str, options: ParseOptions | None = None) -> Document
                     text=re.sub(r"\s+", " ", span.value).strip(),
                     start=offset + span.start,
                     end=offset + end,
-                    block=f"meta-{span.key}",
+                    block=f"meta-{span.path or span.key}",
                     kind=f"front matter: {span.key}",
                 )
                 if re.search(r"[^\W\d_]", seg.text):
@@ -82,8 +84,101 @@ def parse(text: str, path: str, options: ParseOptions | None = None) -> Document
             else:
                 log.warning("%s: front matter key '%s' holds a URL or e-mail; not translated", path, span.key)
         body_start = fm.end()
+    title_segments, body_start = _parse_title_block(text, body_start, options)
+    segments.extend(title_segments)
     segments.extend(_parse_body(text, body_start, path, options))
     return Document(path=path, format="markdown", source=text, segments=tuple(segments), metadata=metadata)
+
+
+def _item_language(metadata: dict[str, object], path: str) -> str | None:
+    """The ``lang`` key of the mapping holding the value at ``path`` ("links.1.title")."""
+    node: object = metadata
+    for part in path.split(".")[:-1]:
+        if isinstance(node, dict):
+            node = node.get(part)
+        elif isinstance(node, list) and part.isdigit() and 0 < int(part) <= len(node):
+            node = node[int(part) - 1]
+        else:
+            return None
+    if isinstance(node, dict) and isinstance(node.get("lang"), str):
+        return str(node["lang"])
+    return None
+
+
+_TITLE_BLOCK_RE = re.compile(r"%[^\n]*\n?(?:[ \t]+\S[^\n]*\n?)*")
+_TITLE_FIELDS = ("title", "author", "date")
+
+
+def _parse_title_block(text: str, start: int, options: ParseOptions) -> tuple[list[Segment], int]:
+    """A Pandoc title block ("% title", "% authors", "% date" at the very start), if any."""
+    segments: list[Segment] = []
+    pos = start
+    n = 0
+    while n < len(_TITLE_FIELDS) and text.startswith("%", pos):
+        m = _TITLE_BLOCK_RE.match(text, pos)
+        if m is None:
+            break
+        field_start = pos + 1
+        field_end = m.end()
+        content = text[field_start:field_end]
+        kind = f"title block: {_TITLE_FIELDS[n]}"
+        # Authors are separated by ";" or by lines: one segment each, separators kept.
+        items = [(field_start, field_end)]
+        if _TITLE_FIELDS[n] == "author":
+            items = [(field_start + a.start(), field_start + a.end()) for a in re.finditer(r"[^;\n]+", content)]
+        for a, b in items:
+            segments.extend(
+                segment_pieces(
+                    text_pieces(text[a:b], a),
+                    text,
+                    block=f"title-{_TITLE_FIELDS[n]}",
+                    kind=kind,
+                    lang=options.language,
+                    sentences=False,
+                )
+            )
+        pos = field_end
+        n += 1
+    if n and pos < len(text) and text[pos] not in "\r\n":
+        return [], start  # not followed by a blank line: an ordinary paragraph
+    return segments, pos
+
+
+_FENCED_DIV_RE = re.compile(r"[ \t]*:{3,}(?:[ \t].*)?")
+
+
+def _mark_fenced_divs(text: str, pieces: list[Piece]) -> list[Piece]:
+    """Pandoc fenced-div fences (":::: {#id .class}") are markup, never text to translate."""
+    out: list[Piece] = []
+    for p in pieces:
+        line_start = text.rfind("\n", 0, p.start) + 1
+        line_end = text.find("\n", p.start)
+        line_end = len(text) if line_end < 0 else line_end
+        if (
+            p.role == "text"
+            and ":::" in p.text
+            and not text[line_start : p.start].strip(" \t>")
+            and p.end >= len(text[:line_end].rstrip("\r"))
+            and _FENCED_DIV_RE.fullmatch(text[p.start : line_end].rstrip("\r"))
+        ):
+            out.append(Piece("standalone", p.start, p.end, note="fenced div", breaks=True))
+        else:
+            out.append(p)
+    # A fence keeps its own line: absorb the line breaks around it into its markup.
+    merged: list[Piece] = []
+    for p in out:
+        prev = merged[-1] if merged else None
+        if prev is not None and _is_line_break(text, prev) and p.note == "fenced div" and prev.end == p.start:
+            merged[-1] = Piece("standalone", prev.start, p.end, note=p.note, breaks=True)
+        elif prev is not None and prev.note == "fenced div" and _is_line_break(text, p) and prev.end == p.start:
+            merged[-1] = Piece("standalone", prev.start, p.end, note=prev.note, breaks=True)
+        else:
+            merged.append(p)
+    return merged
+
+
+def _is_line_break(text: str, piece: Piece) -> bool:
+    return piece.role == "text" and "\n" in text[piece.start : piece.end] and not text[piece.start : piece.end].strip()
 
 
 def _parse_body(text: str, body_start: int, path: str, options: ParseOptions) -> list[Segment]:
@@ -114,6 +209,7 @@ def _parse_body(text: str, body_start: int, path: str, options: ParseOptions) ->
             pieces = _whole_block(text, tok, line_starts)
         if not pieces:
             continue
+        pieces = _mark_fenced_divs(text, pieces)
         if _only_image(pieces):
             kind = "image alt text"
         block = block_id(kind, " ".join(text[p.start : p.end] for p in pieces if p.role == "text"))

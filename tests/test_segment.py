@@ -1,0 +1,123 @@
+"""Sentence segmentation, placeholders, protect/restore."""
+
+from __future__ import annotations
+
+import pytest
+
+from i18n_pipeline.segment import (
+    Piece,
+    placeholders_match,
+    protect,
+    restore,
+    segment_pieces,
+    split_sentences,
+    text_pieces,
+    unprotect,
+)
+
+
+def sentences(text: str, lang: str = "en") -> list[str]:
+    return [text[a:b] for a, b in split_sentences(text, lang)]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("He lives in the U.S. and works here. Next one.", ["He lives in the U.S. and works here.", "Next one."]),
+        ("He moved to the U.S. The move was hard.", ["He moved to the U.S.", "The move was hard."]),
+        ("Dr. Smith arrived. He sat.", ["Dr. Smith arrived.", "He sat."]),
+        ("See No. 5 for details. Then go.", ["See No. 5 for details.", "Then go."]),
+        ("He said no. The end.", ["He said no.", "The end."]),
+        ("Sales rose 3.5 million units. Good.", ["Sales rose 3.5 million units.", "Good."]),
+        ("J. R. R. Tolkien wrote it. He died.", ["J. R. R. Tolkien wrote it.", "He died."]),
+        ("Thomas L. Weiss spoke. He left.", ["Thomas L. Weiss spoke.", "He left."]),
+        ("Wait… Then it came.", ["Wait…", "Then it came."]),
+        ("Wait... Then it came.", ["Wait...", "Then it came."]),
+        ("Wait... then it came.", ["Wait... then it came."]),
+        ('He said "Go." Then he left.', ['He said "Go."', "Then he left."]),
+        ("It failed (see above.) Next we try.", ["It failed (see above.)", "Next we try."]),
+        ("Use tools, e.g. this one. Fine.", ["Use tools, e.g. this one.", "Fine."]),
+        ("He sat. Then he left.", ["He sat.", "Then he left."]),
+        ("He works at Acme Inc. The company grew.", ["He works at Acme Inc.", "The company grew."]),
+        ("Gen. Smith came. In May.", ["Gen. Smith came.", "In May."]),
+        ("Is it? Yes! Sure.", ["Is it?", "Yes!", "Sure."]),
+        ("¿Vienes? ¡Claro! Sí.", ["¿Vienes?", "¡Claro!", "Sí."]),
+        ("Prices rose. “We are happy,” he said.", ["Prices rose.", "“We are happy,” he said."]),
+        ("Version 2. Not 3.", ["Version 2.", "Not 3."]),
+    ],
+)
+def test_split_sentences(text: str, expected: list[str]) -> None:
+    assert sentences(text) == expected
+
+
+def test_spanish_abbreviations() -> None:
+    assert sentences("La Sra. García llegó a EE.UU. ayer. Luego habló.", "es") == [
+        "La Sra. García llegó a EE.UU. ayer.",
+        "Luego habló.",
+    ]
+
+
+def test_paired_placeholders_are_never_split() -> None:
+    assert sentences("<1>One. Two.</1> Three.") == ["<1>One. Two.</1>", "Three."]
+
+
+def test_urls_and_emails_become_standalone() -> None:
+    pieces = text_pieces("Write to press@example.com or see https://example.com/a.", 0)
+    roles = [p.role for p in pieces]
+    assert roles == ["text", "standalone", "text", "standalone", "text"]
+    assert "press@example.com" in pieces[1].note
+
+
+def _pieces(source: str) -> list[Piece]:
+    return text_pieces(source, 0)
+
+
+def test_segment_pieces_numbers_each_standalone_placeholder() -> None:
+    source = "See a.com/x http://a.com/b and http://c.com/d now."
+    segs = segment_pieces(_pieces(source), source, block="p", kind="paragraph")
+    assert segs[0].text == "See a.com/x <1/> and <2/> now."
+    assert [p.opening for p in segs[0].placeholders] == ["http://a.com/b", "http://c.com/d"]
+
+
+def test_paragraph_mode() -> None:
+    source = "One sentence. Another one."
+    segs = segment_pieces(_pieces(source), source, block="p", kind="paragraph", sentences=False)
+    assert [s.text for s in segs] == ["One sentence. Another one."]
+
+
+def test_spans_point_into_source() -> None:
+    source = "First one.  Second\none."
+    segs = segment_pieces(_pieces(source), source, block="p", kind="paragraph")
+    assert [source[s.start : s.end] for s in segs] == ["First one.", "Second\none."]
+    assert [s.text for s in segs] == ["First one.", "Second one."]
+
+
+@pytest.mark.parametrize(
+    ("target", "ok"),
+    [
+        ("<1>a</1> <2/>", True),
+        ("<2/> <1>a</1>", True),  # reordering whole placeholders is fine
+        ("</1>a<1> <2/>", False),  # closing before opening
+        ("<1>a</1>", False),  # dropped
+        ("<1>a</1> <2/> <2/>", False),  # duplicated
+        ("<1>a</1> <3/>", False),  # invented
+    ],
+)
+def test_placeholders_match(target: str, ok: bool) -> None:
+    assert placeholders_match("<1>a</1> <2/>", target) is ok
+
+
+def test_restore_escapes_everything_but_placeholders() -> None:
+    from i18n_pipeline.model import Placeholder
+
+    phs = (Placeholder(1, "<b>", "</b>"),)
+    out = restore("<1>x</1> <script>alert(1)</script> <7/>", phs, lambda s: s.replace("<", "&lt;"))
+    assert out == "<b>x</b> &lt;script>alert(1)&lt;/script> &lt;7/>"
+
+
+def test_protect_unprotect() -> None:
+    protected = protect("Price <1/> today", [(11, 16, "hoy")])
+    assert protected.text == "Price <1/> <2/>"
+    assert unprotect("Precio <1/> <2/>", protected) == "Precio <1/> hoy"
+    with pytest.raises(KeyError):
+        unprotect("Precio <1/>", protected)
