@@ -141,7 +141,8 @@ class _Unit:
 
     @property
     def machine(self) -> bool:
-        return any(c.startswith(MACHINE_PREFIX) for c in self.comments)
+        """Pre-translated by the pipeline (engine or memory), whatever a reviewer did since."""
+        return any(c.startswith(_OWNED_PREFIXES) for c in self.comments)
 
     @property
     def state(self) -> State:
@@ -286,12 +287,17 @@ class Catalog:
         return unit.view() if unit is not None else None
 
     def lookup(self, source: str, context: str | None = None, *, include_machine: bool) -> str | None:
-        """The reviewed target (and, with include_machine, a machine one); never a stale one."""
+        """The reviewed target; with ``include_machine``, any unreviewed one too.
+
+        Unreviewed means machine output, a memory suggestion, or the translation of a previous
+        version of the sentence (what ``msgfmt --use-fuzzy`` would use). A build that uses them
+        says so.
+        """
         unit = self._index.get((context, source))
         if unit is None or unit.msgid_plural is not None:
             return None
         state = unit.state
-        if state is State.REVIEWED or (include_machine and state is State.MACHINE):
+        if state is State.REVIEWED or (include_machine and state is not State.UNTRANSLATED):
             return unit.msgstr[0]
         return None
 
@@ -755,7 +761,13 @@ def read_catalog(path: Path) -> Catalog:
 # Writing
 
 
-def _atomic_write(path: Path, data: bytes) -> None:
+class _ChangedMeanwhile(Exception):
+    pass
+
+
+def _atomic_write(path: Path, data: bytes, expected: bytes | None) -> None:
+    """Temporary file, fsync, rename; refuse (raise _ChangedMeanwhile) if the file no longer
+    holds ``expected`` (None: did not exist) right before the rename."""
     directory = path.parent
     mode = path.stat().st_mode & 0o777 if path.exists() else None
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
@@ -769,6 +781,12 @@ def _atomic_write(path: Path, data: bytes) -> None:
             os.umask(umask)
             mode = 0o666 & ~umask
         os.chmod(tmp, mode)
+        try:
+            now: bytes | None = path.read_bytes()
+        except FileNotFoundError:
+            now = None
+        if now != expected:
+            raise _ChangedMeanwhile
         os.replace(tmp, path)
     except BaseException:
         try:
@@ -811,10 +829,18 @@ def write_catalog(cat: Catalog, path: Path) -> bool:
             )
     if current == data:
         return False
+    changed = CatalogError(
+        str(path),
+        "the file changed on disk after it was read (a translator saved it meanwhile)",
+        "run the command again; it re-reads the file and merges again",
+    )
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        _atomic_write(path, data)
+        # Re-checked right before the rename: a save during our write is not lost either.
+        _atomic_write(path, data, current)
         st = path.stat()
+    except _ChangedMeanwhile:
+        raise changed from None
     except OSError as exc:
         raise CatalogError(str(path), f"cannot write the catalog ({exc.strerror})", "check permissions and free space") from exc
     cat._origin = _Origin(path.resolve(), st.st_mtime_ns, st.st_size, hashlib.sha256(data).hexdigest())

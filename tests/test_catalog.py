@@ -258,7 +258,7 @@ def test_exact_match_keeps_translation_comments_flags() -> None:
     new = update_catalog(po, _template("Two.", "One."), language="es", project="seed")
     one, two = new.get("One."), new.get("Two.")
     assert one is not None and one.state is State.REVIEWED and one.target == "ES One."
-    assert two is not None and two.state is State.NEEDS_UPDATE and "fuzzy" in two.flags
+    assert two is not None and two.state is State.MACHINE and "fuzzy" in two.flags
     assert two.translator_comments == ("translation memory: 80%",)
     assert [e.source for e in new.entries()] == ["Two.", "One."]  # template order
     assert one.notes == ("note 2",) and one.references == ("rel:p2",)  # from the template
@@ -271,7 +271,8 @@ def test_one_word_edit_in_long_sentence_is_fuzzy_with_previous() -> None:
     assert entry is not None
     assert entry.target == f"ES {LONG}"
     assert entry.state is State.NEEDS_UPDATE and entry.previous_source == LONG and "fuzzy" in entry.flags
-    assert new.lookup(LONG_EDITED, include_machine=True) is None  # never a stale translation
+    assert new.lookup(LONG_EDITED, include_machine=False) is None  # never in a reviewed build
+    assert new.lookup(LONG_EDITED, include_machine=True)  # an unreviewed build may use it
     assert [e.source for e in new.obsolete()] == [LONG]  # the old one is kept as obsolete
     off = update_catalog(po, _template(LONG_EDITED, "Short."), language="es", project="seed", fuzzy_matching=False)
     plain = off.get(LONG_EDITED)
@@ -369,11 +370,12 @@ def test_machine_translation_replaces_provenance_and_refuses_reviewed() -> None:
         approved.set_machine_translation("Missing.", None, "Nope.", PROVENANCE)
 
 
-def test_fuzzy_without_machine_comment_needs_update() -> None:
+def test_memory_suggestion_is_machine_until_it_translates_another_sentence() -> None:
     po = update_catalog(None, _template("Text."), language="es", project="seed")
     po.set_suggestion("Text.", None, "Texto.", "translation memory: 85% match", approved=False)
     entry = po.get("Text.")
-    assert entry is not None and entry.state is State.NEEDS_UPDATE and entry.previous_source is None
+    # An unapproved pre-translation of this very sentence: unreviewed, like engine output.
+    assert entry is not None and entry.state is State.MACHINE and entry.previous_source is None
     po.set_suggestion("Text.", None, "Texto.", "translation memory: 85% match", approved=False, previous_source="Text!")
     entry = po.get("Text.")
     assert entry is not None and entry.previous_source == "Text!" and entry.state is State.NEEDS_UPDATE
@@ -453,3 +455,12 @@ def test_compile_mo_skips_fuzzy(tmp_path: Path) -> None:
     compile_mo(po, mo)
     text = _run(["msgunfmt", str(mo)]).stdout.decode()
     assert "Aprobado." in text and "Máquina." not in text
+
+
+def test_fuzzy_without_our_comment_needs_update() -> None:
+    text = (
+        'msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=UTF-8\\n"\n\n'
+        '# checked by Ana\n#, fuzzy\nmsgid "Text."\nmsgstr "Texto."\n'
+    )
+    entry = read_catalog_text(text.encode(), "x.po").get("Text.")
+    assert entry is not None and entry.state is State.NEEDS_UPDATE
