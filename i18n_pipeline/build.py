@@ -130,10 +130,14 @@ def render_html(document: Document, localized_markdown: str, language: str, noti
     links = meta.get("links") or []
     if isinstance(links, list) and links:
         parts.append(f'<section class="links"><h2>{e(labels["links"])}</h2><ul>')
+        shown: set[tuple[str, str]] = set()
         for link in links:
             if isinstance(link, Mapping):
                 url = str(link.get("url", ""))
                 text = str(link.get("title") or url)
+                if (text, url) in shown:
+                    continue  # a title and its translation can become the same link
+                shown.add((text, url))
                 if url.startswith(("http://", "https://", "mailto:")):
                     parts.append(f'<li><a href="{e(url)}">{e(text)}</a></li>')
                 else:

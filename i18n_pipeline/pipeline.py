@@ -26,7 +26,7 @@ from i18n_pipeline.config import Settings
 from i18n_pipeline.errors import DocumentError, PipelineError
 from i18n_pipeline.formats import FORMATS, ParseOptions, parse_document
 from i18n_pipeline.model import Document, Problem, Stats
-from i18n_pipeline.translate import TranslateReport, fill_catalogs
+from i18n_pipeline.translate import REVIEWED_ORIGIN, TranslateReport, fill_catalogs
 
 if TYPE_CHECKING:
     from i18n_pipeline.engines import Engine
@@ -194,7 +194,7 @@ def open_memory(settings: Settings) -> Iterator[Memory]:
             for path in sorted(folder.glob("*.po")):
                 cat = read_catalog(path)
                 pairs = [
-                    (e.source, e.target, f"reviewed in {path.stem}")
+                    (e.source, e.target, f"{REVIEWED_ORIGIN}{path.stem}")
                     for e in cat.entries()
                     if e.state.value == "reviewed"
                 ]

@@ -27,6 +27,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
+REVIEWED_ORIGIN = "reviewed in "  # origin of memory entries learnt from reviewed PO entries
 SOURCES = ("tm_exact", "tm_fuzzy", "cache", "engine", "failed")
 
 
@@ -85,8 +86,11 @@ def fill_catalogs(
     if memory is not None:
         exact = memory.exact_many(source_language, target_language, pending)
         for source, match in exact.items():
+            # Only what a reviewer approved in a release is approved again; an imported
+            # TMX carries no review state we can trust, so its matches are offered fuzzy.
+            approved = approve_exact and match.origin.startswith(REVIEWED_ORIGIN)
             for cat, src, ctx in jobs[source].targets:
-                cat.set_suggestion(src, ctx, match.target, f"translation memory: {match.origin}", approved=approve_exact)
+                cat.set_suggestion(src, ctx, match.target, f"translation memory: {match.origin}", approved=approved)
             report.counts["tm_exact"] += 1
         pending = [s for s in pending if s not in exact]
         # 2. Fuzzy matches: offered for review with their score and the sentence they translate.
@@ -130,7 +134,10 @@ def fill_catalogs(
         if engine is None:
             engine = open_engine()
             provenance = f"machine translation: {engine.describe(source_language, target_language)}, {date}"
-        protected = [_protect(s, source_language, target_language, glossary) for s in pending]
+        names = _proper_nouns(catalogs)
+        protected = [
+            _sentence_case(_protect(s, source_language, target_language, glossary), names) for s in pending
+        ]
         try:
             raw = engine.translate_batch([p.text for p in protected], source_language, target_language)
         except EngineError:
@@ -177,6 +184,46 @@ def tidy_machine_output(protected: Protected, output: str) -> str:
         if value.endswith(".") and value + "." in target and value + ".." not in target:
             target = target.replace(value + ".", value)
     return target
+
+
+_TITLE_WORD_RE = re.compile(r"(?<![\w<>/-])([A-Z])([a-z]+)\b")
+
+
+def _proper_nouns(catalogs: Mapping[str, Catalog]) -> frozenset[str]:
+    """Capitalised words seen inside running sentences (not at their start): names."""
+    names: set[str] = set()
+    for cat in catalogs.values():
+        for entry in cat.entries():
+            if _is_title_case(entry.source):
+                continue
+            for m in re.finditer(r"(?<=[\w,;:)] )([A-Z][a-z]+)\b", entry.source):
+                names.add(m.group(1))
+    return frozenset(names)
+
+
+def _is_title_case(text: str) -> bool:
+    words = [w for w in re.findall(r"[^\W\d_]{4,}", re.sub(r"<[^>]*>", " ", text))]
+    capitalised = [w for w in words if w[0].isupper()]
+    return len(capitalised) >= 3 and len(capitalised) >= 0.7 * len(words)
+
+
+def _sentence_case(protected: Protected, names: frozenset[str]) -> Protected:
+    """Headlines In Title Case confuse engines ("Compila Casos"): send them in sentence case.
+
+    The first word, acronyms, protected terms and words the release uses as names elsewhere
+    keep their capital; the engine's output then reads as a target-language headline should.
+    """
+    text = protected.text
+    if not _is_title_case(text):
+        return protected
+    first = re.search(r"[^\W\d_]", text)
+    start = first.end() if first else 0
+
+    def lower(m: re.Match[str]) -> str:
+        word = m.group(0)
+        return word if m.start() < start or word in names else word.lower()
+
+    return Protected(_TITLE_WORD_RE.sub(lower, text), protected.values)
 
 
 def check_placeholders_ok(source: str, target: str) -> bool:
