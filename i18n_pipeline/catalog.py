@@ -16,11 +16,9 @@ import ctypes.util
 import datetime as _dt
 import hashlib
 import logging
-import os
 import re
 import shutil
 import subprocess
-import tempfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -29,6 +27,7 @@ from typing import Any
 from unicode_segmentation_rs import gettext_wrap, text_width
 
 from .errors import CatalogError
+from .files import write_atomic
 from .model import State, Stats, count_words
 
 __all__ = [
@@ -766,44 +765,18 @@ class _ChangedMeanwhile(Exception):
 
 
 def _atomic_write(path: Path, data: bytes, expected: bytes | None) -> None:
-    """Temporary file, fsync, rename; refuse (raise _ChangedMeanwhile) if the file no longer
-    holds ``expected`` (None: did not exist) right before the rename."""
-    directory = path.parent
-    mode = path.stat().st_mode & 0o777 if path.exists() else None
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        if mode is None:
-            umask = os.umask(0)
-            os.umask(umask)
-            mode = 0o666 & ~umask
-        os.chmod(tmp, mode)
+    """Write atomically; refuse (raise _ChangedMeanwhile) if the file no longer holds
+    ``expected`` (None: did not exist) right before the rename."""
+
+    def unchanged() -> None:
         try:
             now: bytes | None = path.read_bytes()
         except FileNotFoundError:
             now = None
         if now != expected:
             raise _ChangedMeanwhile
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except FileNotFoundError:
-            pass
-        raise
-    try:
-        dir_fd = os.open(directory, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(dir_fd)
-    except OSError:
-        pass
-    finally:
-        os.close(dir_fd)
+
+    write_atomic(path, data, before_replace=unchanged)
 
 
 def write_catalog(cat: Catalog, path: Path) -> bool:
@@ -853,23 +826,14 @@ def compile_mo(cat: Catalog, path: Path) -> None:
     msgfmt = shutil.which("msgfmt")
     if msgfmt is None:
         raise CatalogError(str(path), "msgfmt is not installed", "install GNU gettext (apt-get install gettext)")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    os.close(fd)
+    proc = subprocess.run([msgfmt, "-o", "-", "-"], input=catalog_bytes(cat), capture_output=True, check=False)
+    if proc.returncode != 0:
+        message = proc.stderr.decode("utf-8", errors="replace").strip().replace("<stdin>", cat.path or "catalog")
+        raise CatalogError(str(path), f"msgfmt failed: {message}", "fix the catalog (msgfmt -c shows the problem)")
     try:
-        proc = subprocess.run(
-            [msgfmt, "-o", tmp, "-"], input=catalog_bytes(cat), capture_output=True, check=False
-        )
-        if proc.returncode != 0:
-            message = proc.stderr.decode("utf-8", errors="replace").strip().replace("<stdin>", cat.path or "catalog")
-            raise CatalogError(str(path), f"msgfmt failed: {message}", "fix the catalog (msgfmt -c shows the problem)")
-        with open(tmp, "rb+") as handle:
-            os.fsync(handle.fileno())
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
+        write_atomic(path, proc.stdout)
+    except OSError as exc:
+        raise CatalogError(str(path), f"cannot write the MO file ({exc.strerror})", "check permissions and free space") from exc
 
 
 # --------------------------------------------------------------------------------------------

@@ -35,10 +35,8 @@ from __future__ import annotations
 import json
 import logging
 import math
-import os
 import re
 import sqlite3
-import tempfile
 import threading
 from contextlib import contextmanager
 from bisect import bisect_left, bisect_right
@@ -53,6 +51,7 @@ from lxml import etree  # type: ignore[import-untyped]  # no lxml-stubs in the v
 from rapidfuzz import fuzz, process
 
 from .errors import PipelineError
+from .files import atomic_stream
 from .model import PLACEHOLDER_RE
 
 __all__ = ["Match", "Memory", "normalise_language", "normalise_whitespace"]
@@ -752,18 +751,8 @@ def _write_tmx(
 ) -> int:
     from . import __version__
 
-    units = 0
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(handle, "wb") as stream:
-            units = _write_tmx_stream(stream, srclang, groups, __version__)
-            stream.flush()
-            os.fsync(stream.fileno())
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+    with atomic_stream(path) as stream:
+        units = _write_tmx_stream(stream, srclang, groups, __version__)
     return units
 
 

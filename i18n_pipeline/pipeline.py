@@ -24,6 +24,7 @@ from i18n_pipeline.catalog import (
 )
 from i18n_pipeline.config import Settings
 from i18n_pipeline.errors import DocumentError, PipelineError
+from i18n_pipeline.files import write_if_changed
 from i18n_pipeline.formats import FORMATS, ParseOptions, parse_document
 from i18n_pipeline.model import Document, Problem, Stats
 from i18n_pipeline.translate import REVIEWED_ORIGIN, TranslateReport, fill_catalogs
@@ -225,7 +226,7 @@ def translate(
 
             def open_engine(name: str = name) -> Engine:
                 if name not in opened:
-                    opened[name] = engines.enter_context(get_engine(name))  # type: ignore[arg-type]
+                    opened[name] = engines.enter_context(get_engine(name))
                 return opened[name]
 
             catalogs: dict[str, Catalog] = {}
@@ -330,22 +331,8 @@ def build(
 
 
 def _write_text(path: Path, text: str) -> None:
-    """Atomic write of a build output (temporary file, then rename)."""
-    import os
-    import tempfile
-
-    path.parent.mkdir(parents=True, exist_ok=True)
-    data = text.encode("utf-8")
-    if path.exists() and path.read_bytes() == data:
-        return
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    """Atomic write of a build output, skipped when nothing changed."""
+    write_if_changed(path, text.encode("utf-8"))
 
 
 @dataclass
