@@ -178,7 +178,10 @@ def _status(settings: object, args: argparse.Namespace) -> int:
     assert isinstance(settings, Settings)
     rows = pipeline.status(settings, args.languages)
     if args.json:
+        from i18n_pipeline.model import Stats
+
         out: dict[str, dict[str, object]] = {}
+        totals: dict[str, Stats] = {}
         for row in rows:
             lang = out.setdefault(row.language, {"releases": {}})
             lang["releases"][row.release] = {  # type: ignore[index]
@@ -186,6 +189,10 @@ def _status(settings: object, args: argparse.Namespace) -> int:
                 "words": row.stats.words,
                 "problems": len(row.problems),
             }
+            totals.setdefault(row.language, Stats()).merge(row.stats)
+        for language, total in totals.items():
+            out[language]["segments"] = total.segments
+            out[language]["words"] = total.words
         print(json.dumps(out, indent=2, sort_keys=True))
         return EXIT_OK
     header = f"{'lang':<5} {'release':<40} {'reviewed':>9} {'machine':>9} {'needs_upd':>9} {'untransl':>9}   (segments / words)"
@@ -257,13 +264,15 @@ def _tm(settings: object, args: argparse.Namespace) -> int:
     if not args.tm_command:
         print("error: say 'tm import FILE' or 'tm export FILE'", file=sys.stderr)
         return EXIT_USAGE
+    if args.tm_command == "import":
+        from i18n_pipeline.pipeline import add_memory_file
+
+        kept, n = add_memory_file(settings, args.file)
+        _say(f"imported {n} translation units from {args.file} (kept as {kept})")
+        return EXIT_OK
     with open_memory(settings) as memory:
-        if args.tm_command == "import":
-            n = memory.import_tmx(args.file)
-            _say(f"imported {n} translation units from {args.file}")
-        else:
-            n = memory.export_tmx(args.file, settings.source_language)
-            _say(f"exported {n} translation units to {args.file}")
+        n = memory.export_tmx(args.file, settings.source_language)
+    _say(f"exported {n} translation units to {args.file}")
     return EXIT_OK
 
 

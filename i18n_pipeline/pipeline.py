@@ -177,6 +177,30 @@ def update(settings: Settings, languages: Sequence[str] | None = None) -> StageR
     return result
 
 
+def memory_files(settings: Settings) -> list[Path]:
+    """The project's own memories: locales/memory.tmx and what 'tm import' kept in locales/memory/."""
+    shipped = settings.locales_dir / "memory.tmx"
+    return ([shipped] if shipped.exists() else []) + sorted((settings.locales_dir / "memory").glob("*.tmx"))
+
+
+def add_memory_file(settings: Settings, source: Path) -> tuple[Path, int]:
+    """'tm import': check the TMX, keep a copy in locales/memory/ (committed with the project, so
+    the cache can always be rebuilt), and load it. Returns the copy and the units loaded."""
+    from i18n_pipeline.memory import Memory
+
+    try:
+        data = source.read_bytes()
+    except OSError as exc:
+        raise PipelineError(str(source), f"cannot read ({exc.strerror})", "check the path") from None
+    with Memory(Path(":memory:")) as scratch:
+        scratch.import_tmx(source)  # refuses a broken TMX before anything is kept
+    kept = settings.locales_dir / "memory" / (source.stem + ".tmx")
+    write_if_changed(kept, data)
+    with open_memory(settings) as memory:
+        units = memory.import_tmx(kept)
+    return kept, units
+
+
 @contextmanager
 def open_memory(settings: Settings) -> Iterator[Memory]:
     """The project's translation memory, taught the reviewed translations of every PO file."""
@@ -185,9 +209,8 @@ def open_memory(settings: Settings) -> Iterator[Memory]:
     settings.cache_dir.mkdir(parents=True, exist_ok=True)
     memory = Memory(settings.cache_dir / "memory.sqlite")
     try:
-        shipped = settings.locales_dir / "memory.tmx"
-        if shipped.exists():
-            memory.import_tmx(shipped)
+        for tmx in memory_files(settings):
+            memory.import_tmx(tmx)
         for lang in settings.target_languages:
             folder = settings.locales_dir / lang / "LC_MESSAGES"
             if not folder.is_dir():

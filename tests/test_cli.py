@@ -249,3 +249,67 @@ def test_ingest_refuses_binary_input(tmp_path: Path, capsys: pytest.CaptureFixtu
     err = capsys.readouterr().err
     assert "photo.txt" in err and "Traceback" not in err
     assert not list((project / "content").glob("photo*"))
+
+
+def _spaces(text: str) -> str:
+    """CLDR's no-break and narrow no-break spaces read as spaces."""
+    return text.replace("\u00a0", " ").replace("\u202f", " ")
+
+
+def test_releases_use_the_organisations_terms_and_cldr(project: Path) -> None:
+    name = release_name(project)
+    for suffix in (".md", ".html"):
+        es = _spaces((project / "build" / "es" / f"{name}{suffix}").read_text("utf-8"))
+        fr = _spaces((project / "build" / "fr" / f"{name}{suffix}").read_text("utf-8"))
+        assert "trata de personas" in es and "tráfico humano" not in es
+        assert "OIM" in es and "IOM" not in es
+        assert "20.000" in es and "60 %" in es and "3 de agosto" in es
+        assert "La trata de personas en Mexico: Diagnóstico sobre la asistencia a víctimas" in es
+        assert "OIM" in fr and "IOM" not in fr
+        assert "20 000" in fr and "3 août" in fr
+    raw_fr = (project / "build" / "fr" / f"{name}.md").read_text("utf-8")
+    assert "20\u202f000" in raw_fr  # CLDR's grouping space for French, as babel gives it
+
+
+def test_a_translation_that_breaks_a_placeholder_is_reported_and_not_published(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    name = release_name(project)
+    po = project / "locales" / "es" / "LC_MESSAGES" / f"{name}.po"
+    text = po.read_text("utf-8")
+    # The last sentence holds the publication's URL as <1/>; a translator loses it and approves.
+    m = re.search(r'#, fuzzy\n(msgid "The publication will be available on 3 August at <1/>"\n)msgstr "[^"]*"', text)
+    assert m, "the seed's last sentence has a URL placeholder"
+    po.write_text(text.replace(m.group(0), m.group(1) + 'msgstr "La publicación estará disponible pronto."'), "utf-8")
+    capsys.readouterr()
+    assert main(["check", "--project", str(project), "-l", "es"]) == 1
+    out = capsys.readouterr().out
+    assert "critical" in out and "placeholders differ" in out
+    assert main(["build", "--project", str(project), "-l", "es"]) == 0
+    md = (project / "build" / "es" / f"{name}.md").read_text("utf-8")
+    assert "disponible pronto" not in md  # the broken translation is not used...
+    assert "<http://www.oim.org.mx/index.php>" in md  # ...and the link survives in the source
+
+
+def test_build_mo_compiles_reviewed_entries(project: Path) -> None:
+    assert main(["build", "--mo", "--project", str(project)]) == 0
+    for lang in ("es", "fr"):
+        mo = project / "locales" / lang / "LC_MESSAGES" / f"{release_name(project)}.mo"
+        assert mo.is_file()
+        listed = subprocess.run(["msgunfmt", str(mo)], check=True, capture_output=True, text=True).stdout
+        assert "fuzzy" not in listed  # machine output (fuzzy) is not compiled
+
+
+def test_tm_import_keeps_the_file_and_export_writes_tmx(project: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    exported = tmp_path / "out.tmx"
+    assert main(["tm", "export", str(exported), "--project", str(project)]) == 0
+    assert b"<tmx" in exported.read_bytes() and b'version="1.4"' in exported.read_bytes()
+    assert main(["tm", "import", str(exported), "--project", str(project)]) == 0
+    assert (project / "locales" / "memory" / "out.tmx").read_bytes() == exported.read_bytes()
+    broken = tmp_path / "broken.tmx"
+    broken.write_text("<tmx version='1.4'><body><tu>", "utf-8")
+    capsys.readouterr()
+    assert main(["tm", "import", str(broken), "--project", str(project)]) == 1
+    err = capsys.readouterr().err
+    assert "broken.tmx" in err and "Traceback" not in err
+    assert not (project / "locales" / "memory" / "broken.tmx").exists()

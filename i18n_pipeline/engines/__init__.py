@@ -1,8 +1,10 @@
 """Translation engines behind one protocol.
 
 ``get_engine("apertium")`` is the default offline engine (one persistent Apertium pipeline per
-language pair); ``get_engine("pseudo")`` pseudo-localises for tests. Engine modules are imported
-only when asked for, so a missing optional dependency of one engine never breaks another.
+language pair); ``get_engine("pseudo")`` pseudo-localises for tests; ``deepl``,
+``libretranslate``, ``mymemory`` and ``google`` are online engines, opt-in (``engines/online.py``).
+Engine modules are imported only when asked for, so a missing optional dependency of one engine
+never breaks another.
 """
 
 from __future__ import annotations
@@ -49,6 +51,11 @@ EngineFactory = Callable[..., Engine]
 _REGISTRY: dict[str, str | EngineFactory] = {
     "apertium": "i18n_pipeline.engines.apertium:ApertiumEngine",
     "pseudo": "i18n_pipeline.engines.pseudo:PseudoEngine",
+    # Online engines: opt-in, keys from the environment (see engines/online.py).
+    "deepl": "i18n_pipeline.engines.online:DeepLEngine",
+    "google": "i18n_pipeline.engines.online:GoogleEngine",
+    "libretranslate": "i18n_pipeline.engines.online:LibreTranslateEngine",
+    "mymemory": "i18n_pipeline.engines.online:MyMemoryEngine",
 }
 
 
