@@ -13,11 +13,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from markdown_it import MarkdownIt
-
 from i18n_pipeline.catalog import Catalog
 from i18n_pipeline.formats import render_document
-from i18n_pipeline.localise import format_date_long, language_name
+from i18n_pipeline.formats.markdown import to_html
+from i18n_pipeline.localise import format_date_long
 from i18n_pipeline.model import Document, Segment
 
 # Shown at the top of a release that contains unreviewed machine translation.
@@ -87,9 +86,6 @@ def _with_notice(text: str, fmt: str, notice: str) -> str:
     return f"{head}\n> **{notice}**\n{'' if rest.startswith(chr(10)) else chr(10)}{rest}"
 
 
-_MD = MarkdownIt("commonmark", {"html": True})
-
-
 def _front_matter(text: str) -> tuple[dict[str, Any], str]:
     from i18n_pipeline.config import parse_front_matter
 
@@ -126,7 +122,11 @@ def render_html(document: Document, localized_markdown: str, language: str, noti
         dateline.append(f'<time datetime="{e(str(meta["date"]))}">{e(format_date_long(meta["date"], language))}</time>')
     if dateline:
         parts.append(f'<p class="dateline">{" – ".join(dateline)}</p>')
-    parts.append(_MD.render(body_md).rstrip("\n"))
+    for key in ("summary", "description"):
+        if isinstance(meta.get(key), str) and meta[key].strip():
+            parts.append(f'<p class="{key}"><strong>{e(meta[key])}</strong></p>')
+            break
+    parts.append(to_html(body_md).rstrip("\n"))
     links = meta.get("links") or []
     if isinstance(links, list) and links:
         parts.append(f'<section class="links"><h2>{e(labels["links"])}</h2><ul>')
@@ -160,5 +160,3 @@ def render_html(document: Document, localized_markdown: str, language: str, noti
     parts += ["</article>", "</body>", "</html>", ""]
     return "\n".join(parts)
 
-
-__all__ = ["BuiltRelease", "build_release", "render_html", "language_name"]

@@ -27,7 +27,7 @@ from typing import Any
 from unicode_segmentation_rs import gettext_wrap, text_width
 
 from .errors import CatalogError
-from .files import write_atomic
+from .files import write_atomic, write_if_changed
 from .model import State, Stats, count_words
 
 __all__ = [
@@ -831,7 +831,7 @@ def compile_mo(cat: Catalog, path: Path) -> None:
         message = proc.stderr.decode("utf-8", errors="replace").strip().replace("<stdin>", cat.path or "catalog")
         raise CatalogError(str(path), f"msgfmt failed: {message}", "fix the catalog (msgfmt -c shows the problem)")
     try:
-        write_atomic(path, proc.stdout)
+        write_if_changed(path, proc.stdout)
     except OSError as exc:
         raise CatalogError(str(path), f"cannot write the MO file ({exc.strerror})", "check permissions and free space") from exc
 

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from i18n_pipeline import __version__
-from i18n_pipeline.errors import PipelineError
+from i18n_pipeline.errors import PipelineError, UsageError
 
 log = logging.getLogger("i18n_pipeline")
 
@@ -100,6 +100,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_USAGE
     try:
         return _dispatch(args)
+    except UsageError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
     except PipelineError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_ERROR
@@ -137,20 +140,18 @@ def _dispatch(args: argparse.Namespace) -> int:
         return _check(settings, args)
     elif cmd == "build":
         built = pipeline.build(settings, args.languages, include_machine=args.include_machine, mo=args.mo)
-        _say(
-            f"built {len(built.outputs)} files in {settings.build_dir}"
-            f" ({built.machine_segments} machine segments, {built.fallback_segments} left in the source language)"
-        )
+        _print_build(settings, built)
+        if built.withheld:
+            return EXIT_ERROR
     elif cmd == "run":
         result = pipeline.run(settings, args.languages, args.engine)
         _say(f"templates: {len(result.extracted.written)} written, {len(result.extracted.unchanged)} unchanged")
         _say(f"PO files: {len(result.updated.written)} written, {len(result.updated.unchanged)} unchanged")
         for r in result.translated:
             _print_translate(r)
-        _say(
-            f"built {len(result.built.outputs)} files in {settings.build_dir}"
-            f" ({result.built.machine_segments} machine segments, unreviewed and marked as such)"
-        )
+        _print_build(settings, result.built)
+        if result.built.withheld:
+            return EXIT_ERROR
     elif cmd == "tm":
         return _tm(settings, args)
     return EXIT_OK
@@ -158,6 +159,24 @@ def _dispatch(args: argparse.Namespace) -> int:
 
 def _say(text: str) -> None:
     print(text)
+
+
+def _print_build(settings: object, built: object) -> None:
+    from i18n_pipeline.config import Settings
+    from i18n_pipeline.pipeline import BuildResult
+
+    assert isinstance(settings, Settings) and isinstance(built, BuildResult)
+    notes = []
+    if built.machine_segments:
+        notes.append(f"{built.machine_segments} unreviewed segments, marked as such")
+    if built.fallback_segments:
+        notes.append(f"{built.fallback_segments} left in the source language")
+    _say(
+        f"build: {built.written} files written, {len(built.outputs) - built.written} unchanged in {settings.build_dir}"
+        + (f" ({'; '.join(notes)})" if notes else "")
+    )
+    for line in built.withheld:
+        print(f"withheld: {line}", file=sys.stderr)
 
 
 def _print_translate(r: object) -> None:
@@ -224,30 +243,20 @@ def _check(settings: object, args: argparse.Namespace) -> int:
 
 def _ingest(args: argparse.Namespace) -> int:
     from i18n_pipeline.config import load_settings
-    from i18n_pipeline.errors import DocumentError
-    from i18n_pipeline.formats.ingest import ingest
+    from i18n_pipeline.pipeline import ingest_sources
 
     if args.slug and len(args.sources) > 1:
         print("error: --slug works with one SOURCE only", file=sys.stderr)
         return EXIT_USAGE
     settings = load_settings(args.project)
-    for source in args.sources:
-        try:
-            data = source.read_bytes()
-        except OSError as exc:
-            raise DocumentError(str(source), f"cannot read ({exc.strerror})", "check the path") from None
-        result = ingest(data, str(source), fmt=args.format, slug=args.slug, source_language=settings.source_language)
-        target = settings.content_dir / f"{result.slug}.md"
-        from i18n_pipeline.pipeline import _write_text
-
-        if target.exists() and target.read_text(encoding="utf-8") != result.markdown and not args.force:
-            raise DocumentError(str(target), "already exists with other content", "pass --force to replace it, or --slug NAME")
-        _write_text(target, result.markdown)
+    for source, target, result in ingest_sources(settings, args.sources, slug=args.slug, fmt=args.format, force=args.force):
         meta = result.metadata
         _say(f"{source} -> {target}")
         _say(f"  title: {meta.get('title', '(none)')}; date: {meta.get('date', '(none)')}; language: {result.language or '?'}")
-        _say(f"  {len(result.markdown.split(chr(10) + chr(10)))} blocks, {len(meta.get('links') or [])} links, "
-             f"{len(meta.get('contacts') or [])} contacts, {len(result.dropped)} lines dropped")
+        _say(
+            f"  {len(result.markdown.split(chr(10) + chr(10)))} blocks, {len(meta.get('links') or [])} links, "
+            f"{len(meta.get('contacts') or [])} contacts, {len(result.dropped)} lines dropped"
+        )
         for w in result.warnings:
             print(f"warning: {source}: {w}", file=sys.stderr)
         if args.explain:

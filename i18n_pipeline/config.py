@@ -36,6 +36,7 @@ class Settings:
     tm_approve_exact: bool = True
     tm_fuzzy_threshold: float = 0.75
     include_machine_in_run: bool = True
+    min_reviewed: float = 0.0  # reviewed-only builds withhold releases below this share
 
     @property
     def content_dir(self) -> Path:
@@ -69,7 +70,7 @@ _KEYS = {
     "publish",
 }
 _MEMORY_KEYS = {"approve_exact", "fuzzy_threshold"}
-_PUBLISH_KEYS = {"run_includes_machine"}
+_PUBLISH_KEYS = {"run_includes_machine", "min_reviewed"}
 
 
 def _did_you_mean(key: str, known: set[str]) -> str:
@@ -162,6 +163,9 @@ def load_settings(root: Path) -> Settings:
     threshold = memory.get("fuzzy_threshold", 0.75)
     if not isinstance(threshold, (int, float)) or not 0 < float(threshold) <= 1:
         raise ConfigError(where("memory"), "'memory.fuzzy_threshold' must be a number in (0, 1]", "e.g. 0.75")
+    min_reviewed = publish.get("min_reviewed", 0)
+    if not isinstance(min_reviewed, (int, float)) or not 0 <= float(min_reviewed) <= 1:
+        raise ConfigError(where("publish"), "'publish.min_reviewed' must be a number in [0, 1]", "e.g. 0.9")
     keys = data.get("front_matter_keys", ["title", "summary", "description"])
     if not isinstance(keys, list) or not all(isinstance(k, str) for k in keys):
         raise ConfigError(where("front_matter_keys"), "'front_matter_keys' must be a list of key names", "")
@@ -177,6 +181,7 @@ def load_settings(root: Path) -> Settings:
         tm_approve_exact=bool(memory.get("approve_exact", True)),
         tm_fuzzy_threshold=float(threshold),
         include_machine_in_run=bool(publish.get("run_includes_machine", True)),
+        min_reviewed=float(min_reviewed),
     )
 
 
@@ -200,7 +205,9 @@ def parse_front_matter(text: str, where: str) -> tuple[dict[str, Any], list[Scal
         node = yaml.compose(text)
         data = yaml.safe_load(text)
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
+        # An unclosed quote is reported where the scanner gave up; its context mark says
+        # where the broken value starts, which is the line to fix.
+        mark = getattr(exc, "context_mark", None) or getattr(exc, "problem_mark", None)
         line = mark.line + 2 if mark is not None else 1  # +1 for the opening '---'
         problem = getattr(exc, "problem", None) or str(exc)
         raise DocumentError(

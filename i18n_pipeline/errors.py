@@ -34,3 +34,7 @@ class CatalogError(PipelineError):
 
 class EngineError(PipelineError):
     """A translation engine is missing, failed or answered nonsense."""
+
+
+class UsageError(PipelineError):
+    """The command line asks for something that cannot be (exit code 2)."""

@@ -23,7 +23,7 @@ from i18n_pipeline.catalog import (
     write_catalog,
 )
 from i18n_pipeline.config import Settings
-from i18n_pipeline.errors import DocumentError, PipelineError
+from i18n_pipeline.errors import DocumentError, PipelineError, UsageError
 from i18n_pipeline.files import write_if_changed
 from i18n_pipeline.formats import FORMATS, ParseOptions, parse_document
 from i18n_pipeline.model import Document, Problem, Stats
@@ -31,6 +31,7 @@ from i18n_pipeline.translate import REVIEWED_ORIGIN, TranslateReport, fill_catal
 
 if TYPE_CHECKING:
     from i18n_pipeline.engines import Engine
+    from i18n_pipeline.formats.ingest import IngestResult
     from i18n_pipeline.memory import Memory
 
 log = logging.getLogger(__name__)
@@ -44,6 +45,10 @@ def release_paths(settings: Settings) -> list[Path]:
     if not settings.content_dir.is_dir():
         raise PipelineError(str(settings.content_dir), "no content folder", "put releases in content/<name>.md")
     paths = sorted(p for p in settings.content_dir.iterdir() if p.suffix.lower() in FORMATS and p.is_file())
+    if not paths:
+        raise PipelineError(
+            str(settings.content_dir), "no releases here", "put releases in content/<name>.md, or run 'i18n-pipeline ingest'"
+        )
     names: dict[str, Path] = {}
     for p in paths:
         if p.stem in names:
@@ -70,7 +75,7 @@ def _languages(settings: Settings, languages: Sequence[str] | None) -> list[str]
         return list(settings.target_languages)
     for lang in languages:
         if lang not in settings.target_languages:
-            raise PipelineError(
+            raise UsageError(
                 "--language",
                 f"'{lang}' is not a target language of this project",
                 f"choose one of {', '.join(settings.target_languages)} or add it to pipeline.yaml",
@@ -79,6 +84,29 @@ def _languages(settings: Settings, languages: Sequence[str] | None) -> list[str]
 
 
 # --- stages ----------------------------------------------------------------------------------
+
+
+def ingest_sources(
+    settings: Settings, sources: Sequence[Path], *, slug: str | None = None, fmt: str = "auto", force: bool = False
+) -> Iterator[tuple[Path, Path, IngestResult]]:
+    """Turn each source into ``content/<slug>.md``; yields (source, written file, result).
+
+    An existing release with other content is not replaced unless ``force``.
+    """
+    from i18n_pipeline.formats.ingest import ingest
+
+    for source in sources:
+        try:
+            data = source.read_bytes()
+        except OSError as exc:
+            raise DocumentError(str(source), f"cannot read ({exc.strerror})", "check the path") from None
+        result = ingest(data, str(source), fmt=fmt, slug=slug, source_language=settings.source_language)
+        target = settings.content_dir / f"{result.slug}.md"
+        if target.exists() and target.read_text(encoding="utf-8") != result.markdown and not force:
+            raise DocumentError(str(target), "already exists with other content", "pass --force to replace it, or --slug NAME")
+        _write_text(target, result.markdown)
+        yield source, target, result
+
 
 
 def load_document(settings: Settings, path: Path) -> Document:
@@ -136,19 +164,9 @@ def extract(settings: Settings) -> StageResult:
         doc = load_document(settings, path)
         target = template_path(settings, doc.name)
         existing = read_catalog(target) if target.exists() else None
-        template = new_template(template_entries(doc), project=settings.project)
-        if existing is not None and _same_entries(existing, template):
-            result.record(target, False)
-            continue
+        template = new_template(template_entries(doc), project=settings.project, previous=existing)
         result.record(target, write_catalog(template, target))
     return result
-
-
-def _same_entries(a: Catalog, b: Catalog) -> bool:
-    def key(cat: Catalog) -> list[tuple[object, ...]]:
-        return [(e.source, e.context, e.references, e.notes, e.flags) for e in cat.entries()]
-
-    return key(a) == key(b)
 
 
 def _templates(settings: Settings) -> dict[str, Catalog]:
@@ -201,6 +219,26 @@ def add_memory_file(settings: Settings, source: Path) -> tuple[Path, int]:
     return kept, units
 
 
+def check_engines(settings: Settings, languages: Sequence[str] | None, engine_name: str | None) -> None:
+    """Before any file is written: every target language has an engine that can translate it.
+
+    Building an engine object starts no process; a missing Apertium pair is reported here with
+    the Debian package to install, not after half the languages were processed.
+    """
+    from i18n_pipeline.engines import available_engines, get_engine
+
+    for lang in _languages(settings, languages):
+        name = engine_name or settings.engine_for(lang)
+        if name not in available_engines():
+            raise UsageError(
+                f"--engine {name}" if engine_name else f"{settings.root / 'pipeline.yaml'}: engines",
+                f"no engine called '{name}'",
+                f"choose one of {', '.join(available_engines())}",
+            )
+        with get_engine(name) as engine:
+            engine.describe(settings.source_language, lang)  # raises EngineError naming the fix
+
+
 @contextmanager
 def open_memory(settings: Settings) -> Iterator[Memory]:
     """The project's translation memory, taught the reviewed translations of every PO file."""
@@ -239,6 +277,7 @@ def translate(
     from i18n_pipeline.engines import get_engine
     from i18n_pipeline.glossary import load_glossary
 
+    check_engines(settings, languages, engine_name)
     reports: list[TranslateReport] = []
     glossary = load_glossary(settings.locales_dir / "glossary.yaml")
     releases = [p.stem for p in release_paths(settings)]
@@ -258,7 +297,7 @@ def translate(
                 if not path.exists():
                     raise PipelineError(str(path), "no PO file for this release", "run 'i18n-pipeline update' first")
                 catalogs[release] = read_catalog(path)
-            report, _ = fill_catalogs(
+            report = fill_catalogs(
                 catalogs,
                 source_language=settings.source_language,
                 target_language=lang,
@@ -313,9 +352,11 @@ def status(settings: Settings, languages: Sequence[str] | None = None) -> list[R
 
 @dataclass
 class BuildResult:
-    outputs: list[Path] = field(default_factory=list)
+    outputs: list[Path] = field(default_factory=list)  # written or already up to date
+    written: int = 0
     machine_segments: int = 0
     fallback_segments: int = 0
+    withheld: list[str] = field(default_factory=list)  # "<lang>/<release>: why"
 
 
 def build(
@@ -325,7 +366,11 @@ def build(
     include_machine: bool = False,
     mo: bool = False,
 ) -> BuildResult:
-    """Write ``build/<lang>/<release>.{md,html}`` (and MO files next to the PO files)."""
+    """Write ``build/<lang>/<release>.{md,html}`` (and MO files next to the PO files).
+
+    A reviewed-only build of a release with less than ``publish.min_reviewed`` of its segments
+    reviewed is withheld (nothing written for it) and reported.
+    """
     from i18n_pipeline.build import build_release
 
     result = BuildResult()
@@ -335,27 +380,36 @@ def build(
         for doc in documents:
             path = po_path(settings, lang, doc.name)
             cat = read_catalog(path) if path.exists() else None
-            built = build_release(doc, cat, lang, include_machine=include_machine)
-            md_path, html_path = output_paths(settings, lang, doc.name)
-            ext = Path(doc.path).suffix if doc.format != "markdown" else ".md"
-            md_path = md_path.with_suffix(ext)
-            _write_text(md_path, built.markdown)
-            result.outputs.append(md_path)
-            if doc.format == "markdown":
-                _write_text(html_path, built.html)
-                result.outputs.append(html_path)
-            result.machine_segments += built.machine_segments
-            result.fallback_segments += built.fallback_segments
             if mo and cat is not None:
                 mo_path = path.with_suffix(".mo")
                 compile_mo(cat, mo_path)
                 result.outputs.append(mo_path)
+            if not include_machine and settings.min_reviewed > 0:
+                stats = cat.stats() if cat is not None else Stats()
+                share = stats.segments["reviewed"] / stats.total_segments if stats.total_segments else 0.0
+                if share < settings.min_reviewed:
+                    result.withheld.append(
+                        f"{lang}/{doc.name}: {share:.0%} of its segments reviewed, "
+                        f"publish.min_reviewed asks for {settings.min_reviewed:.0%}"
+                    )
+                    continue
+            built = build_release(doc, cat, lang, include_machine=include_machine)
+            md_path, html_path = output_paths(settings, lang, doc.name)
+            ext = Path(doc.path).suffix if doc.format != "markdown" else ".md"
+            outputs = [(md_path.with_suffix(ext), built.markdown)]
+            if doc.format == "markdown":
+                outputs.append((html_path, built.html))
+            for out_path, text in outputs:
+                result.written += _write_text(out_path, text)
+                result.outputs.append(out_path)
+            result.machine_segments += built.machine_segments
+            result.fallback_segments += built.fallback_segments
     return result
 
 
-def _write_text(path: Path, text: str) -> None:
-    """Atomic write of a build output, skipped when nothing changed."""
-    write_if_changed(path, text.encode("utf-8"))
+def _write_text(path: Path, text: str) -> bool:
+    """Atomic write of an output, skipped (False) when nothing changed."""
+    return write_if_changed(path, text.encode("utf-8"))
 
 
 @dataclass
@@ -373,6 +427,7 @@ def run(
     progress: Callable[[int, int], None] | None = None,
 ) -> RunResult:
     """extract, update, translate, build (with machine output, marked as such)."""
+    check_engines(settings, languages, engine_name)
     extracted = extract(settings)
     updated = update(settings, languages)
     translated = translate(settings, languages, engine_name, progress)

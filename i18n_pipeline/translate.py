@@ -10,13 +10,13 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from i18n_pipeline.catalog import Catalog
+from i18n_pipeline.catalog import MACHINE_PREFIX, Catalog, Entry
 from i18n_pipeline.checks import check_translation
-from i18n_pipeline.errors import EngineError
+from i18n_pipeline.localise import find_entities, render_entity
 from i18n_pipeline.model import Severity, State
 from i18n_pipeline.segment import Protected, protect, unprotect
 
@@ -66,20 +66,20 @@ def fill_catalogs(
     fuzzy_threshold: float = 0.75,
     today: dt.date | None = None,
     progress: Callable[[int, int], None] | None = None,
-) -> tuple[TranslateReport, Engine | None]:
+) -> TranslateReport:
     """Fill the untranslated entries of ``catalogs`` (release name → catalog).
 
-    Returns the report and the engine if one was opened (the caller closes it, so one engine
-    process serves every release of the run).
+    ``open_engine`` is called only when something must go to the engine; the caller owns (and
+    closes) what it returns, so one engine process serves every release and language of a run.
     """
     report = TranslateReport(target_language, engine=engine_name)
     jobs: dict[str, _Job] = {}
     for cat in catalogs.values():
         for entry in cat.entries():
-            if entry.state is State.UNTRANSLATED or _stale_machine(entry, memory, engine_name, source_language, target_language):
+            if entry.state is State.UNTRANSLATED or _replaceable(entry, memory, engine_name, source_language, target_language):
                 jobs.setdefault(entry.source, _Job(entry.source)).targets.append((cat, entry.source, entry.context))
     if not jobs:
-        return report, None
+        return report
     pending = list(jobs)
 
     # 1. Translation memory: exact matches of reviewed translations.
@@ -138,16 +138,13 @@ def fill_catalogs(
         protected = [
             _sentence_case(_protect(s, source_language, target_language, glossary), names) for s in pending
         ]
-        try:
-            raw = engine.translate_batch([p.text for p in protected], source_language, target_language)
-        except EngineError:
-            raise
+        raw = engine.translate_batch([p.text for p in protected], source_language, target_language)
         report.requests += 1
         report.sent += len(pending)
         fresh: list[tuple[str, str]] = []
         for source, prot, out in zip(pending, protected, raw, strict=True):
             try:
-                target = tidy_machine_output(prot, out)
+                target = tidy_machine_output(prot, out, target_language)
             except KeyError:
                 log.warning("engine lost a protected entity in %r", source)
                 report.counts["failed"] += 1
@@ -161,10 +158,13 @@ def fill_catalogs(
             memory.store(engine_name, source_language, target_language, fresh)
     if progress:
         progress(len(jobs), len(jobs))
-    return report, engine
+    return report
 
 
-def tidy_machine_output(protected: Protected, output: str) -> str:
+_LEADING_PLACEHOLDERS_RE = re.compile(r"((?:</?\d+/?>\s*)+)(\w)")
+
+
+def tidy_machine_output(protected: Protected, output: str, target_language: str = "") -> str:
     """Put protected values back, with the small repairs a translator would otherwise redo.
 
     Raises KeyError when the engine lost a protected value.
@@ -174,11 +174,16 @@ def tidy_machine_output(protected: Protected, output: str) -> str:
         output = re.sub(r"(?<=\S) {2,}(?=\S)", " ", output)
     # An engine capitalises the first word it sees; after a leading placeholder, keep the
     # source's case ("<1/> has worked" must not become "<1/> Ha trabajado").
-    lead = re.match(r"((?:<\d+/>\s*)+)(\w)", sent)
-    out = re.match(r"((?:<\d+/>\s*)+)(\w)", output) if lead else None
+    lead = _LEADING_PLACEHOLDERS_RE.match(sent)
+    out = _LEADING_PLACEHOLDERS_RE.match(output) if lead else None
     if lead and out and lead.group(2).islower() and out.group(2).isupper():
         output = output[: out.start(2)] + out.group(2).lower() + output[out.end(2) :]
+    # Apertium leaves a blank before punctuation it moved ("negociable ,").
+    output = re.sub(r"(?<=\w) +([,.;:!?])(?=\s|$)", lambda m: m.group(0) if f" {m.group(1)}" in sent else m.group(1), output)
     target = unprotect(output, protected)
+    if target_language == "es":
+        # Contractions the engine cannot make across a protected term: "de el" → "del".
+        target = re.sub(r"\b([Dd]e|[Aa]) el\b", lambda m: ("del" if m.group(1).lower() == "de" else "al") if m.group(1).islower() else ("Del" if m.group(1) == "De" else "Al"), target)
     # A protected value ending in a full stop ("EE. UU.") before the sentence's own full stop.
     for value in protected.values.values():
         if value.endswith(".") and value + "." in target and value + ".." not in target:
@@ -232,40 +237,56 @@ def check_placeholders_ok(source: str, target: str) -> bool:
 
 def _apply_machine(job: _Job, target: str, provenance: str) -> bool:
     """Write machine output unless a critical check fails (then the entry stays empty)."""
-    problems = check_translation(job.source, target, "")
-    if any(p.severity is Severity.CRITICAL for p in problems):
-        log.warning("machine output rejected for %r: %s", job.source, problems[0].message)
+    if not check_placeholders_ok(job.source, target):
+        log.warning("machine output rejected for %r (placeholders lost): %r", job.source, target)
         return False
     for cat, src, ctx in job.targets:
         cat.set_machine_translation(src, ctx, target, provenance)
     return True
 
 
-def _stale_machine(entry: object, memory: Memory | None, engine: str, src: str, tgt: str) -> bool:
-    """A source change left untouched machine output: translate the new sentence instead.
+def _replaceable(entry: Entry, memory: Memory | None, engine: str, src: str, tgt: str) -> bool:
+    """Machine output nobody touched that is out of date: translate the sentence again.
 
-    Only when the msgstr is exactly what the engine produced for the previous sentence (the
-    cache says so), so a translator's unapproved edit is never replaced.
+    Two cases: the English changed (needs_update with the previous sentence), or another engine
+    wrote it (e.g. a trial run with ``--engine pseudo``). Only when the msgstr is still exactly
+    what that engine produced (the cache says so), so a translator's unapproved edit stays.
     """
-    state = getattr(entry, "state", None)
-    previous = getattr(entry, "previous_source", None)
-    if state is not State.NEEDS_UPDATE or not getattr(entry, "machine", False) or not previous or memory is None:
+    if memory is None or not entry.target:
         return False
-    cached = memory.cached(engine, src, tgt, [previous])
-    return cached.get(previous) == getattr(entry, "target", None)
+    used = _engine_of(entry)
+    if used is None:
+        return False
+    if entry.state is State.NEEDS_UPDATE and entry.previous_source:
+        sentence = entry.previous_source
+    elif entry.state is State.MACHINE and used != engine:
+        sentence = entry.source
+    else:
+        return False
+    return memory.cached(used, src, tgt, [sentence]).get(sentence) == entry.target
+
+
+def _engine_of(entry: Entry) -> str | None:
+    """The engine named by the entry's provenance comment ("machine translation: apertium …")."""
+    for comment in entry.translator_comments:
+        if comment.startswith(MACHINE_PREFIX):
+            words = comment[len(MACHINE_PREFIX) :].replace(",", " ").split()
+            return words[0] if words else None
+    return None
+
+
+_HONORIFIC_NAME_RE = re.compile(r"\b(?:Mr|Mrs|Ms|Dr|Prof|Sir|Dame)\.?\s+([A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+)*)")
 
 
 def _protect(text: str, source_language: str, target_language: str, glossary: Glossary | None) -> Protected:
     """Replace entities (numbers, dates) and glossary terms by placeholders the engine keeps."""
     spans: list[tuple[int, int, str]] = []
-    try:
-        from i18n_pipeline.localise import find_entities, render_entity
-    except ImportError:  # pragma: no cover - the module is part of the package
-        find_entities = None  # type: ignore[assignment]
-    if find_entities is not None:
-        for entity in find_entities(text, source_language):
-            initial = not text[: entity.start].strip()  # opens the sentence: capitalise
-            spans.append((entity.start, entity.end, render_entity(entity, target_language, initial=initial)))
+    for entity in find_entities(text, source_language):
+        initial = not text[: entity.start].strip()  # opens the sentence: capitalise
+        spans.append((entity.start, entity.end, render_entity(entity, target_language, initial=initial)))
+    # A name after an honorific is a name ("Mr. Smith" is not "Sr. Herrero").
+    for m in _HONORIFIC_NAME_RE.finditer(text):
+        spans.append((m.start(1), m.end(1), m.group(1)))
     if glossary is not None:
         from i18n_pipeline.glossary import find_terms
 
@@ -274,8 +295,3 @@ def _protect(text: str, source_language: str, target_language: str, glossary: Gl
             if all(term.end <= s or term.start >= e for s, e in taken):
                 spans.append((term.start, term.end, term.target))
     return protect(text, spans)
-
-
-def unique_sources(sources: Sequence[str]) -> list[str]:
-    """Sources in first-seen order without repeats."""
-    return list(dict.fromkeys(sources))

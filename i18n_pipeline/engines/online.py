@@ -112,8 +112,16 @@ def from_markup(text: str) -> str:
     return "".join(out)
 
 
-def _tidy_plain_placeholders(output: str) -> str:
-    return _LOOSE_PLACEHOLDER_RE.sub(lambda m: f"<{m.group(1)}{m.group(2)}{m.group(3)}>", output)
+def _tidy_plain_placeholders(source: str, output: str) -> str:
+    """Undo the spaces engines put into our placeholders ("< 1 >"), only for placeholders
+    ``source`` has: a literal "< 5 >" in the text stays as it is."""
+    wanted = {m.group(0) for m in PLACEHOLDER_RE.finditer(source)}
+
+    def tidy(match: re.Match[str]) -> str:
+        token = f"<{match.group(1)}{match.group(2)}{match.group(3)}>"
+        return token if token in wanted else match.group(0)
+
+    return _LOOSE_PLACEHOLDER_RE.sub(tidy, output)
 
 
 def _has_words(text: str) -> bool:
@@ -234,8 +242,7 @@ def _error_text(response: requests.Response, limit: int = 200) -> str:
                 value = value.get("message")
             if isinstance(value, str) and value:
                 return value[:limit]
-    text = response.text.strip()
-    return (text[:limit] or response.reason or "no details") if text else (response.reason or "no details")
+    return response.text.strip()[:limit] or response.reason or "no details"
 
 
 # --------------------------------------------------------------------------------------------
@@ -384,7 +391,7 @@ class OnlineEngine:
                               "try again later, or use another engine for this text")
         output = answer.strip()
         if PLACEHOLDER_RE.search(core):
-            output = _tidy_plain_placeholders(output)
+            output = _tidy_plain_placeholders(core, output)
             output, repaired = restore_placeholders(core, output)
             if repaired:
                 log.warning("%s moved or lost placeholders in %r; repaired to %r", self.name, core, output)
@@ -438,8 +445,8 @@ class LibreTranslateEngine(OnlineEngine):
         markup = _markup_wanted(texts)
         payload: dict[str, Any] = {
             "q": [to_markup(t) for t in texts] if markup else texts,
-            "source": source.lower(),
-            "target": target.lower(),
+            "source": source,
+            "target": target,
             "format": "html" if markup else "text",
         }
         if self.api_key:

@@ -551,10 +551,24 @@ def escape_text(text: str) -> str:
     item, quotation or rule) or a trailing "#" run that would close an ATX heading.
     """
     text = re.sub(r"[ \t]*\r?\n[ \t]*", " ", text)
-    text = _ESCAPE_RE.sub(r"\\\1", text)
+    if not _reads_as_plain_text(text):
+        text = _ESCAPE_RE.sub(r"\\\1", text)
     text = re.sub(r"^([#+=-])", r"\\\1", text)
     text = re.sub(r"^(\d+)([.)])", r"\1\\\2", text)
     return re.sub(r"(\s)(#+)(\s*)$", r"\1\\\2\3", text)
+
+
+def _reads_as_plain_text(text: str) -> bool:
+    """CommonMark reads ``text`` as exactly these characters, so it needs no backslashes.
+
+    Editors read the Markdown too: "dólares & costes" should not become "dólares \\& costes".
+    A trailing "\\" or "!" could join the markup that follows (an escape, an image), so such
+    text is always escaped.
+    """
+    if text.endswith(("\\", "!")) or "*" in text or "`" in text or re.search(r"(?<!\w)_|_(?!\w)", text):
+        return False  # delimiter runs pair with markup around the fragment: always escape them
+    children = _MD.parseInline(text)[0].children or []
+    return all(t.type == "text" for t in children) and "".join(t.content for t in children) == text
 
 
 def render_segment(segment: Segment, target: str) -> str:
@@ -566,3 +580,12 @@ def render_segment(segment: Segment, target: str) -> str:
 def render(document: Document, lookup: Lookup) -> str:
     """Re-walk the source, replacing each translated segment."""
     return splice(document, lookup, render_segment)
+
+
+def to_html(text: str) -> str:
+    """HTML for a Markdown body (the source's own inline HTML is kept; translations were
+    escaped when they were spliced in)."""
+    return str(_HTML_MD.render(text))
+
+
+_HTML_MD = MarkdownIt("commonmark", {"html": True})
