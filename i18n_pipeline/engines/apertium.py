@@ -564,6 +564,7 @@ class ApertiumEngine:
         self.timeout = float(timeout)
         self.modes = discover_modes(self._dirs)
         self._pipelines: dict[str, _Pipeline] = {}
+        self._leg_memo: dict[str, dict[bytes, bytes]] = {}  # mode → input → output
         self._lock = threading.Lock()
         self.placeholder_repairs = 0
 
@@ -593,7 +594,7 @@ class ApertiumEngine:
                 cores.append(core)
         streams = [(deformat(core) + "[]").encode("utf-8") for core in cores]
         for mode in route:
-            answers = self._pipeline(mode).run(streams)
+            answers = self._run_leg(mode, streams)
             streams = answers if mode is route[-1] else [_next_leg(a) for a in answers]
         translated: list[str] = []
         for core, answer in zip(cores, streams):
@@ -613,6 +614,18 @@ class ApertiumEngine:
             trail = text[len(text.rstrip()) :]
             results.append(lead + translated[unique[core]] + trail)
         return results
+
+    def _run_leg(self, mode: Mode, streams: list[bytes]) -> list[bytes]:
+        """One mode over ``streams``, each distinct input sent once per engine lifetime.
+
+        en→fr runs eng-spa first; when the same run also translates into Spanish, the
+        English sentences already went through eng-spa and are not sent again.
+        """
+        memo = self._leg_memo.setdefault(mode.name, {})
+        todo = list(dict.fromkeys(s for s in streams if s not in memo))
+        if todo:
+            memo.update(zip(todo, self._pipeline(mode).run(todo)))
+        return [memo[s] for s in streams]
 
     def close(self) -> None:
         with self._lock:
