@@ -102,6 +102,7 @@ class Entry:
     source_plural: str | None = None
     targets: tuple[str, ...] = ()  # all forms (one element for a non-plural entry)
     obsolete: bool = False
+    line: int = 0  # line of its msgid in the file it was read from (0: not read from a file)
 
 
 # --------------------------------------------------------------------------------------------
@@ -122,6 +123,7 @@ class _Unit:
     references: list[str] = field(default_factory=list)  # #:
     flags: list[str] = field(default_factory=list)  # canonical order, may hold "fuzzy"
     obsolete: bool = False
+    line: int = field(default=0, compare=False)  # line of "msgid" in the file read; 0: not read
 
     @property
     def key(self) -> tuple[str | None, str]:
@@ -184,6 +186,7 @@ class _Unit:
             source_plural=self.msgid_plural,
             targets=tuple(self.msgstr),
             obsolete=self.obsolete,
+            line=self.line,
         )
 
 
@@ -732,6 +735,13 @@ def read_catalog_text(text: bytes, path: str) -> Catalog:
             raise CatalogError(path, f"duplicate entry {_describe(unit.msgid, unit.msgctxt)}", "merge the duplicates (msguniq)")
         seen[key] = len(units)
         units.append(unit)
+    # Messages about an entry name its line: the n-th "msgid" line of the file is the n-th
+    # entry that is not obsolete (the header first).
+    msgid_lines = [n for n, line in enumerate(decoded.split("\n"), 1) if line.startswith("msgid ")]
+    current = [u for u in units if not u.obsolete]
+    if len(msgid_lines) == len(current) + (header is not None):
+        for unit, line in zip(current, msgid_lines[1:] if header is not None else msgid_lines):
+            unit.line = line
     if header is not None:
         _normalise_charset(header)
     return Catalog(header, units, path=path)

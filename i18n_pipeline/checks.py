@@ -26,7 +26,9 @@ def check_placeholders(source: str, target: str) -> str | None:
         return None
     return (
         f"placeholders differ: source has {' '.join(placeholder_tokens(source)) or 'none'}, "
-        f"translation has {' '.join(placeholder_tokens(target)) or 'none'}"
+        f"translation has {' '.join(placeholder_tokens(target)) or 'none'}; keep each of the "
+        "source's placeholders once (the #. comment says what each stands for); until then the "
+        "source sentence is published"
     )
 
 

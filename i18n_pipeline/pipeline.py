@@ -338,7 +338,7 @@ def status(settings: Settings, languages: Sequence[str] | None = None) -> list[R
                     p
                     for e in cat.entries()
                     if e.target
-                    for p in check_translation(e.source, e.target, f"{path}: {e.source[:40]!r}")
+                    for p in check_translation(e.source, e.target, f"{path}:{e.line}")
                 ]
                 out.append(ReleaseStatus(lang, release, cat.stats(), problems))
             else:

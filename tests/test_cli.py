@@ -285,6 +285,10 @@ def test_a_translation_that_breaks_a_placeholder_is_reported_and_not_published(
     assert main(["check", "--project", str(project), "-l", "es"]) == 1
     out = capsys.readouterr().out
     assert "critical" in out and "placeholders differ" in out
+    where = re.search(r"\.po:(\d+): placeholders differ", out)
+    assert where, out  # the message names the line, so a translator can jump to it
+    line = po.read_text("utf-8").split("\n")[int(where.group(1)) - 1]
+    assert line.startswith('msgid "The publication will be available')
     assert main(["build", "--project", str(project), "-l", "es"]) == 0
     md = (project / "build" / "es" / f"{name}.md").read_text("utf-8")
     assert "disponible pronto" not in md  # the broken translation is not used...
