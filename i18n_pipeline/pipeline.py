@@ -7,7 +7,7 @@ change, so re-running with nothing changed leaves every file as it was.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -240,8 +240,12 @@ def check_engines(settings: Settings, languages: Sequence[str] | None, engine_na
 
 
 @contextmanager
-def open_memory(settings: Settings) -> Iterator[Memory]:
-    """The project's translation memory, taught the reviewed translations of every PO file."""
+def open_memory(settings: Settings, read: Mapping[str, Mapping[str, Catalog]] | None = None) -> Iterator[Memory]:
+    """The project's translation memory, taught the reviewed translations of every PO file.
+
+    ``read`` (language → release → catalog) holds catalogs the caller already read, so no
+    file is read twice.
+    """
     from i18n_pipeline.memory import Memory
 
     settings.cache_dir.mkdir(parents=True, exist_ok=True)
@@ -253,8 +257,9 @@ def open_memory(settings: Settings) -> Iterator[Memory]:
             folder = settings.locales_dir / lang / "LC_MESSAGES"
             if not folder.is_dir():
                 continue
+            known = (read or {}).get(lang, {})
             for path in sorted(folder.glob("*.po")):
-                cat = read_catalog(path)
+                cat = known.get(path.stem) or read_catalog(path)
                 pairs = [
                     (e.source, e.target, f"{REVIEWED_ORIGIN}{path.stem}")
                     for e in cat.entries()
@@ -281,9 +286,17 @@ def translate(
     reports: list[TranslateReport] = []
     glossary = load_glossary(settings.locales_dir / "glossary.yaml")
     releases = [p.stem for p in release_paths(settings)]
-    with open_memory(settings) as memory, ExitStack() as engines:
+    by_language: dict[str, dict[str, Catalog]] = {}
+    for lang in _languages(settings, languages):
+        by_language[lang] = {}
+        for release in releases:
+            path = po_path(settings, lang, release)
+            if not path.exists():
+                raise PipelineError(str(path), "no PO file for this release", "run 'i18n-pipeline update' first")
+            by_language[lang][release] = read_catalog(path)
+    with open_memory(settings, by_language) as memory, ExitStack() as engines:
         opened: dict[str, Engine] = {}
-        for lang in _languages(settings, languages):
+        for lang, catalogs in by_language.items():
             name = engine_name or settings.engine_for(lang)
 
             def open_engine(name: str = name) -> Engine:
@@ -291,12 +304,6 @@ def translate(
                     opened[name] = engines.enter_context(get_engine(name))
                 return opened[name]
 
-            catalogs: dict[str, Catalog] = {}
-            for release in releases:
-                path = po_path(settings, lang, release)
-                if not path.exists():
-                    raise PipelineError(str(path), "no PO file for this release", "run 'i18n-pipeline update' first")
-                catalogs[release] = read_catalog(path)
             report = fill_catalogs(
                 catalogs,
                 source_language=settings.source_language,
