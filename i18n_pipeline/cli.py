@@ -6,11 +6,16 @@ import argparse
 import json
 import logging
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from i18n_pipeline import __version__
 from i18n_pipeline.errors import PipelineError, UsageError
+
+if TYPE_CHECKING:
+    from rich.progress import TaskID
 
 log = logging.getLogger("i18n_pipeline")
 
@@ -126,7 +131,8 @@ def _dispatch(args: argparse.Namespace) -> int:
         res = pipeline.update(settings, args.languages)
         _say(f"PO files: {len(res.written)} written, {len(res.unchanged)} unchanged")
     elif cmd == "translate":
-        reports = pipeline.translate(settings, args.languages, args.engine)
+        with _progress() as progress:
+            reports = pipeline.translate(settings, args.languages, args.engine, progress)
         if args.json:
             print(json.dumps({r.language: r.as_dict() for r in reports}, indent=2, sort_keys=True))
         else:
@@ -144,7 +150,8 @@ def _dispatch(args: argparse.Namespace) -> int:
         if built.withheld:
             return EXIT_ERROR
     elif cmd == "run":
-        result = pipeline.run(settings, args.languages, args.engine)
+        with _progress() as progress:
+            result = pipeline.run(settings, args.languages, args.engine, progress)
         _say(f"templates: {len(result.extracted.written)} written, {len(result.extracted.unchanged)} unchanged")
         _say(f"PO files: {len(result.updated.written)} written, {len(result.updated.unchanged)} unchanged")
         for r in result.translated:
@@ -155,6 +162,34 @@ def _dispatch(args: argparse.Namespace) -> int:
     elif cmd == "tm":
         return _tm(settings, args)
     return EXIT_OK
+
+
+@contextmanager
+def _progress() -> Iterator[Callable[[str, int, int], None] | None]:
+    """A progress bar per language on a terminal's stderr (rich); nothing in CI logs."""
+    if not sys.stderr.isatty():
+        yield None
+        return
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeElapsedColumn,
+    )
+
+    with Progress(
+        TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+        transient=True, redirect_stdout=False,
+    ) as bar:
+        tasks: dict[str, TaskID] = {}
+
+        def update(language: str, done: int, total: int) -> None:
+            if language not in tasks:
+                tasks[language] = bar.add_task(f"translating {language}", total=total)
+            bar.update(tasks[language], completed=done, total=total)
+
+        yield update
 
 
 def _say(text: str) -> None:

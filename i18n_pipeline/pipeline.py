@@ -276,7 +276,7 @@ def translate(
     settings: Settings,
     languages: Sequence[str] | None = None,
     engine_name: str | None = None,
-    progress: Callable[[int, int], None] | None = None,
+    progress: Callable[[str, int, int], None] | None = None,
 ) -> list[TranslateReport]:
     """Fill untranslated entries: memory, cache, then one engine batch per language."""
     from i18n_pipeline.engines import get_engine
@@ -431,7 +431,7 @@ def run(
     settings: Settings,
     languages: Sequence[str] | None = None,
     engine_name: str | None = None,
-    progress: Callable[[int, int], None] | None = None,
+    progress: Callable[[str, int, int], None] | None = None,
 ) -> RunResult:
     """extract, update, translate, build (with machine output, marked as such)."""
     check_engines(settings, languages, engine_name)

@@ -27,6 +27,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
+ENGINE_BATCH = 2000  # segments per engine request
 REVIEWED_ORIGIN = "reviewed in "  # origin of memory entries learnt from reviewed PO entries
 SOURCES = ("tm_exact", "tm_fuzzy", "cache", "engine", "failed")
 
@@ -65,7 +66,7 @@ def fill_catalogs(
     approve_exact: bool = True,
     fuzzy_threshold: float = 0.75,
     today: dt.date | None = None,
-    progress: Callable[[int, int], None] | None = None,
+    progress: Callable[[str, int, int], None] | None = None,
 ) -> TranslateReport:
     """Fill the untranslated entries of ``catalogs`` (release name → catalog).
 
@@ -138,26 +139,34 @@ def fill_catalogs(
         protected = [
             _sentence_case(_protect(s, source_language, target_language, glossary), names) for s in pending
         ]
-        raw = engine.translate_batch([p.text for p in protected], source_language, target_language)
-        report.requests += 1
-        report.sent += len(pending)
         fresh: list[tuple[str, str]] = []
-        for source, prot, out in zip(pending, protected, raw, strict=True):
-            try:
-                target = tidy_machine_output(prot, out, target_language)
-            except KeyError:
-                log.warning("engine lost a protected entity in %r", source)
-                report.counts["failed"] += 1
-                continue
-            if _apply_machine(jobs[source], target, provenance):
-                fresh.append((source, target))
-                report.counts["engine"] += 1
-            else:
-                report.counts["failed"] += 1
-        if memory is not None and fresh:
-            memory.store(engine_name, source_language, target_language, fresh)
-    if progress:
-        progress(len(jobs), len(jobs))
+        done = len(jobs) - len(pending)
+        # Requests of ENGINE_BATCH segments: each is streamed whole, and what it returns is
+        # stored at once, so an interrupted run keeps every translation already paid for.
+        for start in range(0, len(pending), ENGINE_BATCH):
+            chunk = pending[start : start + ENGINE_BATCH]
+            sent = protected[start : start + ENGINE_BATCH]
+            raw = engine.translate_batch([p.text for p in sent], source_language, target_language)
+            report.requests += 1
+            report.sent += len(chunk)
+            fresh = []
+            for source, prot, out in zip(chunk, sent, raw, strict=True):
+                try:
+                    target = tidy_machine_output(prot, out, target_language)
+                except KeyError:
+                    log.warning("engine lost a protected entity in %r", source)
+                    report.counts["failed"] += 1
+                    continue
+                if _apply_machine(jobs[source], target, provenance):
+                    fresh.append((source, target))
+                    report.counts["engine"] += 1
+                else:
+                    report.counts["failed"] += 1
+            if memory is not None and fresh:
+                memory.store(engine_name, source_language, target_language, fresh)
+            done += len(chunk)
+            if progress:
+                progress(target_language, done, len(jobs))
     return report
 
 
