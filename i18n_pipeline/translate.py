@@ -192,8 +192,9 @@ def tidy_machine_output(protected: Protected, output: str, target_language: str 
     target = unprotect(output, protected)
     # A name alone ("Mexico" as a place) gets no article the source did not have ("le Mexique").
     if len(sent.split()) <= 3 and not re.match(r"(?i)(?:the|an?)\s", sent):
-        target = re.sub(r"^(?:(?:[Ll]e|[Ll]a|[Ll]es|[Ee]l|[Ll]os|[Ll]as) |[Ll]['’])(?=\w)", "", target)
-        target = target[:1].upper() + target[1:] if sent[:1].isupper() else target
+        bare = re.sub(r"^(?:(?:[Ll]e|[Ll]a|[Ll]es|[Ee]l|[Ll]os|[Ll]as) |[Ll]['’])(?=\w)", "", target)
+        if bare != target:
+            target = bare[:1].upper() + bare[1:] if sent[:1].isupper() else bare
     if target_language == "es":
         # Contractions the engine cannot make across a protected term: "de el" → "del".
         target = re.sub(r"\b([Dd]e|[Aa]) el\b", lambda m: ("del" if m.group(1).lower() == "de" else "al") if m.group(1).islower() else ("Del" if m.group(1) == "De" else "Al"), target)

@@ -163,7 +163,7 @@ def _eval_files() -> list[Path]:
 EVAL_FILES = _eval_files()
 
 
-@pytest.mark.skipif(not EVAL_FILES, reason=f"evaluation files not found under {EVAL}")
+@pytest.mark.skipif(not EVAL_FILES, reason=f"evaluation files not found under {EVAL} (../shared/eval is absent outside CI)")
 @pytest.mark.parametrize("path", EVAL_FILES, ids=lambda p: str(p.relative_to(EVAL)))
 def test_real_file_round_trip_equals_msgcat(path: Path, tmp_path: Path) -> None:
     original = path.read_bytes()
@@ -183,7 +183,7 @@ def test_real_file_round_trip_equals_msgcat(path: Path, tmp_path: Path) -> None:
     assert catalog_bytes(read_catalog_text(ours, "ours.po")) == ours
 
 
-@pytest.mark.skipif(not EVAL.is_dir(), reason=f"evaluation files not found under {EVAL}")
+@pytest.mark.skipif(not EVAL.is_dir(), reason=f"evaluation files not found under {EVAL} (../shared/eval is absent outside CI)")
 def test_real_file_entries_and_plurals() -> None:
     meld = read_catalog(EVAL / "po" / "meld" / "es.po")
     plural = [e for e in meld.entries() if e.source_plural is not None]
@@ -197,7 +197,7 @@ def test_real_file_entries_and_plurals() -> None:
     assert all(e.state is State.NEEDS_UPDATE for e in pod.entries() if e.previous_source is not None and e.target)
 
 
-@pytest.mark.skipif(not EVAL.is_dir(), reason=f"evaluation files not found under {EVAL}")
+@pytest.mark.skipif(not EVAL.is_dir(), reason=f"evaluation files not found under {EVAL} (../shared/eval is absent outside CI)")
 def test_real_file_update_stays_gettext_exact(tmp_path: Path) -> None:
     pod = read_catalog(EVAL / "po" / "po4a" / "pod-es.po")
     entries = [TemplateEntry(e.source, e.context, e.references, e.notes) for e in pod.entries() if e.source_plural is None]
@@ -211,7 +211,7 @@ def test_real_file_update_stays_gettext_exact(tmp_path: Path) -> None:
     assert edited is not None and edited.previous_source is not None
 
 
-@pytest.mark.skipif(not EVAL.is_dir(), reason=f"evaluation files not found under {EVAL}")
+@pytest.mark.skipif(not EVAL.is_dir(), reason=f"evaluation files not found under {EVAL} (../shared/eval is absent outside CI)")
 def test_po4a_msguntypot_templates_merge_like_msgmerge(tmp_path: Path) -> None:
     """Our merge of po4a's test PO with its new POT keeps every exact translation msgmerge keeps."""
     for number in range(1, 9):

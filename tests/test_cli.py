@@ -15,24 +15,10 @@ from pathlib import Path
 import pytest
 
 from i18n_pipeline.cli import build_parser, main
+from project import copy_project
 
 ROOT = Path(__file__).resolve().parents[1]
 SEED = "new-iom-publication-compiles-cases-of-human-trafficking-assisted"
-
-
-def copy_project(dst: Path) -> Path:
-    dst.mkdir(parents=True, exist_ok=True)
-    for name in ("pipeline.yaml", "content"):
-        src = ROOT / name
-        if src.is_dir():
-            shutil.copytree(src, dst / name)
-        else:
-            shutil.copy2(src, dst / name)
-    (dst / "locales").mkdir()
-    for name in ("glossary.yaml", "memory.tmx"):
-        if (ROOT / "locales" / name).exists():
-            shutil.copy2(ROOT / "locales" / name, dst / "locales" / name)
-    return dst
 
 
 def snapshot(folder: Path) -> dict[str, bytes]:

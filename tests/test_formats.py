@@ -7,6 +7,7 @@ inserted as text only, stable msgids and block ids under edits. Golden files in 
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Callable
 from pathlib import Path
@@ -155,7 +156,7 @@ def text_docs(draw: st.DrawFn) -> str:
     return (nl + draw(st.sampled_from(["", "  "])) + nl).join(wrapped) + nl
 
 
-HYPOTHESIS = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+HYPOTHESIS = settings(max_examples=int(os.environ.get("HYPOTHESIS_EXAMPLES", "60")), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
 @HYPOTHESIS
@@ -189,7 +190,7 @@ def eval_inputs() -> list[Path]:
     return found
 
 
-@pytest.mark.skipif(not EVAL.is_dir(), reason=f"evaluation data not found at {EVAL}")
+@pytest.mark.skipif(not EVAL.is_dir(), reason=f"evaluation data not found at {EVAL} (../shared/eval is absent outside CI)")
 @pytest.mark.parametrize("path", eval_inputs(), ids=lambda p: str(p.relative_to(EVAL)))
 def test_eval_inputs_round_trip(path: Path) -> None:
     text = path.read_text(encoding="utf-8")

@@ -30,7 +30,7 @@ URL = "http://www.oim.org.mx/index.php"
 @pytest.fixture(scope="module")
 def seed() -> IngestResult:
     if not SEED.is_file():
-        pytest.skip(f"the seed release is not at {SEED}")
+        pytest.skip(f"the seed release is not at {SEED} (../shared/seed is absent outside CI)")
     return ingest(SEED.read_bytes(), str(SEED))
 
 
@@ -289,7 +289,7 @@ def _load_bench() -> object:
     return module
 
 
-@pytest.mark.skipif(not (EVAL / "html-pages").is_dir(), reason=f"evaluation data not found at {EVAL}")
+@pytest.mark.skipif(not (EVAL / "html-pages").is_dir(), reason=f"evaluation data not found at {EVAL} (../shared/eval is absent outside CI)")
 def test_eval_thresholds() -> None:
     bench = _load_bench()
     passed, total, lowest, _ = bench.run(bench.ours, verbose=False)  # type: ignore[attr-defined]

@@ -37,6 +37,7 @@ from i18n_pipeline.catalog import read_catalog, write_catalog
 from i18n_pipeline.cli import main
 from i18n_pipeline.config import load_settings
 from i18n_pipeline.errors import CatalogError
+from project import copy_project
 
 ROOT = Path(__file__).resolve().parents[1]
 SEED = "new-iom-publication-compiles-cases-of-human-trafficking-assisted"
@@ -50,18 +51,6 @@ TIMEOUT = 120  # seconds for any one subprocess run; a hang is a failure, not a 
 
 # --------------------------------------------------------------------------------------------
 # Project helpers
-
-
-def copy_project(dst: Path) -> Path:
-    """The bundled project's inputs (as tests/test_cli.py copies them), no generated files."""
-    dst.mkdir(parents=True, exist_ok=True)
-    shutil.copy2(ROOT / "pipeline.yaml", dst / "pipeline.yaml")
-    shutil.copytree(ROOT / "content", dst / "content")
-    (dst / "locales").mkdir()
-    for name in ("glossary.yaml", "memory.tmx"):
-        if (ROOT / "locales" / name).exists():
-            shutil.copy2(ROOT / "locales" / name, dst / "locales" / name)
-    return dst
 
 
 _PLAIN = re.compile(r"^[A-Z][^*_`#<>\[\]|\\{}~=^]{38,200}[.!?]$")

@@ -11,7 +11,7 @@ import pytest
 
 EVAL = Path(__file__).resolve().parents[2] / "shared" / "eval"
 PEER = EVAL / "peer-suites"
-pytestmark = pytest.mark.skipif(not PEER.is_dir(), reason=f"peer suites not found at {PEER} (evaluation data absent)")
+pytestmark = pytest.mark.skipif(not PEER.is_dir(), reason=f"peer suites not found at {PEER} (../shared/eval is absent outside CI)")
 
 
 def _harness() -> ModuleType:

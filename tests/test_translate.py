@@ -19,6 +19,7 @@ from typing import Any
 import pytest
 
 from i18n_pipeline.cli import main
+from project import copy_project
 
 ROOT = Path(__file__).resolve().parents[1]
 SEED = "new-iom-publication-compiles-cases-of-human-trafficking-assisted"
@@ -55,20 +56,6 @@ REPORT_KEYS = {"tm_exact", "tm_fuzzy", "cache", "engine", "failed", "engine_requ
 
 
 # --- helpers ---------------------------------------------------------------------------------
-
-
-def copy_project(dst: Path) -> Path:
-    for name in ("pipeline.yaml", "content"):
-        src = ROOT / name
-        if src.is_dir():
-            shutil.copytree(src, dst / name)
-        else:
-            shutil.copy2(src, dst / name)
-    (dst / "locales").mkdir()
-    for name in ("glossary.yaml", "memory.tmx"):
-        if (ROOT / "locales" / name).exists():
-            shutil.copy2(ROOT / "locales" / name, dst / "locales" / name)
-    return dst
 
 
 def po_file(project: Path, lang: str, release: str) -> Path:

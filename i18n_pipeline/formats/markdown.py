@@ -565,8 +565,10 @@ def _reads_as_plain_text(text: str) -> bool:
     A trailing "\\" or "!" could join the markup that follows (an escape, an image), so such
     text is always escaped.
     """
-    if text.endswith(("\\", "!")) or "*" in text or "`" in text or re.search(r"(?<!\w)_|_(?!\w)", text):
-        return False  # delimiter runs pair with markup around the fragment: always escape them
+    if text.endswith(("\\", "!")) or re.search(r"[*`\[\]]|(?<!\w)_|_(?!\w)", text):
+        # Delimiter runs pair with markup around the fragment, and brackets with link
+        # definitions elsewhere in the document: always escape them.
+        return False
     children = _MD.parseInline(text)[0].children or []
     return all(t.type == "text" for t in children) and "".join(t.content for t in children) == text
 
