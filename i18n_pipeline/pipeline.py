@@ -26,6 +26,7 @@ from i18n_pipeline.config import Settings
 from i18n_pipeline.errors import DocumentError, PipelineError, UsageError
 from i18n_pipeline.files import write_if_changed
 from i18n_pipeline.formats import FORMATS, ParseOptions, parse_document
+from i18n_pipeline.incremental import WorkLog, code_digest
 from i18n_pipeline.model import Document, Problem, Stats
 from i18n_pipeline.translate import REVIEWED_ORIGIN, TranslateReport, fill_catalogs
 
@@ -157,41 +158,61 @@ class StageResult:
         (self.written if changed else self.unchanged).append(path)
 
 
+@contextmanager
+def work_log(settings: Settings) -> Iterator[WorkLog]:
+    """What earlier runs did with which inputs (see incremental.py); saved even when a stage
+    fails, as each entry is recorded only after its outputs were written."""
+    fingerprint = {k: v for k, v in vars(settings).items() if k != "root"}
+    log = WorkLog(settings.cache_dir / "work.json", code_digest() + repr(sorted(fingerprint.items())))
+    try:
+        yield log
+    finally:
+        log.save()
+
+
 def extract(settings: Settings) -> StageResult:
     """Write one template per release: ``locales/templates/<release>.pot``."""
     result = StageResult()
-    for path in release_paths(settings):
-        doc = load_document(settings, path)
-        target = template_path(settings, doc.name)
-        existing = read_catalog(target) if target.exists() else None
-        template = new_template(template_entries(doc), project=settings.project, previous=existing)
-        result.record(target, write_catalog(template, target))
+    with work_log(settings) as done:
+        for path in release_paths(settings):
+            target = template_path(settings, path.stem)
+            key = f"extract:{path.stem}"
+            if target.exists() and done.done(key, [path, target]):
+                result.record(target, False)
+                continue
+            doc = load_document(settings, path)
+            existing = read_catalog(target) if target.exists() else None
+            template = new_template(template_entries(doc), project=settings.project, previous=existing)
+            result.record(target, write_catalog(template, target))
+            done.record(key, [path, target])
     return result
-
-
-def _templates(settings: Settings) -> dict[str, Catalog]:
-    templates: dict[str, Catalog] = {}
-    for path in release_paths(settings):
-        release = path.stem
-        tpath = template_path(settings, release)
-        if not tpath.exists():
-            raise PipelineError(str(tpath), "no template for this release", "run 'i18n-pipeline extract' first")
-        templates[release] = read_catalog(tpath)
-    return templates
 
 
 def update(settings: Settings, languages: Sequence[str] | None = None) -> StageResult:
     """Create or merge ``locales/<lang>/LC_MESSAGES/<release>.po`` from the templates."""
     result = StageResult()
-    templates = _templates(settings)
-    for lang in _languages(settings, languages):
-        for release, template in templates.items():
-            path = po_path(settings, lang, release)
-            old = read_catalog(path) if path.exists() else None
-            merged = update_catalog(
-                old, template, language=lang, project=settings.project, fuzzy_matching=settings.fuzzy_matching
-            )
-            result.record(path, write_catalog(merged, path))
+    releases = [p.stem for p in release_paths(settings)]
+    templates: dict[str, Catalog] = {}
+    with work_log(settings) as done:
+        for lang in _languages(settings, languages):
+            for release in releases:
+                tpath = template_path(settings, release)
+                if not tpath.exists():
+                    raise PipelineError(str(tpath), "no template for this release", "run 'i18n-pipeline extract' first")
+                path = po_path(settings, lang, release)
+                key = f"update:{lang}:{release}"
+                if path.exists() and done.done(key, [tpath, path]):
+                    result.record(path, False)
+                    continue
+                if release not in templates:
+                    templates[release] = read_catalog(tpath)
+                old = read_catalog(path) if path.exists() else None
+                merged = update_catalog(
+                    old, templates[release], language=lang, project=settings.project,
+                    fuzzy_matching=settings.fuzzy_matching,
+                )
+                result.record(path, write_catalog(merged, path))
+                done.record(key, [tpath, path])
     return result
 
 
@@ -278,7 +299,11 @@ def translate(
     engine_name: str | None = None,
     progress: Callable[[str, int, int], None] | None = None,
 ) -> list[TranslateReport]:
-    """Fill untranslated entries: memory, cache, then one engine batch per language."""
+    """Fill untranslated entries: memory, cache, then one engine batch per language.
+
+    A language whose PO files, glossary and memories are as the last translate left them is
+    skipped without reading anything.
+    """
     from i18n_pipeline.engines import get_engine
     from i18n_pipeline.glossary import load_glossary
 
@@ -286,39 +311,49 @@ def translate(
     reports: list[TranslateReport] = []
     glossary = load_glossary(settings.locales_dir / "glossary.yaml")
     releases = [p.stem for p in release_paths(settings)]
-    by_language: dict[str, dict[str, Catalog]] = {}
-    for lang in _languages(settings, languages):
-        by_language[lang] = {}
-        for release in releases:
-            path = po_path(settings, lang, release)
-            if not path.exists():
-                raise PipelineError(str(path), "no PO file for this release", "run 'i18n-pipeline update' first")
-            by_language[lang][release] = read_catalog(path)
-    with open_memory(settings, by_language) as memory, ExitStack() as engines:
-        opened: dict[str, Engine] = {}
-        for lang, catalogs in by_language.items():
+    inputs = [settings.locales_dir / "glossary.yaml", *memory_files(settings)]
+    with work_log(settings) as log:
+        by_language: dict[str, dict[str, Catalog]] = {}
+        for lang in _languages(settings, languages):
             name = engine_name or settings.engine_for(lang)
+            paths = [po_path(settings, lang, release) for release in releases]
+            for path in paths:
+                if not path.exists():
+                    raise PipelineError(str(path), "no PO file for this release", "run 'i18n-pipeline update' first")
+            if log.done(f"translate:{lang}", [*paths, *inputs], name):
+                reports.append(TranslateReport(lang, engine=name))  # nothing changed since
+                continue
+            by_language[lang] = {release: read_catalog(path) for release, path in zip(releases, paths)}
+        if not by_language:
+            return reports
+        with open_memory(settings, by_language) as memory, ExitStack() as engines:
+            opened: dict[str, Engine] = {}
+            for lang, catalogs in by_language.items():
+                name = engine_name or settings.engine_for(lang)
 
-            def open_engine(name: str = name) -> Engine:
-                if name not in opened:
-                    opened[name] = engines.enter_context(get_engine(name))
-                return opened[name]
+                def open_engine(name: str = name) -> Engine:
+                    if name not in opened:
+                        opened[name] = engines.enter_context(get_engine(name))
+                    return opened[name]
 
-            report = fill_catalogs(
-                catalogs,
-                source_language=settings.source_language,
-                target_language=lang,
-                engine_name=name,
-                open_engine=open_engine,
-                memory=memory,
-                glossary=glossary,
-                approve_exact=settings.tm_approve_exact,
-                fuzzy_threshold=settings.tm_fuzzy_threshold,
-                progress=progress,
-            )
-            for release, cat in catalogs.items():
-                write_catalog(cat, po_path(settings, lang, release))
-            reports.append(report)
+                report = fill_catalogs(
+                    catalogs,
+                    source_language=settings.source_language,
+                    target_language=lang,
+                    engine_name=name,
+                    open_engine=open_engine,
+                    memory=memory,
+                    glossary=glossary,
+                    approve_exact=settings.tm_approve_exact,
+                    fuzzy_threshold=settings.tm_fuzzy_threshold,
+                    progress=progress,
+                )
+                paths = [po_path(settings, lang, release) for release in releases]
+                for release, path in zip(releases, paths):
+                    write_catalog(catalogs[release], path)
+                log.record(f"translate:{lang}", [*paths, *inputs], name)
+                reports.append(report)
+    reports.sort(key=lambda r: list(_languages(settings, languages)).index(r.language))
     return reports
 
 
@@ -382,35 +417,45 @@ def build(
 
     result = BuildResult()
     paths = release_paths(settings)
-    documents = [load_document(settings, p) for p in paths]
-    for lang in _languages(settings, languages):
-        for doc in documents:
-            path = po_path(settings, lang, doc.name)
-            cat = read_catalog(path) if path.exists() else None
-            if mo and cat is not None:
-                mo_path = path.with_suffix(".mo")
-                compile_mo(cat, mo_path)
-                result.outputs.append(mo_path)
-            if not include_machine and settings.min_reviewed > 0:
-                stats = cat.stats() if cat is not None else Stats()
-                share = stats.segments["reviewed"] / stats.total_segments if stats.total_segments else 0.0
-                if share < settings.min_reviewed:
-                    result.withheld.append(
-                        f"{lang}/{doc.name}: {share:.0%} of its segments reviewed, "
-                        f"publish.min_reviewed asks for {settings.min_reviewed:.0%}"
-                    )
+    documents: dict[Path, Document] = {}
+    with work_log(settings) as log:
+        for lang in _languages(settings, languages):
+            for source in paths:
+                release = source.stem
+                path = po_path(settings, lang, release)
+                if mo and path.exists():
+                    mo_path = path.with_suffix(".mo")
+                    if not log.done(f"mo:{lang}:{release}", [path, mo_path]):
+                        compile_mo(read_catalog(path), mo_path)
+                        log.record(f"mo:{lang}:{release}", [path, mo_path])
+                    result.outputs.append(mo_path)
+                md_path, html_path = output_paths(settings, lang, release)
+                outputs = [md_path.with_suffix(source.suffix if source.suffix not in (".md", ".markdown") else ".md")]
+                if outputs[0].suffix == ".md":
+                    outputs.append(html_path)
+                key = f"build:{lang}:{release}:{'machine' if include_machine else 'reviewed'}"
+                if all(p.exists() for p in outputs) and log.done(key, [source, path, *outputs]):
+                    result.outputs += outputs
                     continue
-            built = build_release(doc, cat, lang, include_machine=include_machine)
-            md_path, html_path = output_paths(settings, lang, doc.name)
-            ext = Path(doc.path).suffix if doc.format != "markdown" else ".md"
-            outputs = [(md_path.with_suffix(ext), built.markdown)]
-            if doc.format == "markdown":
-                outputs.append((html_path, built.html))
-            for out_path, text in outputs:
-                result.written += _write_text(out_path, text)
-                result.outputs.append(out_path)
-            result.machine_segments += built.machine_segments
-            result.fallback_segments += built.fallback_segments
+                cat = read_catalog(path) if path.exists() else None
+                if not include_machine and settings.min_reviewed > 0:
+                    stats = cat.stats() if cat is not None else Stats()
+                    share = stats.segments["reviewed"] / stats.total_segments if stats.total_segments else 0.0
+                    if share < settings.min_reviewed:
+                        result.withheld.append(
+                            f"{lang}/{release}: {share:.0%} of its segments reviewed, "
+                            f"publish.min_reviewed asks for {settings.min_reviewed:.0%}"
+                        )
+                        continue
+                if source not in documents:
+                    documents[source] = load_document(settings, source)
+                built = build_release(documents[source], cat, lang, include_machine=include_machine)
+                for out_path, text in zip(outputs, (built.markdown, built.html)):
+                    result.written += _write_text(out_path, text)
+                    result.outputs.append(out_path)
+                result.machine_segments += built.machine_segments
+                result.fallback_segments += built.fallback_segments
+                log.record(key, [source, path, *outputs])
     return result
 
 

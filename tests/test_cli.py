@@ -303,3 +303,27 @@ def test_tm_import_keeps_the_file_and_export_writes_tmx(project: Path, tmp_path:
     err = capsys.readouterr().err
     assert "broken.tmx" in err and "Traceback" not in err
     assert not (project / "locales" / "memory" / "broken.tmx").exists()
+
+
+def test_work_is_redone_only_where_its_inputs_changed(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    name = release_name(project)
+    capsys.readouterr()
+    assert main(["run", "--project", str(project)]) == 0
+    assert "templates: 0 written" in capsys.readouterr().out
+    # A removed output is rebuilt; the rest is left alone.
+    (project / "build" / "fr" / f"{name}.html").unlink()
+    assert main(["run", "--project", str(project)]) == 0
+    out = capsys.readouterr().out
+    assert "build: 1 files written" in out and (project / "build" / "fr" / f"{name}.html").exists()
+    # A changed sentence reaches the template, both PO files and the engine (once per language).
+    source = project / "content" / f"{name}.md"
+    source.write_text(source.read_text("utf-8").replace("among others.", "among other places."), "utf-8")
+    assert main(["run", "--project", str(project)]) == 0
+    out = capsys.readouterr().out
+    assert "templates: 1 written" in out and "PO files: 2 written" in out
+    assert out.count("1 by apertium (1 engine requests)") == 2
+    # Another setting redoes the work it affects (segmentation by paragraph: new msgids).
+    settings = project / "pipeline.yaml"
+    settings.write_text(settings.read_text("utf-8").replace("segmentation: sentence", "segmentation: paragraph"), "utf-8")
+    assert main(["extract", "--project", str(project)]) == 0
+    assert "templates: 1 written" in capsys.readouterr().out
