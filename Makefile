@@ -42,6 +42,9 @@ bench: setup
 	$(BIN)/python bench/peer_suites.py
 	$(BIN)/python bench/ingest_eval.py
 	$(BIN)/python bench/quality.py
+	$(BIN)/python bench/apertium_throughput.py
+	$(BIN)/python bench/pipeline_speed.py
+	$(BIN)/python bench/memory_lookup.py
 
 clean:
 	rm -rf build .i18n-cache .stamp-venv .stamp-test-deps
