@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
+from i18n_pipeline.glossary import Glossary, check_terms
 from i18n_pipeline.model import Problem, Severity
 from i18n_pipeline.segment import placeholder_tokens, placeholders_match
 
@@ -68,3 +69,12 @@ def check_translation(source: str, target: str, where: str) -> list[Problem]:
         if message:
             problems.append(Problem(name, severity, where, message))
     return problems
+
+
+def check_glossary(glossary: Glossary, source: str, target: str, language: str, where: str) -> list[Problem]:
+    """Approved terms (locales/glossary.yaml) must appear in the translation: "OIM", never
+    "IOM"; "trata de personas", never "tráfico humano". Each missing term is a functional
+    problem; the message names the term and its approved translation."""
+    if not target:
+        return []
+    return [Problem("glossary", Severity.FUNCTIONAL, where, message) for message in check_terms(glossary, source, target, language)]

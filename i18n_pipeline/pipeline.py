@@ -367,8 +367,10 @@ class ReleaseStatus:
 
 def status(settings: Settings, languages: Sequence[str] | None = None) -> list[ReleaseStatus]:
     """Segments and words per review state, per language and release, with QA problems."""
-    from i18n_pipeline.checks import check_translation
+    from i18n_pipeline.checks import check_glossary, check_translation
+    from i18n_pipeline.glossary import load_glossary
 
+    glossary = load_glossary(settings.locales_dir / "glossary.yaml")
     out: list[ReleaseStatus] = []
     releases = [p.stem for p in release_paths(settings)]
     for lang in _languages(settings, languages):
@@ -381,6 +383,7 @@ def status(settings: Settings, languages: Sequence[str] | None = None) -> list[R
                     for e in cat.entries()
                     if e.target
                     for p in check_translation(e.source, e.target, f"{path}:{e.line}")
+                    + check_glossary(glossary, e.source, e.target, lang, f"{path}:{e.line}")
                 ]
                 out.append(ReleaseStatus(lang, release, cat.stats(), problems))
             else:

@@ -327,3 +327,16 @@ def test_work_is_redone_only_where_its_inputs_changed(project: Path, capsys: pyt
     settings.write_text(settings.read_text("utf-8").replace("segmentation: sentence", "segmentation: paragraph"), "utf-8")
     assert main(["extract", "--project", str(project)]) == 0
     assert "templates: 1 written" in capsys.readouterr().out
+
+
+def test_check_reports_a_translation_that_ignores_the_glossary(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    capsys.readouterr()
+    assert main(["check", "--project", str(project)]) == 0
+    assert "0 problems" in capsys.readouterr().out  # the bundled run follows its glossary
+    po = project / "locales" / "es" / "LC_MESSAGES" / f"{release_name(project)}.po"
+    text = po.read_text("utf-8")
+    assert "trata de personas" in text
+    po.write_text(text.replace("trata de personas", "tráfico humano", 1), "utf-8")
+    assert main(["check", "--project", str(project), "-l", "es"]) == 0  # functional, not critical
+    out = capsys.readouterr().out
+    assert "functional" in out and "glossary" in out and "trata de personas" in out

@@ -285,7 +285,7 @@ def test_import_bundled_memory(memory: Memory) -> None:
     fr = memory.exact("en", "fr", title)
     assert es is not None and fr is not None
     assert es.target == "La trata de personas en Mexico: Diagnóstico sobre la asistencia a víctimas"
-    assert fr.target == "La traite des personnes au Mexique : diagnostic de l'assistance aux victimes"
+    assert fr.target == "La traite des êtres humains au Mexique : diagnostic de l'assistance aux victimes"
     assert fr.origin.startswith("memory.tmx") and "working title" in fr.origin
     name = "International Organization for Migration"
     assert memory.exact("en", "es", name).target == (  # type: ignore[union-attr]
