@@ -283,7 +283,10 @@ def _ingest(args: argparse.Namespace) -> int:
     if args.slug and len(args.sources) > 1:
         print("error: --slug works with one SOURCE only", file=sys.stderr)
         return EXIT_USAGE
-    settings = load_settings(args.project)
+    from i18n_pipeline.config import CONFIG_NAME, Settings
+
+    # Ingest needs only the source language: a folder without pipeline.yaml gets the defaults.
+    settings = load_settings(args.project) if (args.project / CONFIG_NAME).exists() else Settings(root=args.project)
     for source, target, result in ingest_sources(settings, args.sources, slug=args.slug, fmt=args.format, force=args.force):
         meta = result.metadata
         _say(f"{source} -> {target}")
