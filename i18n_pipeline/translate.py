@@ -189,6 +189,7 @@ def tidy_machine_output(protected: Protected, output: str, target_language: str 
         output = output[: out.start(2)] + out.group(2).lower() + output[out.end(2) :]
     # Apertium leaves a blank before punctuation it moved ("negociable ,").
     output = re.sub(r"(?<=\w) +([,.;:!?])(?=\s|$)", lambda m: m.group(0) if f" {m.group(1)}" in sent else m.group(1), output)
+    output = _agree_articles(output, protected, target_language)
     target = unprotect(output, protected)
     # A name alone ("Mexico" as a place) gets no article the source did not have ("le Mexique").
     if len(sent.split()) <= 3 and not re.match(r"(?i)(?:the|an?)\s", sent):
@@ -308,4 +309,48 @@ def _protect(text: str, source_language: str, target_language: str, glossary: Gl
         for term in find_terms(glossary, text, target_language):
             if all(term.end <= s or term.start >= e for s, e in taken):
                 spans.append((term.start, term.end, term.target))
-    return protect(text, spans)
+    protected = protect(text, spans)
+    # "Mexico's <term>": a possessive before an opaque term reads "México es <term>"; "the <term>
+    # of Mexico" is what the engine translates well ("la <term> de México").
+    rewritten = _POSSESSIVE_RE.sub(lambda m: f"the {m.group(2)} of {m.group(1)}", protected.text)
+    return Protected(rewritten, protected.values)
+
+
+_POSSESSIVE_RE = re.compile(r"\b([A-Z][\w-]*(?: [A-Z][\w-]*)*)['’]s (<\d+/>)")
+
+# The article an engine puts before a protected term follows the English, not the term:
+# "el <Oficina …>". The gender of the term's first word decides it (a heuristic that holds for
+# institution names: -a, -ión, -dad, -tud, -ción are feminine in Spanish; -tion, -ssion, -té,
+# -ie, -ure, -ence, -ance in French).
+_FEMININE = {
+    "es": re.compile(r"^\w*(?:a|ión|dad|tud|umbre)$", re.I),
+    "fr": re.compile(r"^\w*(?:tion|sion|ssion|té|ie|ure|ence|ance|ité|ine|elle)$", re.I),
+}
+_ARTICLES = {
+    "es": {("el", True): "la", ("del", True): "de la", ("al", True): "a la"},
+    "fr": {("le", True): "la", ("du", True): "de la", ("au", True): "à la"},
+}
+
+
+def _agree_articles(output: str, protected: Protected, language: str) -> str:
+    rule = _FEMININE.get(language)
+    if rule is None:
+        return output
+
+    def fix(m: re.Match[str]) -> str:
+        value = protected.values.get(m.group(2), "")
+        first = re.match(r"\w+", value)
+        if not first or not first.group(0)[:1].isupper():
+            return m.group(0)  # only names of institutions, which start with a capital
+        article = m.group(1)
+        better = _ARTICLES[language].get((article.lower(), bool(rule.match(first.group(0)))), article.lower())
+        if language == "fr" and first.group(0)[:1].lower() in "aeiouéèêh":
+            # Elision before a vowel: "du Institut" → "de l'Institut".
+            better = {"le": "l'", "la": "l'", "du": "de l'", "de la": "de l'", "au": "à l'", "à la": "à l'"}.get(better, better)
+        if better == article.lower():
+            return m.group(0)
+        if article[:1].isupper():
+            better = better[:1].upper() + better[1:]
+        return f"{better}{'' if better.endswith(chr(39)) else ' '}{m.group(2)}"
+
+    return re.sub(r"\b(el|del|al|El|Del|Al|le|du|au|Le|Du|Au) (<\d+/>)", fix, output)
