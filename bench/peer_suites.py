@@ -45,7 +45,7 @@ from i18n_pipeline.config import parse_front_matter  # noqa: E402
 from i18n_pipeline.formats import ParseOptions, parse_document, render_document  # noqa: E402
 from i18n_pipeline.formats.html import tokenize  # noqa: E402
 from i18n_pipeline.model import PLACEHOLDER_RE, Document, Segment  # noqa: E402
-from i18n_pipeline.segment import restore  # noqa: E402
+from i18n_pipeline.segment import map_text  # noqa: E402
 
 EVAL = ROOT.parent / "shared" / "eval"
 PEER = EVAL / "peer-suites"
@@ -116,14 +116,7 @@ def _po_string(quoted: str) -> str:
 
 def upper_translation(segment: Segment) -> str:
     """The segment's text upper-cased outside placeholders."""
-    out: list[str] = []
-    pos = 0
-    for m in PLACEHOLDER_RE.finditer(segment.text):
-        out.append(segment.text[pos : m.start()].upper())
-        out.append(m.group(0))
-        pos = m.end()
-    out.append(segment.text[pos:].upper())
-    return "".join(out)
+    return map_text(segment.text, str.upper)
 
 
 # --- normalisation ----------------------------------------------------------------------------

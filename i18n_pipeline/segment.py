@@ -427,6 +427,18 @@ _BLOCK_PREFIXES = {
 # --- protect / restore -------------------------------------------------------------------------
 
 
+def map_text(text: str, change: Callable[[str], str]) -> str:
+    """``text`` with ``change`` applied to the runs between placeholders (which stay as they are)."""
+    out: list[str] = []
+    pos = 0
+    for m in PLACEHOLDER_RE.finditer(text):
+        out.append(change(text[pos : m.start()]))
+        out.append(m.group(0))
+        pos = m.end()
+    out.append(change(text[pos:]))
+    return "".join(out)
+
+
 def placeholder_tokens(text: str) -> list[str]:
     """Placeholder tokens of ``text`` in order, e.g. ["<1>", "</1>", "<2/>"]."""
     return [m.group(0) for m in PLACEHOLDER_RE.finditer(text)]

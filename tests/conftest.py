@@ -8,9 +8,13 @@ missing folder fails the run instead of silently skipping checks.
 from __future__ import annotations
 
 import os
+import shutil
 from pathlib import Path
 
 import pytest
+from project import copy_project
+
+from i18n_pipeline.cli import main
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
 
@@ -18,3 +22,20 @@ SHARED = Path(__file__).resolve().parents[2] / "shared"
 def pytest_sessionstart(session: pytest.Session) -> None:
     if os.environ.get("CI") and not (SHARED / "eval").is_dir():
         raise pytest.UsageError(f"CI run without the evaluation data at {SHARED / 'eval'}")
+
+
+@pytest.fixture(scope="session")
+def ran(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The bundled project after one real ``run`` (Apertium): done once, never modified."""
+    project = copy_project(tmp_path_factory.mktemp("ran"))
+    assert main(["run", "--project", str(project)]) == 0
+    assert list((project / "locales" / "es" / "LC_MESSAGES").glob("*.po")), "the run wrote Spanish PO files"
+    return project
+
+
+@pytest.fixture
+def project(ran: Path, tmp_path: Path) -> Path:
+    """A copy of the run project that a test may change."""
+    dst = tmp_path / "p"
+    shutil.copytree(ran, dst)
+    return dst

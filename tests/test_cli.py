@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
 import subprocess
 from pathlib import Path
 
@@ -29,20 +28,6 @@ def run_json(capsys: pytest.CaptureFixture[str], *argv: str) -> object:
     capsys.readouterr()
     assert main(list(argv)) == 0
     return json.loads(capsys.readouterr().out)
-
-
-@pytest.fixture(scope="module")
-def ran(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    project = copy_project(tmp_path_factory.mktemp("ran"))
-    assert main(["run", "--project", str(project)]) == 0
-    return project
-
-
-@pytest.fixture
-def project(ran: Path, tmp_path: Path) -> Path:
-    dst = tmp_path / "p"
-    shutil.copytree(ran, dst)
-    return dst
 
 
 def release_name(project: Path) -> str:

@@ -20,6 +20,7 @@ from html.parser import HTMLParser
 
 from i18n_pipeline.formats import ParseOptions, parse_document, render_document
 from i18n_pipeline.model import PLACEHOLDER_RE, Document, Segment
+from i18n_pipeline.segment import map_text
 
 DATA = Path(__file__).resolve().parent / "data"
 EVAL = Path(__file__).resolve().parents[2] / "shared" / "eval"
@@ -36,14 +37,7 @@ def identity(segment: Segment) -> str:
 
 def upper(segment: Segment) -> str:
     """Upper-case the text outside placeholders."""
-    out: list[str] = []
-    pos = 0
-    for m in PLACEHOLDER_RE.finditer(segment.text):
-        out.append(segment.text[pos : m.start()].upper())
-        out.append(m.group(0))
-        pos = m.end()
-    out.append(segment.text[pos:].upper())
-    return "".join(out)
+    return map_text(segment.text, str.upper)
 
 
 def assert_round_trips(text: str, fmt: str) -> None:

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
 import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -177,25 +176,11 @@ def translate_report(capsys: pytest.CaptureFixture[str], project: Path, *extra: 
 # --- fixtures --------------------------------------------------------------------------------
 
 
-@pytest.fixture(scope="module")
-def ran(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    project = copy_project(tmp_path_factory.mktemp("ran"))
-    assert main(["run", "--project", str(project)]) == 0
-    assert po_file(project, "es", SEED).is_file(), "the bundled project has the seed release"
-    return project
-
-
-@pytest.fixture
-def project(ran: Path, tmp_path: Path) -> Path:
-    dst = tmp_path / "p"
-    shutil.copytree(ran, dst)
-    return dst
-
-
 @pytest.fixture
 def approved(project: Path) -> Path:
     """The run project after a Spanish translator approved every entry of the seed release."""
     po = po_file(project, "es", SEED)
+    assert po.is_file(), "the bundled project has the seed release"
     entries = by_source(po)
     assert SEED_A in entries and SEED_B in entries, "the repeated sentences are seed segments"
     assert all("fuzzy" in e.flags for e in entries.values()), "machine output starts fuzzy"
