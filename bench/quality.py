@@ -135,14 +135,14 @@ def classify(lines: list[str]) -> list[str]:
     """Per line, what the pipeline does to it beyond the bare engine: "protected" (entities or
     glossary terms become placeholders), "split" (several segments), or "" (sent as it is)."""
     from i18n_pipeline.glossary import load_glossary
+    from i18n_pipeline.postedit import protect_for_engine
     from i18n_pipeline.segment import split_sentences
-    from i18n_pipeline.translate import _protect
 
     glossary = load_glossary(ROOT / "locales" / "glossary.yaml")
     kinds: list[str] = []
     for line in lines:
         spans = split_sentences(line, "en")
-        protected = [_protect(line[s:e], "en", "es", glossary) for s, e in spans]
+        protected = [protect_for_engine(line[s:e], "en", "es", glossary) for s, e in spans]
         if any(p.values for p in protected):
             kinds.append("protected " + ", ".join(sorted({v for p in protected for v in p.values.values()})))
         elif len(spans) > 1:

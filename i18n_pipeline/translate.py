@@ -2,23 +2,22 @@
 
 Only empty entries are filled (and stale machine output whose source changed); a reviewed
 translation is never touched. Every distinct source sentence is sent to the engine at most once
-per run and, thanks to the cache, at most once ever per engine and language pair.
+per run and, thanks to the cache, at most once ever per engine and language pair. What is done to
+a sentence before the engine sees it, and to the engine's output, is ``postedit.py``'s.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import logging
-import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from i18n_pipeline.catalog import MACHINE_PREFIX, Catalog, Entry
 from i18n_pipeline.checks import check_translation
-from i18n_pipeline.localise import find_entities, render_entity
 from i18n_pipeline.model import Severity, State
-from i18n_pipeline.segment import Protected, protect, unprotect
+from i18n_pipeline.postedit import proper_nouns, protect_for_engine, sentence_case, tidy_machine_output
 
 if TYPE_CHECKING:
     from i18n_pipeline.engines import Engine
@@ -77,7 +76,9 @@ def fill_catalogs(
     jobs: dict[str, _Job] = {}
     for cat in catalogs.values():
         for entry in cat.entries():
-            if entry.state is State.UNTRANSLATED or _replaceable(entry, memory, engine_name, source_language, target_language):
+            if entry.state is State.UNTRANSLATED or _replaceable(
+                entry, memory, engine_name, source_language, target_language
+            ):
                 jobs.setdefault(entry.source, _Job(entry.source)).targets.append((cat, entry.source, entry.context))
     if not jobs:
         return report
@@ -135,9 +136,10 @@ def fill_catalogs(
         if engine is None:
             engine = open_engine()
             provenance = f"machine translation: {engine.describe(source_language, target_language)}, {date}"
-        names = _proper_nouns(catalogs)
+        names = proper_nouns(entry.source for cat in catalogs.values() for entry in cat.entries())
         protected = [
-            _sentence_case(_protect(s, source_language, target_language, glossary), names) for s in pending
+            sentence_case(protect_for_engine(s, source_language, target_language, glossary), names)
+            for s in pending
         ]
         fresh: list[tuple[str, str]] = []
         done = len(jobs) - len(pending)
@@ -168,82 +170,6 @@ def fill_catalogs(
             if progress:
                 progress(target_language, done, len(jobs))
     return report
-
-
-_LEADING_PLACEHOLDERS_RE = re.compile(r"((?:</?\d+/?>\s*)+)(\w)")
-
-
-def tidy_machine_output(protected: Protected, output: str, target_language: str = "") -> str:
-    """Put protected values back, with the small repairs a translator would otherwise redo.
-
-    Raises KeyError when the engine lost a protected value.
-    """
-    sent = protected.text
-    if "  " not in sent:
-        output = re.sub(r"(?<=\S) {2,}(?=\S)", " ", output)
-    # An engine capitalises the first word it sees; after a leading placeholder, keep the
-    # source's case ("<1/> has worked" must not become "<1/> Ha trabajado").
-    lead = _LEADING_PLACEHOLDERS_RE.match(sent)
-    out = _LEADING_PLACEHOLDERS_RE.match(output) if lead else None
-    if lead and out and lead.group(2).islower() and out.group(2).isupper():
-        output = output[: out.start(2)] + out.group(2).lower() + output[out.end(2) :]
-    # Apertium leaves a blank before punctuation it moved ("negociable ,").
-    output = re.sub(r"(?<=\w) +([,.;:!?])(?=\s|$)", lambda m: m.group(0) if f" {m.group(1)}" in sent else m.group(1), output)
-    output = _agree_articles(output, protected, target_language)
-    target = unprotect(output, protected)
-    # A name alone ("Mexico" as a place) gets no article the source did not have ("le Mexique").
-    if len(sent.split()) <= 3 and not re.match(r"(?i)(?:the|an?)\s", sent):
-        bare = re.sub(r"^(?:(?:[Ll]e|[Ll]a|[Ll]es|[Ee]l|[Ll]os|[Ll]as) |[Ll]['’])(?=\w)", "", target)
-        if bare != target:
-            target = bare[:1].upper() + bare[1:] if sent[:1].isupper() else bare
-    if target_language == "es":
-        # Contractions the engine cannot make across a protected term: "de el" → "del".
-        target = re.sub(r"\b([Dd]e|[Aa]) el\b", lambda m: ("del" if m.group(1).lower() == "de" else "al") if m.group(1).islower() else ("Del" if m.group(1) == "De" else "Al"), target)
-    # A protected value ending in a full stop ("EE. UU.") before the sentence's own full stop.
-    for value in protected.values.values():
-        if value.endswith(".") and value + "." in target and value + ".." not in target:
-            target = target.replace(value + ".", value)
-    return target
-
-
-_TITLE_WORD_RE = re.compile(r"(?<![\w<>/-])([A-Z])([a-z]+)\b")
-
-
-def _proper_nouns(catalogs: Mapping[str, Catalog]) -> frozenset[str]:
-    """Capitalised words seen inside running sentences (not at their start): names."""
-    names: set[str] = set()
-    for cat in catalogs.values():
-        for entry in cat.entries():
-            if _is_title_case(entry.source):
-                continue
-            for m in re.finditer(r"(?<=[\w,;:)] )([A-Z][a-z]+)\b", entry.source):
-                names.add(m.group(1))
-    return frozenset(names)
-
-
-def _is_title_case(text: str) -> bool:
-    words = [w for w in re.findall(r"[^\W\d_]{4,}", re.sub(r"<[^>]*>", " ", text))]
-    capitalised = [w for w in words if w[0].isupper()]
-    return len(capitalised) >= 3 and len(capitalised) >= 0.7 * len(words)
-
-
-def _sentence_case(protected: Protected, names: frozenset[str]) -> Protected:
-    """Headlines In Title Case confuse engines ("Compila Casos"): send them in sentence case.
-
-    The first word, acronyms, protected terms and words the release uses as names elsewhere
-    keep their capital; the engine's output then reads as a target-language headline should.
-    """
-    text = protected.text
-    if not _is_title_case(text):
-        return protected
-    first = re.search(r"[^\W\d_]", text)
-    start = first.end() if first else 0
-
-    def lower(m: re.Match[str]) -> str:
-        word = m.group(0)
-        return word if m.start() < start or word in names else word.lower()
-
-    return Protected(_TITLE_WORD_RE.sub(lower, text), protected.values)
 
 
 def check_placeholders_ok(source: str, target: str) -> bool:
@@ -288,69 +214,3 @@ def _engine_of(entry: Entry) -> str | None:
             words = comment[len(MACHINE_PREFIX) :].replace(",", " ").split()
             return words[0] if words else None
     return None
-
-
-_HONORIFIC_NAME_RE = re.compile(r"\b(?:Mr|Mrs|Ms|Dr|Prof|Sir|Dame)\.?\s+([A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+)*)")
-
-
-def _protect(text: str, source_language: str, target_language: str, glossary: Glossary | None) -> Protected:
-    """Replace entities (numbers, dates) and glossary terms by placeholders the engine keeps."""
-    spans: list[tuple[int, int, str]] = []
-    for entity in find_entities(text, source_language):
-        initial = not text[: entity.start].strip()  # opens the sentence: capitalise
-        spans.append((entity.start, entity.end, render_entity(entity, target_language, initial=initial)))
-    # A name after an honorific is a name ("Mr. Smith" is not "Sr. Herrero").
-    for m in _HONORIFIC_NAME_RE.finditer(text):
-        spans.append((m.start(1), m.end(1), m.group(1)))
-    if glossary is not None:
-        from i18n_pipeline.glossary import find_terms
-
-        taken = [(s, e) for s, e, _ in spans]
-        for term in find_terms(glossary, text, target_language):
-            if all(term.end <= s or term.start >= e for s, e in taken):
-                spans.append((term.start, term.end, term.target))
-    protected = protect(text, spans)
-    # "Mexico's <term>": a possessive before an opaque term reads "México es <term>"; "the <term>
-    # of Mexico" is what the engine translates well ("la <term> de México").
-    rewritten = _POSSESSIVE_RE.sub(lambda m: f"the {m.group(2)} of {m.group(1)}", protected.text)
-    return Protected(rewritten, protected.values)
-
-
-_POSSESSIVE_RE = re.compile(r"\b([A-Z][\w-]*(?: [A-Z][\w-]*)*)['’]s (<\d+/>)")
-
-# The article an engine puts before a protected term follows the English, not the term:
-# "el <Oficina …>". The gender of the term's first word decides it (a heuristic that holds for
-# institution names: -a, -ión, -dad, -tud, -ción are feminine in Spanish; -tion, -ssion, -té,
-# -ie, -ure, -ence, -ance in French).
-_FEMININE = {
-    "es": re.compile(r"^\w*(?:a|ión|dad|tud|umbre)$", re.I),
-    "fr": re.compile(r"^\w*(?:tion|sion|ssion|té|ie|ure|ence|ance|ité|ine|elle)$", re.I),
-}
-_ARTICLES = {
-    "es": {("el", True): "la", ("del", True): "de la", ("al", True): "a la"},
-    "fr": {("le", True): "la", ("du", True): "de la", ("au", True): "à la"},
-}
-
-
-def _agree_articles(output: str, protected: Protected, language: str) -> str:
-    rule = _FEMININE.get(language)
-    if rule is None:
-        return output
-
-    def fix(m: re.Match[str]) -> str:
-        value = protected.values.get(m.group(2), "")
-        first = re.match(r"\w+", value)
-        if not first or not first.group(0)[:1].isupper():
-            return m.group(0)  # only names of institutions, which start with a capital
-        article = m.group(1)
-        better = _ARTICLES[language].get((article.lower(), bool(rule.match(first.group(0)))), article.lower())
-        if language == "fr" and first.group(0)[:1].lower() in "aeiouéèêh":
-            # Elision before a vowel: "du Institut" → "de l'Institut".
-            better = {"le": "l'", "la": "l'", "du": "de l'", "de la": "de l'", "au": "à l'", "à la": "à l'"}.get(better, better)
-        if better == article.lower():
-            return m.group(0)
-        if article[:1].isupper():
-            better = better[:1].upper() + better[1:]
-        return f"{better}{'' if better.endswith(chr(39)) else ' '}{m.group(2)}"
-
-    return re.sub(r"\b(el|del|al|El|Del|Al|le|du|au|Le|Du|Au) (<\d+/>)", fix, output)

@@ -3,15 +3,20 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
+from i18n_pipeline.model import PLACEHOLDER_RE
 from i18n_pipeline.segment import (
     Piece,
     placeholders_match,
     protect,
     restore,
+    restore_placeholders,
     segment_pieces,
     split_sentences,
     text_pieces,
+    tidy_loose_placeholders,
     unprotect,
 )
 
@@ -121,3 +126,34 @@ def test_protect_unprotect() -> None:
     assert unprotect("Precio <1/> <2/>", protected) == "Precio <1/> hoy"
     with pytest.raises(KeyError):
         unprotect("Precio <1/>", protected)
+
+
+# --- what engines do to placeholders ------------------------------------------------------------
+
+
+def placeholders(text: str) -> list[str]:
+    return sorted(m.group(0) for m in PLACEHOLDER_RE.finditer(text))
+
+
+def test_restore_placeholders_repairs_swaps_losses_and_duplicates() -> None:
+    assert restore_placeholders("a <1>b</1>", "x </1>y<1>") == ("x <1>y</1>", True)
+    assert restore_placeholders("a <1/> b <2/>", "x <2/> y <1/>") == ("x <2/> y <1/>", False)
+    assert restore_placeholders("a <1/> b", "x <1/> y <1/>") == ("x <1/> y ", True)
+    assert restore_placeholders("a <1/> b", "x y") == ("x y<1/>", True)
+
+
+@given(st.permutations(["<1>", "</1>", "<2/>", "a", "b", "c"]), st.booleans())
+def test_restored_placeholders_match_the_source(tokens: list[str], drop: bool) -> None:
+    source = "x <1>y</1> <2/> z"
+    output = "".join(t for t in tokens if not (drop and t == "<2/>"))
+    restored, _ = restore_placeholders(source, output)
+    assert placeholders(restored) == placeholders(source)
+    assert restored.index("<1>") < restored.index("</1>")
+    assert placeholders_match(source, restored)
+
+
+def test_loose_placeholders_are_tidied_only_where_the_source_has_them() -> None:
+    source = "Read <1>the report</1> at <2/>."
+    assert tidy_loose_placeholders(source, "Lea < 1 >el informe</ 1> en <2 />.") == "Lea <1>el informe</1> en <2/>."
+    # A literal "< 5 >" in the text is not a placeholder of the source: it stays.
+    assert tidy_loose_placeholders(source, "< 5 > <1>x</1> <2/>") == "< 5 > <1>x</1> <2/>"

@@ -2,9 +2,10 @@
 
 ``get_engine("apertium")`` is the default offline engine (one persistent Apertium pipeline per
 language pair); ``get_engine("pseudo")`` pseudo-localises for tests; ``deepl``,
-``libretranslate``, ``mymemory`` and ``google`` are online engines, opt-in (``engines/online.py``).
-Engine modules are imported only when asked for, so a missing optional dependency of one engine
-never breaks another.
+``libretranslate``, ``mymemory`` and ``google`` are online engines, opt-in (``deepl.py``,
+``libretranslate.py``, ``deep_translator.py``, on the base in ``online.py`` and the HTTP client in
+``http.py``). Engine modules are imported only when asked for, so a missing optional dependency
+of one engine never breaks another.
 """
 
 from __future__ import annotations
@@ -52,10 +53,10 @@ _REGISTRY: dict[str, str | EngineFactory] = {
     "apertium": "i18n_pipeline.engines.apertium:ApertiumEngine",
     "pseudo": "i18n_pipeline.engines.pseudo:PseudoEngine",
     # Online engines: opt-in, keys from the environment (see engines/online.py).
-    "deepl": "i18n_pipeline.engines.online:DeepLEngine",
-    "google": "i18n_pipeline.engines.online:GoogleEngine",
-    "libretranslate": "i18n_pipeline.engines.online:LibreTranslateEngine",
-    "mymemory": "i18n_pipeline.engines.online:MyMemoryEngine",
+    "deepl": "i18n_pipeline.engines.deepl:DeepLEngine",
+    "google": "i18n_pipeline.engines.deep_translator:GoogleEngine",
+    "libretranslate": "i18n_pipeline.engines.libretranslate:LibreTranslateEngine",
+    "mymemory": "i18n_pipeline.engines.deep_translator:MyMemoryEngine",
 }
 
 

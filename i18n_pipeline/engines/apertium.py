@@ -2,9 +2,10 @@
 
 ``apertium -z`` (null-flush) hangs in Apertium 3.8, so we do what apertium-apy does: read the
 stages of a mode file, start each stage ourselves with ``-z`` added, and deformat/reformat the
-text ourselves. Segments are streamed through the pipeline, each ended by an empty superblank and
-a NUL; a writer thread keeps the pipe full while the calling thread reads answers (writing from the
-reading thread deadlocks once the pipe buffers fill). See ``FACTS.md``, "Apertium".
+text ourselves (``apertium_stream.py``). Segments are streamed through the pipeline, each ended
+by an empty superblank and a NUL; a writer thread keeps the pipe full while the calling thread
+reads answers (writing from the reading thread deadlocks once the pipe buffers fill). See
+``FACTS.md``, "Apertium".
 """
 
 from __future__ import annotations
@@ -19,23 +20,17 @@ import subprocess
 import tempfile
 import threading
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
 from typing import IO
 
 from ..errors import EngineError
-from ..model import PLACEHOLDER_RE
+from ..segment import restore_placeholders
+from .apertium_stream import deformat, reformat, strip_stream_marks
 
-__all__ = [
-    "ApertiumEngine",
-    "Mode",
-    "deformat",
-    "discover_modes",
-    "reformat",
-    "restore_placeholders",
-]
+__all__ = ["ApertiumEngine", "Mode", "discover_modes"]
 
 log = logging.getLogger(__name__)
 
@@ -67,13 +62,6 @@ _DEBIAN_PACKAGES: dict[frozenset[str], str] = {
 }
 
 _MODE_PART_RE = re.compile(r"^[a-z]{2,3}$")
-
-# Characters with a meaning in Apertium's stream format; escaped with a backslash.
-_ESCAPE_RE = re.compile(r"([\\^$/<>\[\]{}@])")
-# Characters the stages eat or mistake for marks even when escaped ("~" is the post-generation
-# trigger; "*" and "#" lose their backslash and look like unknown-word marks): sent as superblanks.
-_SUPERBLANK_CHARS = frozenset("*#~")
-_MARKS = frozenset("*#@")
 
 
 def _iso1(code: str) -> str:
@@ -179,148 +167,6 @@ def discover_modes(directories: Sequence[Path] | None = None) -> dict[tuple[str,
             if stages:
                 found[key] = Mode(path.stem, key[0], key[1], path, stages)
     return found
-
-
-# --------------------------------------------------------------------------------------------
-# Deformatting and reformatting
-
-
-def deformat(text: str) -> str:
-    """Our segment text → Apertium stream format. Placeholders and newlines become superblanks;
-    the caller appends the final ``[]`` and NUL."""
-    out: list[str] = []
-    pos = 0
-    for match in PLACEHOLDER_RE.finditer(text):
-        out.append(_deformat_text(text[pos : match.start()]))
-        out.append("[" + match.group(0).replace("/", "\\/") + "]")  # as apertium-deshtml
-        pos = match.end()
-    out.append(_deformat_text(text[pos:]))
-    return "".join(out)
-
-
-def _deformat_text(text: str) -> str:
-    escaped = _ESCAPE_RE.sub(r"\\\1", text.replace("\0", ""))
-    if not any(c in escaped for c in "\n\r*#~"):
-        return escaped
-    return "".join(
-        f"[{c}]" if c in _SUPERBLANK_CHARS or c in "\n\r" else c for c in escaped
-    )
-
-
-def _stream_tokens(stream: str) -> Iterator[tuple[str, str]]:
-    """Split Apertium stream output into ("text", t), ("blank", content) and ("mark", c)
-    tokens, unescaping as we go. Unescaped ``*``, ``#`` and ``@`` before a word are Apertium's
-    unknown-word/error marks (our own such characters travel escaped or as superblanks)."""
-    i = 0
-    n = len(stream)
-    text: list[str] = []
-    while i < n:
-        c = stream[i]
-        if c == "\\" and i + 1 < n:
-            text.append(stream[i + 1])
-            i += 2
-        elif c == "[":
-            if text:
-                yield ("text", "".join(text))
-                text = []
-            j = i + 1
-            blank: list[str] = []
-            while j < n and stream[j] != "]":
-                if stream[j] == "\\" and j + 1 < n:
-                    j += 1
-                blank.append(stream[j])
-                j += 1
-            yield ("blank", "".join(blank))
-            i = j + 1
-        elif c in _MARKS and i + 1 < n and (stream[i + 1].isalnum() or stream[i + 1] == "_"):
-            if text:
-                yield ("text", "".join(text))
-                text = []
-            yield ("mark", c)
-            i += 1
-        else:
-            text.append(c)
-            i += 1
-    if text:
-        yield ("text", "".join(text))
-
-
-def reformat(stream: str) -> str:
-    """Apertium stream output → plain text: superblanks restored, escapes removed, unknown-word
-    and error marks dropped (the word stays)."""
-    return "".join(value for kind, value in _stream_tokens(stream) if kind != "mark")
-
-
-def strip_stream_marks(stream: str) -> str:
-    """Drop marks but stay in stream format: the output of one leg of a pivot is the next leg's
-    input."""
-    out: list[str] = []
-    i = 0
-    n = len(stream)
-    while i < n:
-        c = stream[i]
-        if c == "\\" and i + 1 < n:
-            out.append(stream[i : i + 2])
-            i += 2
-        elif c == "[":
-            j = i + 1
-            while j < n and stream[j] != "]":
-                j += 2 if stream[j] == "\\" else 1
-            out.append(stream[i : j + 1])
-            i = j + 1
-        elif c in _MARKS and i + 1 < n and (stream[i + 1].isalnum() or stream[i + 1] == "_"):
-            i += 1
-        else:
-            out.append(c)
-            i += 1
-    return "".join(out)
-
-
-def restore_placeholders(source: str, output: str) -> tuple[str, bool]:
-    """Make every placeholder of ``source`` appear exactly once in ``output``, paired ones opened
-    before they close. Returns the text and whether anything had to be repaired."""
-    wanted = [m.group(0) for m in PLACEHOLDER_RE.finditer(source)]
-    found = [m.group(0) for m in PLACEHOLDER_RE.finditer(output)]
-    if found == wanted or (sorted(found) == sorted(wanted) and _well_nested(found)):
-        return output, False
-    repaired = output
-    want_set = set(wanted)
-    seen: set[str] = set()
-
-    def keep_first(match: re.Match[str]) -> str:
-        token = match.group(0)
-        if token not in want_set or token in seen:
-            return ""  # invented or duplicated by the engine
-        seen.add(token)
-        return token
-
-    repaired = PLACEHOLDER_RE.sub(keep_first, repaired)
-    missing = [t for t in wanted if t not in seen]
-    if missing:
-        repaired = repaired.rstrip() + "".join(missing)
-    # Swap paired placeholders that came back closed before opened.
-    for match in PLACEHOLDER_RE.finditer(source):
-        if match.group(1) or match.group(3):
-            continue
-        opening, closing = match.group(0), f"</{match.group(2)}>"
-        a, b = repaired.find(opening), repaired.find(closing)
-        if 0 <= b < a:
-            repaired = (
-                repaired[:b] + opening + repaired[b + len(closing) : a] + closing
-                + repaired[a + len(opening) :]
-            )
-    return repaired, True
-
-
-def _well_nested(tokens: list[str]) -> bool:
-    opened: set[str] = set()
-    for token in tokens:
-        if token.startswith("</"):
-            if token[2:-1] not in opened:
-                return False
-        elif not token.endswith("/>"):
-            opened.add(token[1:-1])
-    return True
 
 
 # --------------------------------------------------------------------------------------------

@@ -1,4 +1,4 @@
-"""Engines against the real Apertium installation: no mocks, no skips.
+"""The Apertium engine (engines/apertium.py) against the real installation: no mocks, no skips.
 
 Fake mode files (in a temporary directory) stand in only where a real pair cannot show the
 behaviour: a missing pair, a missing program, a stage that never answers or dies.
@@ -12,19 +12,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from hypothesis import given
-from hypothesis import strategies as st
 
-from i18n_pipeline.engines import Engine, available_engines, get_engine
-from i18n_pipeline.engines.apertium import (
-    ApertiumEngine,
-    deformat,
-    discover_modes,
-    parse_stages,
-    reformat,
-    restore_placeholders,
-)
-from i18n_pipeline.engines.pseudo import PseudoEngine
+from i18n_pipeline.engines import get_engine
+from i18n_pipeline.engines.apertium import ApertiumEngine, discover_modes, parse_stages
 from i18n_pipeline.errors import EngineError
 from i18n_pipeline.model import PLACEHOLDER_RE
 
@@ -56,22 +46,6 @@ def fake_modes(tmp_path: Path, **modes: str) -> Path:
     for name, command in modes.items():
         (directory / f"{name.replace('_', '-')}.mode").write_text(command + "\n")
     return directory
-
-
-# -- registry ----------------------------------------------------------------------------------
-
-
-def test_registry_builds_engines_that_follow_the_protocol() -> None:
-    assert {"apertium", "pseudo"} <= set(available_engines())
-    for name in ("apertium", "pseudo"):
-        with get_engine(name) as engine:
-            assert isinstance(engine, Engine)
-            assert engine.name == name
-
-
-def test_unknown_engine_names_the_choices() -> None:
-    with pytest.raises(EngineError, match="apertium"):
-        get_engine("babelfish")
 
 
 # -- real translations ------------------------------------------------------------------------
@@ -245,7 +219,7 @@ def test_fake_identity_mode_round_trips_through_deformat(tmp_path: Path) -> None
         assert engine.pipelines_started == 1
 
 
-# -- the stream format ------------------------------------------------------------------------
+# -- modes ------------------------------------------------------------------------------------
 
 
 def test_parse_stages_adds_null_flush_and_resolves_arguments() -> None:
@@ -255,53 +229,3 @@ def test_parse_stages_adds_null_flush_and_resolves_arguments() -> None:
         ("apertium-tagger", "-z", "-g", "x.prob"),
         ("lt-proc", "-z", "-n", "g.bin"),
     )
-
-
-def test_deformat_and_reformat() -> None:
-    assert deformat("a <1>b</1> <2/> $x\n") == r"a [<1>]b[<\/1>] [<2\/>] \$x[" + "\n]"
-    assert reformat(r"a [<1>]b[<\/1>] \$x \@y *unknown #bad @nobidix[]") == (
-        "a <1>b</1> $x @y unknown bad nobidix"
-    )
-
-
-def test_restore_placeholders_repairs_swaps_losses_and_duplicates() -> None:
-    assert restore_placeholders("a <1>b</1>", "x </1>y<1>") == ("x <1>y</1>", True)
-    assert restore_placeholders("a <1/> b <2/>", "x <2/> y <1/>") == ("x <2/> y <1/>", False)
-    assert restore_placeholders("a <1/> b", "x <1/> y <1/>") == ("x <1/> y ", True)
-    assert restore_placeholders("a <1/> b", "x y") == ("x y<1/>", True)
-
-
-# -- pseudo -----------------------------------------------------------------------------------
-
-
-def test_pseudo_engine_is_deterministic_and_keeps_placeholders() -> None:
-    with PseudoEngine() as engine:
-        texts = ["The text", "Read <1>this</1> at <2/>.", "", "  padded  "]
-        outputs = engine.translate_batch(texts, "en", "es")
-        assert outputs == engine.translate_batch(texts, "en", "fr")
-        assert outputs[0] == "[Ţĥé ţéxţ]"
-        assert placeholders(outputs[1]) == placeholders(texts[1])
-        assert outputs[2] == "" and outputs[3] == "  [páddéd]  "
-        assert engine.describe("en", "es") == "pseudo" and engine.supports("en", "xx")
-
-
-# -- properties -------------------------------------------------------------------------------
-
-_PIECES = st.one_of(
-    st.text(alphabet=st.characters(exclude_characters="\0", exclude_categories=["Cs"])),
-    st.sampled_from(["<1>", "</1>", "<2/>", "\\", "[", "]", "*x", "#y", "@z", "~", "\n", "$^"]),
-)
-
-
-@given(st.lists(_PIECES, max_size=8).map("".join))
-def test_reformat_inverts_deformat(text: str) -> None:
-    assert reformat(deformat(text) + "[]") == text
-
-
-@given(st.permutations(["<1>", "</1>", "<2/>", "a", "b", "c"]), st.booleans())
-def test_restored_placeholders_match_the_source(tokens: list[str], drop: bool) -> None:
-    source = "x <1>y</1> <2/> z"
-    output = "".join(t for t in tokens if not (drop and t == "<2/>"))
-    restored, _ = restore_placeholders(source, output)
-    assert placeholders(restored) == placeholders(source)
-    assert restored.index("<1>") < restored.index("</1>")

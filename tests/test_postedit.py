@@ -1,0 +1,109 @@
+"""Editing around the engine (postedit.py), on fixed engine answers.
+
+These are the pipeline's own rules, so the engine's answers are written out here; the end-to-end
+tests run the real engine. The repairs are tables by language, as in the module: a new case is a
+new row.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from i18n_pipeline.glossary import load_glossary
+from i18n_pipeline.postedit import (
+    proper_nouns,
+    protect_for_engine,
+    sentence_case,
+    tidy_machine_output,
+)
+from i18n_pipeline.segment import Protected
+
+ROOT = Path(__file__).resolve().parents[1]
+GLOSSARY = load_glossary(ROOT / "locales" / "glossary.yaml")
+
+# A sentence long enough that the rules for names standing alone stay out of the way.
+LONG = "a sentence long enough with <1/> inside it"
+
+# (what was sent, protected values, the engine's answer, target language, the repaired text)
+Case = tuple[str, dict[str, str], str, str, str]
+
+EVERY_LANGUAGE: list[Case] = [
+    # The engine capitalises the first word after a leading placeholder; the source did not.
+    ("<1/> has worked", {"<1/>": "OIM"}, "<1/> Ha trabajado", "es", "OIM ha trabajado"),
+    # A blank before moved punctuation goes, unless the source had one.
+    ("Deal, now.", {}, "Trato , ahora .", "es", "Trato, ahora."),
+    ("Really ?", {}, "Vraiment ?", "fr", "Vraiment ?"),
+    # Doubled blanks go, unless the source had doubled blanks too.
+    (LONG, {}, "una frase  larga", "es", "una frase larga"),
+    ("a  sentence with two blanks", {}, "una  frase", "es", "una  frase"),
+    # A lone name gets no article its source did not have; "the deal" keeps its article.
+    ("Mexico", {}, "le Mexique", "fr", "Mexique"),
+    ("the deal", {}, "l'accord", "fr", "l'accord"),
+    ("mexico", {}, "el méxico", "es", "méxico"),
+    # The articles are Spanish and French ones, whatever the target.
+    ("Mexico", {}, "la Messico", "it", "Messico"),
+    # A protected value ending in a full stop takes the place of the sentence's own.
+    ("made in the <1/>.", {"<1/>": "EE. UU."}, "hecho en los <1/>.", "es", "hecho en los EE. UU."),
+]
+
+SPANISH: list[Case] = [
+    # The article agrees with the protected institution's first word.
+    (LONG, {"<1/>": "Oficina de Población"}, "financiado por el <1/>.", "es", "financiado por la Oficina de Población."),
+    (LONG, {"<1/>": "Instituto Nacional"}, "oficiales del <1/>.", "es", "oficiales del Instituto Nacional."),
+    (LONG, {"<1/>": "Comisión Nacional"}, "El <1/> dijo", "es", "La Comisión Nacional dijo"),
+    (LONG, {"<1/>": "Organización"}, "ayuda al <1/>", "es", "ayuda a la Organización"),
+    # Only names of institutions (a capital), and only Spanish articles.
+    (LONG, {"<1/>": "oficina"}, "el <1/>", "es", "el oficina"),
+    (LONG, {"<1/>": "Oficina"}, "le <1/>", "es", "le Oficina"),
+    # Contractions the engine cannot make across a protected term.
+    (LONG, {"<1/>": "sector"}, "la lucha de el <1/> y a el mercado", "es", "la lucha del sector y al mercado"),
+    (LONG, {"<1/>": "sector", "<2/>": "mercado"}, "De el <1/>, A el <2/>", "es", "Del sector, Al mercado"),
+]
+
+FRENCH: list[Case] = [
+    (LONG, {"<1/>": "Commission nationale"}, "selon le <1/>.", "fr", "selon la Commission nationale."),
+    (LONG, {"<1/>": "Commission nationale"}, "Du <1/>", "fr", "De la Commission nationale"),
+    # Elision before a vowel, after the article agreed.
+    (LONG, {"<1/>": "Institut national"}, "officiels du <1/>.", "fr", "officiels de l'Institut national."),
+    (LONG, {"<1/>": "Organisation mondiale"}, "grâce au <1/>", "fr", "grâce à l'Organisation mondiale"),
+    # Spanish contractions are Spanish only.
+    (LONG, {"<1/>": "secteur"}, "a el <1/>", "fr", "a el secteur"),
+]
+
+
+@pytest.mark.parametrize(("sent", "values", "output", "language", "expected"), EVERY_LANGUAGE + SPANISH + FRENCH)
+def test_repairs_of_engine_output(sent: str, values: dict[str, str], output: str, language: str, expected: str) -> None:
+    assert tidy_machine_output(Protected(sent, values), output, language) == expected
+
+
+def test_a_lost_protected_value_is_an_error_for_the_caller() -> None:
+    # Never a silent drop.
+    with pytest.raises(KeyError):
+        tidy_machine_output(Protected(LONG, {"<1/>": "20.000"}), "x y", "es")
+
+
+# --- before the engine --------------------------------------------------------------------------
+
+
+def test_possessive_before_a_term_becomes_of() -> None:
+    p = protect_for_engine("According to Mexico's National Human Rights Commission (CNDH), many.", "en", "es", GLOSSARY)
+    assert p.text.startswith("According to the <1/> of Mexico")
+
+
+def test_names_after_honorifics_are_kept() -> None:
+    p = protect_for_engine("said Mr. John Smith on Monday.", "en", "es", None)
+    assert p.values == {"<1/>": "John Smith"}
+
+
+def test_headlines_in_title_case_go_to_the_engine_in_sentence_case() -> None:
+    p = sentence_case(Protected("New <1/> Publication Compiles Cases of Victims in Mexico", {}), frozenset({"Mexico"}))
+    assert p.text == "New <1/> publication compiles cases of victims in Mexico"
+    plain = Protected("The study was presented in Mexico.", {})
+    assert sentence_case(plain, frozenset()) is plain
+
+
+def test_proper_nouns_are_capitalised_words_inside_running_sentences() -> None:
+    sources = ["The study was led by Ana in Mexico.", "Victims Of Trafficking Assisted In Guatemala"]
+    assert proper_nouns(sources) == frozenset({"Ana", "Mexico"})
