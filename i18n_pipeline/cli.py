@@ -318,7 +318,7 @@ def _tm(settings: object, args: argparse.Namespace) -> int:
         _say(f"imported {n} translation units from {args.file} (kept as {kept})")
         return EXIT_OK
     with open_memory(settings) as memory:
-        n = memory.export_tmx(args.file, settings.source_language)
+        n = memory.export_tmx(args.file, settings.source_language, tool_version=__version__)
     _say(f"exported {n} translation units to {args.file}")
     return EXIT_OK
 

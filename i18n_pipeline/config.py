@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import difflib
 import json
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -16,9 +15,9 @@ from typing import Any
 import yaml
 
 from i18n_pipeline.errors import ConfigError, DocumentError
+from i18n_pipeline.languages import is_valid_tag
 
 CONFIG_NAME = "pipeline.yaml"
-_LANG_RE = re.compile(r"^[a-z]{2,3}(?:[-_][A-Za-z0-9]{2,8})*$")
 
 
 @dataclass(frozen=True)
@@ -119,7 +118,7 @@ def load_settings(root: Path) -> Settings:
             raise ConfigError(where(str(key)), f"unknown key '{key}'", _did_you_mean(str(key), _KEYS))
 
     def language(value: Any, key: str) -> str:
-        if not isinstance(value, str) or not _LANG_RE.match(value):
+        if not isinstance(value, str) or not is_valid_tag(value):
             raise ConfigError(
                 where(key), f"'{key}' must be a language code such as 'es', got {value!r}", ""
             )

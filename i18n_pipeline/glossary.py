@@ -47,7 +47,7 @@ from pathlib import Path
 import yaml
 
 from .errors import ConfigError
-from .localise import is_known_language
+from .languages import fallback_tags, is_known_language
 from .model import PLACEHOLDER_RE
 
 __all__ = ["Glossary", "Term", "TermMatch", "check_terms", "find_terms", "load_glossary"]
@@ -82,8 +82,7 @@ class Term:
 
 
 def _lookup(table: tuple[tuple[str, str], ...], lang: str) -> str | None:
-    wanted = lang.replace("-", "_")
-    for candidate in (wanted, wanted.split("_")[0]):
+    for candidate in fallback_tags(lang):
         for code, text in table:
             if code == candidate:
                 return text

@@ -58,8 +58,7 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Literal
 
-from babel import Locale, UnknownLocaleError
-from babel import localedata
+from babel import Locale
 from babel.dates import format_date, get_day_names, get_month_names
 from babel.numbers import (
     NumberPattern,
@@ -69,6 +68,7 @@ from babel.numbers import (
 )
 
 from .errors import ConfigError
+from .languages import cldr_locale
 from .model import PLACEHOLDER_RE
 
 __all__ = [
@@ -79,9 +79,7 @@ __all__ = [
     "YearRange",
     "find_entities",
     "format_date_long",
-    "language_name",
     "month_names",
-    "is_known_language",
     "render_entity",
     "weekday_matches",
 ]
@@ -320,24 +318,10 @@ def weekday_matches(entity: Entity, year: int) -> bool:
 # --- rendering -----------------------------------------------------------------------------
 
 
-def is_known_language(code: str) -> bool:
-    """Whether CLDR (as shipped with babel) knows ``code`` ("es", "fr", "pt_BR", "es-MX").
-
-    Aliases do not count: "src" is not taken for Sardinian ("sc").
-    """
-    if not re.fullmatch(r"[a-z]{2,3}(?:[_-](?:[A-Z]{2}|\d{3}|[A-Z][a-z]{3}))?", code):
-        return False
-    try:
-        locale = Locale.parse(code.replace("-", "_"))
-    except (UnknownLocaleError, ValueError, TypeError):
-        return False
-    return locale.language == code[:len(locale.language)] and localedata.exists(str(locale))
-
-
 def _locale(target_lang: str) -> Locale:
     try:
-        return Locale.parse(target_lang.replace("-", "_"))
-    except (UnknownLocaleError, ValueError) as exc:
+        return cldr_locale(target_lang)
+    except ConfigError as exc:
         raise ConfigError(
             "localise", f"unknown target language {target_lang!r}",
             "use a CLDR language code such as 'es', 'fr' or 'pt_BR'",
@@ -510,16 +494,3 @@ def format_date_long(value: dt.date | dt.datetime | str, target_lang: str) -> st
     else:
         day = value.date() if isinstance(value, dt.datetime) else value
     return format_date(day, "long", locale=_locale(target_lang))
-
-
-def language_name(code: str, display_lang: str | None = None) -> str:
-    """CLDR's name of language ``code`` in ``display_lang`` (default: in itself, "español").
-
-    An unknown code is returned as it is.
-    """
-    try:
-        locale = Locale.parse(code.replace("-", "_"))
-    except (UnknownLocaleError, ValueError):
-        return code
-    display = _locale(display_lang) if display_lang else locale
-    return locale.get_display_name(display) or code

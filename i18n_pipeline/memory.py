@@ -1,11 +1,12 @@
-"""Translation memory and machine-translation cache in one SQLite file; TMX 1.4 import and export.
+"""Translation memory and machine-translation cache in one SQLite file.
 
 The database is a cache, never the truth, so it can be deleted at any time and is rebuilt on the
 next run:
 
 * reviewed translations are re-learnt from the PO files on every run (``learn`` is idempotent and
   cheap: unchanged pairs cost one skipped upsert each);
-* the project's shipped memory, ``locales/memory.tmx``, is re-imported (``import_tmx``);
+* the project's shipped memory, ``locales/memory.tmx``, is re-imported (``import_tmx``; the
+  TMX format itself is ``tmx.py``'s);
 * the MT cache only saves engine time; losing it costs one more pass through the engine.
 
 It therefore lives in a git-ignored folder (``.i18n-cache/memory.sqlite``) rather than in
@@ -19,7 +20,8 @@ Identity of a memory entry: (source language, target language, source text, orig
 (a release, a TMX file) holds one translation of a sentence, which a later run updates in place
 when the translator changes it; when several origins translate the same sentence, the most
 recently *changed* one wins. Language codes are stored twice: normalised to the ISO 639 base
-("es-ES", "es_ES" -> "es") for matching, and as given for TMX export.
+("es-ES", "es_ES" -> "es", ``languages.base_language``) for matching, and as given for TMX
+export.
 
 Fuzzy matching scores with rapidfuzz ``fuzz.ratio`` (character-level Indel similarity) on
 whitespace-normalised text. Measured on WMT newstest2012 (English, sentences of 12+ words):
@@ -38,36 +40,29 @@ import math
 import re
 import sqlite3
 import threading
-from contextlib import contextmanager
 from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import TracebackType
-from typing import IO, Any
 
-from lxml import etree  # type: ignore[import-untyped]  # no lxml-stubs in the venv
 from rapidfuzz import fuzz, process
 
 from .errors import PipelineError
-from .files import atomic_stream
-from .model import PLACEHOLDER_RE
+from .languages import base_language
+from .tmx import Translation, TranslationUnit, read_tmx, write_tmx
 
-__all__ = ["Match", "Memory", "normalise_language", "normalise_whitespace"]
+__all__ = ["Match", "Memory", "normalise_whitespace"]
 
 log = logging.getLogger(__name__)
 
 SCHEMA_VERSION = 1
-TOOL_NAME = "i18n-pipeline"
-ORIGIN_PROP = "x-origin"  # TMX <prop type> that carries our origin through export/import
 EXACT_SCORE = 1.0
 WHITESPACE_SCORE = 0.99  # same text once whitespace is normalised
 
-_XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
-_LANG_RE = re.compile(r"[a-z]{2,3}")
 _WORD_RE = re.compile(r"\w+")
-_INLINE_TAGS = frozenset({"bpt", "ept", "it", "ph", "hi", "ut"})
 
 _SCHEMA = """
 CREATE TABLE schema_version (version INTEGER NOT NULL);
@@ -121,18 +116,6 @@ class Match:
     target: str
     score: float
     origin: str
-
-
-def normalise_language(tag: str) -> str:
-    """The ISO 639 base of a language tag, for matching: "es-ES", "es_ES", "ES" -> "es"."""
-    base = re.split(r"[-_.@]", tag.strip(), maxsplit=1)[0].lower()
-    if not _LANG_RE.fullmatch(base):
-        raise PipelineError(
-            "language code",
-            f"{tag!r} is not a language code",
-            "use an ISO 639-1 code such as 'es', optionally with a region ('es-ES')",
-        )
-    return base
 
 
 def normalise_whitespace(text: str) -> str:
@@ -342,7 +325,7 @@ class Memory:
                 continue
             for tag in (source_tag, target_tag):
                 if tag not in languages:
-                    languages[tag] = normalise_language(tag)
+                    languages[tag] = base_language(tag)
             pair = (languages[source_tag], languages[target_tag])
             pairs_seen.add(pair)
             sequence += 1
@@ -369,7 +352,7 @@ class Memory:
         """Exact matches for a batch of sources in one query; sources without one are absent."""
         if not sources:
             return {}
-        pair = (normalise_language(source_lang), normalise_language(target_lang))
+        pair = (base_language(source_lang), base_language(target_lang))
         keys = {source: normalise_whitespace(source) for source in sources}
         found: dict[str, list[tuple[str, str, str]]] = defaultdict(list)
         with self._lock:
@@ -411,7 +394,7 @@ class Memory:
             raise ValueError(f"threshold must be in (0, 1], not {threshold}")
         if limit < 1:
             return []
-        pair = (normalise_language(source_lang), normalise_language(target_lang))
+        pair = (base_language(source_lang), base_language(target_lang))
         key = normalise_whitespace(source)
         if not key:
             return []
@@ -434,7 +417,7 @@ class Memory:
         """Machine translations already made by ``engine`` for this pair, in one query."""
         if not sources:
             return {}
-        pair = (normalise_language(source_lang), normalise_language(target_lang))
+        pair = (base_language(source_lang), base_language(target_lang))
         with self._lock:
             rows = self._conn.execute(
                 "SELECT source, target FROM mt_cache "
@@ -449,7 +432,7 @@ class Memory:
     ) -> None:
         """Remember machine translations ``(source, target)``; empty targets are not cached
         (an engine that answered nothing should be asked again)."""
-        pair = (normalise_language(source_lang), normalise_language(target_lang))
+        pair = (base_language(source_lang), base_language(target_lang))
         params = [(engine, *pair, source, target) for source, target in pairs if target]
         if not params:
             return
@@ -463,35 +446,28 @@ class Memory:
     # -- TMX -------------------------------------------------------------------------------
 
     def import_tmx(self, path: Path) -> int:
-        """Import a TMX 1.4 file (1.1–1.3 are read too); returns the translation units that
-        gave at least one pair.
-
-        Every target ``<tuv>`` of a ``<tu>`` is paired with the source-language one (``srclang``
-        of the unit or the header; with ``*all*``, the first ``<tuv>``). Inline elements become
-        placeholders: ``<bpt>/<ept>`` and ``<hi>`` -> ``<n>…</n>``, ``<ph>``, ``<it>``, ``<ut>``
-        -> ``<n/>``, numbered by their ``x`` attribute where present. The origin is the unit's
-        ``x-origin`` property (our own exports) or the file name followed by the target
-        ``<tuv>``'s notes, e.g. "memory.tmx (working title of the organisation, not official)".
-        """
+        """Import a TMX file (see ``tmx.read_tmx``: how units pair up, placeholders, origins);
+        returns the translation units that gave at least one pair."""
         path = Path(path)
         rows: list[tuple[str, str, str, str, str]] = []
         units = 0
-        for source_tag, source, targets in _read_tmx(path):
-            for target_tag, target, origin in targets:
-                rows.append((source_tag, target_tag, source, target, origin))
-            units += 1 if targets and source.strip() else 0
+        for unit in read_tmx(path):
+            for translation in unit.translations:
+                rows.append((unit.language, translation.language, unit.source, translation.text, translation.origin))
+            units += 1 if unit.source.strip() else 0
         with self._lock, self._transaction():
             self._learn_rows(rows)
         log.info("%s: imported %d translation units", path, units)
         return units
 
-    def export_tmx(self, path: Path, source_lang: str | None = None) -> int:
+    def export_tmx(self, path: Path, source_lang: str | None = None, *, tool_version: str) -> int:
         """Write the memory (or the part whose source language is ``source_lang``) as TMX 1.4;
         returns the number of translation units. The file is replaced atomically.
 
         One ``<tu>`` per source text and origin, with a ``<tuv>`` per target language; language
         codes are written as they were learnt; the origin travels as ``<prop type="x-origin">``.
         The output is deterministic (sorted, no dates), so it diffs well in git.
+        ``tool_version`` is the program's version, for the TMX header.
         """
         path = Path(path)
         query = ("SELECT source_lang, source_tag, source, origin, target_tag, target FROM tm "
@@ -499,294 +475,11 @@ class Memory:
         params: tuple[str, ...] = ()
         where = ""
         if source_lang is not None:
-            where, params = "WHERE source_lang = ?", (normalise_language(source_lang),)
+            where, params = "WHERE source_lang = ?", (base_language(source_lang),)
         with self._lock:
             rows = self._conn.execute(query.format(where=where), params).fetchall()
-            tags = {row[1] for row in rows}
-        if source_lang is not None:
-            srclang = source_lang
-        elif len(tags) == 1:
-            srclang = next(iter(tags))
-        else:
-            srclang = "*all*"
-        groups: dict[tuple[str, str, str], list[tuple[str, str]]] = {}
+        groups: dict[tuple[str, str, str], list[Translation]] = {}
         for _lang, source_tag, source, origin, target_tag, target in rows:
-            groups.setdefault((source_tag, source, origin), []).append((target_tag, target))
-        return _write_tmx(path, srclang, groups)
-
-
-# -- TMX reading ------------------------------------------------------------------------------
-
-
-def _tmx_error(path: Path, line: int | None, what: str, fix: str) -> PipelineError:
-    where = f"{path}:{line}" if line else str(path)
-    return PipelineError(where, what, fix)
-
-
-def _read_tmx(path: Path) -> Iterator[tuple[str, str, list[tuple[str, str, str]]]]:
-    """Yield (source tag, source text, [(target tag, target text, origin)]) per <tu>."""
-    parser = etree.XMLParser(
-        resolve_entities=False,  # no XXE, no entity expansion bombs
-        no_network=True,
-        load_dtd=False,
-        dtd_validation=False,
-        huge_tree=False,
-        remove_comments=True,
-        remove_pis=True,
-    )
-    try:
-        tree = etree.parse(str(path), parser)
-    except OSError as error:
-        raise _tmx_error(path, None, f"cannot read the file ({error})",
-                         "check the path and permissions") from error
-    except etree.XMLSyntaxError as error:
-        line = error.lineno or (error.position[0] if error.position else None)
-        raise _tmx_error(
-            path, line, f"not well-formed XML ({error.msg})",
-            "fix the XML at that line (in text, write & as &amp; and < as &lt;)",
-        ) from error
-    root = tree.getroot()
-    if root.tag != "tmx":
-        raise _tmx_error(path, root.sourceline, f"root element is <{root.tag}>, not <tmx>",
-                         "give a TMX file (root element <tmx version=\"1.4\">)")
-    version = root.get("version", "1.4")
-    if not version.startswith("1."):
-        raise _tmx_error(path, root.sourceline, f"TMX version {version!r} is not supported",
-                         "export the memory as TMX 1.4")
-    header = root.find("header")
-    body = root.find("body")
-    if header is None or body is None:
-        raise _tmx_error(path, root.sourceline, "<tmx> needs a <header> and a <body>",
-                         "add the missing element (see the TMX 1.4 specification)")
-    header_srclang = header.get("srclang")
-    if not header_srclang:
-        raise _tmx_error(path, header.sourceline, "<header> has no srclang attribute",
-                         "add srclang=\"en\" (the source language) to <header>")
-    for tu in body.iterfind("tu"):
-        yield _read_tu(path, tu, tu.get("srclang", header_srclang))
-
-
-def _read_tu(
-    path: Path, tu: Any, srclang: str
-) -> tuple[str, str, list[tuple[str, str, str]]]:
-    variants: list[tuple[str, str, list[str]]] = []  # tag, text, notes
-    for tuv in tu.iterfind("tuv"):
-        tag = tuv.get(_XML_LANG) or tuv.get("lang")
-        if not tag:
-            raise _tmx_error(path, tuv.sourceline, "<tuv> has no xml:lang attribute",
-                             "add xml:lang=\"es\" (its language) to the <tuv>")
-        _check_language(path, tuv.sourceline, tag)
-        seg = tuv.find("seg")
-        if seg is None:
-            raise _tmx_error(path, tuv.sourceline, "<tuv> has no <seg>",
-                             "put the text of this variant in a <seg> element")
-        variants.append((tag, _seg_text(path, seg), _notes(tuv)))
-    if not variants:
-        return "", "", []
-    if srclang == "*all*":
-        source_index = 0
-    else:
-        base = _check_language(path, tu.sourceline, srclang)
-        source_index = next((i for i, (tag, _t, _n) in enumerate(variants)
-                             if normalise_language(tag) == base), -1)
-        if source_index < 0:
-            log.warning("%s:%s: <tu> has no <tuv> in its source language %s; skipped",
-                        path, tu.sourceline, srclang)
-            return "", "", []
-    source_tag, source, _source_notes = variants[source_index]
-    props = {prop.get("type"): (prop.text or "") for prop in tu.iterfind("prop")}
-    targets = []
-    for i, (tag, text, notes) in enumerate(variants):
-        if i == source_index or not text:
-            continue
-        origin = props.get(ORIGIN_PROP)
-        if not origin:  # a target's notes qualify its origin; the unit's notes describe it
-            origin = path.name + (f" ({'; '.join(notes)})" if notes else "")
-        targets.append((tag, text, origin))
-    return source_tag, source, targets
-
-
-def _check_language(path: Path, line: int | None, tag: str) -> str:
-    try:
-        return normalise_language(tag)
-    except PipelineError as error:
-        raise _tmx_error(path, line, error.what, error.fix) from error
-
-
-def _notes(element: Any) -> list[str]:
-    return [normalise_whitespace(note.text or "") for note in element.iterfind("note")
-            if (note.text or "").strip()]
-
-
-def _seg_text(path: Path, seg: Any) -> str:
-    """The text of a <seg>, its inline elements turned into our placeholders."""
-    used: set[int] = set()
-    for element in seg.iter():
-        if element is seg or not isinstance(element.tag, str):
-            continue
-        content = "".join(element.itertext())
-        token = PLACEHOLDER_RE.fullmatch(content)
-        if token:
-            used.add(int(token.group(2)))
-        elif element.get("x", "").isdigit():
-            used.add(int(element.get("x")))
-    numbering = _Numbering(used)
-    return (seg.text or "") + "".join(_inline(path, child, numbering) for child in seg)
-
-
-@dataclass
-class _Numbering:
-    used: set[int]
-    next: int = 1
-    pairs: dict[str, int] = field(default_factory=dict)  # bpt/ept "i" -> our number
-
-    def fresh(self) -> int:
-        while self.next in self.used:
-            self.next += 1
-        self.used.add(self.next)
-        return self.next
-
-    def number(self, element: Any) -> int:
-        x = element.get("x", "")
-        return int(x) if x.isdigit() else self.fresh()
-
-
-def _inline(path: Path, element: Any, numbering: _Numbering) -> str:
-    tail = element.tail or ""
-    if element.tag is etree.Entity:
-        raise _tmx_error(
-            path, element.sourceline, f"entity reference {element.text} is not expanded",
-            "TMX needs no DTD entities: replace the reference with its text",
-        )
-    if not isinstance(element.tag, str):  # comments, processing instructions
-        return tail
-    tag = element.tag
-    if tag not in _INLINE_TAGS:
-        raise _tmx_error(
-            path, element.sourceline, f"<{tag}> is not allowed inside <seg>",
-            "TMX 1.4 allows only <bpt>, <ept>, <it>, <ph>, <hi> and <ut> in a segment",
-        )
-    content = "".join(element.itertext())
-    if tag != "hi" and PLACEHOLDER_RE.fullmatch(content):
-        return content + tail  # our own export: the placeholder travels as native code
-    if tag == "hi":
-        n = numbering.number(element)
-        inner = (element.text or "") + "".join(_inline(path, c, numbering) for c in element)
-        return f"<{n}>{inner}</{n}>" + tail
-    if tag == "bpt":
-        n = numbering.number(element)
-        numbering.pairs[element.get("i", "")] = n
-        return f"<{n}>" + tail
-    if tag == "ept":
-        n = numbering.pairs.pop(element.get("i", ""), 0) or numbering.number(element)
-        return f"</{n}>" + tail
-    return f"<{numbering.number(element)}/>" + tail  # ph, it, ut: a standalone placeholder
-
-
-# -- TMX writing ------------------------------------------------------------------------------
-
-
-def _segment_element(tag: str, text: str) -> Any:
-    """A <seg> whose placeholders are TMX inline elements carrying the token as native code:
-    paired <n>…</n> -> <bpt>/<ept>, <n/> -> <ph>, an unpaired <n> or </n> -> <it>."""
-    seg = etree.Element(tag)
-    pieces: list[tuple[str, str]] = []  # (text before, token)
-    kinds: list[tuple[str, dict[str, str]]] = []
-    open_tokens: dict[str, list[int]] = defaultdict(list)
-    position = 0
-    pair_id = 0
-    for token in PLACEHOLDER_RE.finditer(text):
-        closing, number, empty = token.group(1), token.group(2), token.group(3)
-        if closing and empty:
-            continue  # "</3/>" is not a placeholder: it stays text
-        pieces.append((text[position:token.start()], token.group(0)))
-        position = token.end()
-        x = str(int(number))
-        if empty:
-            kinds.append(("ph", {"x": x}))
-        elif not closing:
-            open_tokens[number].append(len(kinds))
-            kinds.append(("it", {"pos": "begin", "x": x}))
-        elif open_tokens[number]:
-            start = open_tokens[number].pop()
-            pair_id += 1
-            kinds[start] = ("bpt", {"i": str(pair_id), "x": x})
-            kinds.append(("ept", {"i": str(pair_id)}))
-        else:
-            kinds.append(("it", {"pos": "end", "x": x}))
-    seg.text = pieces[0][0] if pieces else text
-    for (_before, marker), (kind, attributes), following in zip(
-        pieces, kinds, [p[0] for p in pieces[1:]] + [text[position:]]
-    ):
-        child = etree.SubElement(seg, kind, attributes)
-        child.text = marker
-        child.tail = following
-    return seg
-
-
-def _unit_element(
-    source_tag: str, source: str, origin: str, targets: list[tuple[str, str]], srclang: str
-) -> Any:
-    indent = "\n      "
-    tu = etree.Element("tu")
-    if srclang == "*all*":
-        tu.set("srclang", source_tag)
-    tu.text = indent
-    prop = etree.SubElement(tu, "prop", type=ORIGIN_PROP)
-    prop.text = origin
-    prop.tail = indent
-    variants = [(source_tag, source)] + targets
-    for number, (tag, text) in enumerate(variants):
-        tuv = etree.SubElement(tu, "tuv", {_XML_LANG: tag})
-        tuv.text = indent + "  "
-        seg = _segment_element("seg", text)
-        tuv.append(seg)
-        seg.tail = indent
-        tuv.tail = indent if number < len(variants) - 1 else "\n    "
-    return tu
-
-
-def _write_tmx(
-    path: Path, srclang: str, groups: dict[tuple[str, str, str], list[tuple[str, str]]]
-) -> int:
-    from . import __version__
-
-    with atomic_stream(path) as stream:
-        units = _write_tmx_stream(stream, srclang, groups, __version__)
-    return units
-
-
-def _write_tmx_stream(
-    stream: IO[bytes],
-    srclang: str,
-    groups: dict[tuple[str, str, str], list[tuple[str, str]]],
-    version: str,
-) -> int:
-    units = 0
-    with etree.xmlfile(stream, encoding="UTF-8") as xf:
-        xf.write_declaration()
-        xf.write_doctype('<!DOCTYPE tmx SYSTEM "tmx14.dtd">')
-        with xf.element("tmx", version="1.4"):
-            header = etree.Element("header", {
-                "creationtool": TOOL_NAME,
-                "creationtoolversion": version,
-                "segtype": "sentence",
-                "o-tmf": TOOL_NAME,
-                "adminlang": "en",
-                "srclang": srclang,
-                "datatype": "plaintext",
-            })
-            xf.write("\n  ", header, "\n  ")
-            with xf.element("body"):
-                for (source_tag, source, origin), targets in groups.items():
-                    try:
-                        unit = _unit_element(source_tag, source, origin, targets, srclang)
-                    except ValueError as error:  # control characters cannot be written in XML
-                        log.warning("TMX export: skipped %r (%s)", source[:60], error)
-                        continue
-                    xf.write("\n    ", unit)
-                    units += 1
-                xf.write("\n  ")
-            xf.write("\n")
-    stream.write(b"\n")
-    return units
+            groups.setdefault((source_tag, source, origin), []).append(Translation(target_tag, target, origin))
+        units = [TranslationUnit(tag, source, tuple(group)) for (tag, source, _origin), group in groups.items()]
+        return write_tmx(path, units, srclang=source_lang, tool_version=tool_version)

@@ -13,27 +13,20 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from i18n_pipeline.catalog import (
-    Catalog,
-    TemplateEntry,
-    compile_mo,
-    new_template,
-    read_catalog,
-    update_catalog,
-    write_catalog,
-)
+from i18n_pipeline.catalog import Catalog, TemplateEntry, new_template, update_catalog
 from i18n_pipeline.config import Settings
 from i18n_pipeline.errors import DocumentError, PipelineError, UsageError
 from i18n_pipeline.files import write_if_changed
 from i18n_pipeline.formats import FORMATS, ParseOptions, parse_document
 from i18n_pipeline.incremental import WorkLog, code_digest
+from i18n_pipeline.memory import Memory
 from i18n_pipeline.model import Document, Problem, Stats
+from i18n_pipeline.pofile import compile_mo, read_po, write_po
 from i18n_pipeline.translate import REVIEWED_ORIGIN, TranslateReport, fill_catalogs
 
 if TYPE_CHECKING:
     from i18n_pipeline.engines import Engine
     from i18n_pipeline.formats.ingest import IngestResult
-    from i18n_pipeline.memory import Memory
 
 log = logging.getLogger(__name__)
 
@@ -181,9 +174,9 @@ def extract(settings: Settings) -> StageResult:
                 result.record(target, False)
                 continue
             doc = load_document(settings, path)
-            existing = read_catalog(target) if target.exists() else None
+            existing = read_po(target) if target.exists() else None
             template = new_template(template_entries(doc), project=settings.project, previous=existing)
-            result.record(target, write_catalog(template, target))
+            result.record(target, write_po(template, target))
             done.record(key, [path, target])
     return result
 
@@ -205,13 +198,13 @@ def update(settings: Settings, languages: Sequence[str] | None = None) -> StageR
                     result.record(path, False)
                     continue
                 if release not in templates:
-                    templates[release] = read_catalog(tpath)
-                old = read_catalog(path) if path.exists() else None
+                    templates[release] = read_po(tpath)
+                old = read_po(path) if path.exists() else None
                 merged = update_catalog(
                     old, templates[release], language=lang, project=settings.project,
                     fuzzy_matching=settings.fuzzy_matching,
                 )
-                result.record(path, write_catalog(merged, path))
+                result.record(path, write_po(merged, path))
                 done.record(key, [tpath, path])
     return result
 
@@ -225,7 +218,6 @@ def memory_files(settings: Settings) -> list[Path]:
 def add_memory_file(settings: Settings, source: Path) -> tuple[Path, int]:
     """'tm import': check the TMX, keep a copy in locales/memory/ (committed with the project, so
     the cache can always be rebuilt), and load it. Returns the copy and the units loaded."""
-    from i18n_pipeline.memory import Memory
 
     try:
         data = source.read_bytes()
@@ -267,7 +259,6 @@ def open_memory(settings: Settings, read: Mapping[str, Mapping[str, Catalog]] | 
     ``read`` (language → release → catalog) holds catalogs the caller already read, so no
     file is read twice.
     """
-    from i18n_pipeline.memory import Memory
 
     settings.cache_dir.mkdir(parents=True, exist_ok=True)
     memory = Memory(settings.cache_dir / "memory.sqlite")
@@ -280,12 +271,8 @@ def open_memory(settings: Settings, read: Mapping[str, Mapping[str, Catalog]] | 
                 continue
             known = (read or {}).get(lang, {})
             for path in sorted(folder.glob("*.po")):
-                cat = known.get(path.stem) or read_catalog(path)
-                pairs = [
-                    (e.source, e.target, f"{REVIEWED_ORIGIN}{path.stem}")
-                    for e in cat.entries()
-                    if e.state.value == "reviewed"
-                ]
+                cat = known.get(path.stem) or read_po(path)
+                pairs = [(e.source, e.target, f"{REVIEWED_ORIGIN}{path.stem}") for e in cat.reviewed()]
                 if pairs:
                     memory.learn(settings.source_language, lang, pairs)
         yield memory
@@ -323,7 +310,7 @@ def translate(
             if log.done(f"translate:{lang}", [*paths, *inputs], name):
                 reports.append(TranslateReport(lang, engine=name))  # nothing changed since
                 continue
-            by_language[lang] = {release: read_catalog(path) for release, path in zip(releases, paths)}
+            by_language[lang] = {release: read_po(path) for release, path in zip(releases, paths)}
         if not by_language:
             return reports
         with open_memory(settings, by_language) as memory, ExitStack() as engines:
@@ -350,7 +337,7 @@ def translate(
                 )
                 paths = [po_path(settings, lang, release) for release in releases]
                 for release, path in zip(releases, paths):
-                    write_catalog(catalogs[release], path)
+                    write_po(catalogs[release], path)
                 log.record(f"translate:{lang}", [*paths, *inputs], name)
                 reports.append(report)
     reports.sort(key=lambda r: list(_languages(settings, languages)).index(r.language))
@@ -377,7 +364,7 @@ def status(settings: Settings, languages: Sequence[str] | None = None) -> list[R
         for release in releases:
             path = po_path(settings, lang, release)
             if path.exists():
-                cat = read_catalog(path)
+                cat = read_po(path)
                 problems = [
                     p
                     for e in cat.entries()
@@ -390,7 +377,7 @@ def status(settings: Settings, languages: Sequence[str] | None = None) -> list[R
                 tpath = template_path(settings, release)
                 stats = Stats()
                 if tpath.exists():
-                    stats = read_catalog(tpath).stats()
+                    stats = read_po(tpath).stats()
                 out.append(ReleaseStatus(lang, release, stats, []))
     return out
 
@@ -429,7 +416,7 @@ def build(
                 if mo and path.exists():
                     mo_path = path.with_suffix(".mo")
                     if not log.done(f"mo:{lang}:{release}", [path, mo_path]):
-                        compile_mo(read_catalog(path), mo_path)
+                        compile_mo(read_po(path), mo_path)
                         log.record(f"mo:{lang}:{release}", [path, mo_path])
                     result.outputs.append(mo_path)
                 md_path, html_path = output_paths(settings, lang, release)
@@ -440,10 +427,9 @@ def build(
                 if all(p.exists() for p in outputs) and log.done(key, [source, path, *outputs]):
                     result.outputs += outputs
                     continue
-                cat = read_catalog(path) if path.exists() else None
+                cat = read_po(path) if path.exists() else None
                 if not include_machine and settings.min_reviewed > 0:
-                    stats = cat.stats() if cat is not None else Stats()
-                    share = stats.segments["reviewed"] / stats.total_segments if stats.total_segments else 0.0
+                    share = len(cat.reviewed()) / len(cat) if cat is not None and len(cat) else 0.0
                     if share < settings.min_reviewed:
                         result.withheld.append(
                             f"{lang}/{release}: {share:.0%} of its segments reviewed, "

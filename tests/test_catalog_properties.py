@@ -14,15 +14,9 @@ import subprocess
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from i18n_pipeline.catalog import (
-    Catalog,
-    TemplateEntry,
-    catalog_bytes,
-    new_template,
-    read_catalog_text,
-    update_catalog,
-)
+from i18n_pipeline.catalog import Catalog, TemplateEntry, new_template, update_catalog
 from i18n_pipeline.model import State
+from i18n_pipeline.pofile import po_bytes, read_po_bytes
 
 WORDS = ["the", "council", "approved", "new", "budget", "on", "Monday", "for", "schools", "río", "«plan»", "50 %", "<1>link</1>", "\"q\"", "a\\b", "tab\there"]
 
@@ -48,9 +42,9 @@ def _template(sources: list[str]) -> Catalog:
 
 def _translator_saves(po: Catalog) -> Catalog:
     """What a translator's tool gives back: the file re-read from our bytes."""
-    data = catalog_bytes(po)
-    again = read_catalog_text(data, "es.po")
-    assert catalog_bytes(again) == data
+    data = po_bytes(po)
+    again = read_po_bytes(data, "es.po")
+    assert po_bytes(again) == data
     return again
 
 
@@ -109,7 +103,7 @@ def test_random_catalogs_are_msgcat_stable(old: list[str], new: list[str]) -> No
     for i, entry in enumerate(po.entries()):
         po.set_suggestion(entry.source, None, entry.source.upper() * (1 + i % 3), "", approved=i % 2 == 0)
     merged = update_catalog(po, _template(new), language="es", project="prop")
-    data = catalog_bytes(merged)
+    data = po_bytes(merged)
     result = subprocess.run(["msgcat", "-"], input=data, capture_output=True, check=False)
     assert result.returncode == 0, result.stderr.decode()
     assert result.stdout == data

@@ -33,10 +33,10 @@ from typing import Any
 import pytest
 
 from i18n_pipeline import pipeline
-from i18n_pipeline.catalog import read_catalog, write_catalog
 from i18n_pipeline.cli import main
 from i18n_pipeline.config import load_settings
 from i18n_pipeline.errors import CatalogError
+from i18n_pipeline.pofile import read_po, write_po
 from project import copy_project
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -100,7 +100,7 @@ def temp_leftovers(project: Path) -> list[Path]:
 
 
 def entry_keys(path: Path) -> set[tuple[str | None, str]]:
-    return {(e.context, e.source) for e in read_catalog(path).entries()}
+    return {(e.context, e.source) for e in read_po(path).entries()}
 
 
 def msgfmt_check(paths: list[Path]) -> None:
@@ -334,7 +334,7 @@ def assert_refused_then_merged(
     assert po.read_bytes() == saved, "the translator's save was overwritten"
     # Running again reads the translator's file and merges from it.
     assert main(["run", "--project", str(project)]) == 0, capsys.readouterr().err
-    cat = read_catalog(po)
+    cat = read_po(po)
     kept = [e for e in cat.entries() if e.target == MARKER]
     assert len(kept) == 1 and kept[0].state.value == "reviewed"
     new = cat.get("IOM thanks its partners in Mexico for their support.")
@@ -382,19 +382,19 @@ def test_translator_save_during_update_is_not_overwritten(
     assert_refused_then_merged(small, saved[0], code, capsys)
 
 
-def test_write_catalog_refuses_a_file_changed_since_read(small_ran: Path, tmp_path: Path) -> None:
+def test_write_po_refuses_a_file_changed_since_read(small_ran: Path, tmp_path: Path) -> None:
     po = tmp_path / "x.po"
     shutil.copy2(es_po(small_ran), po)
-    cat = read_catalog(po)
+    cat = read_po(po)
     saved = translator_saves(po)
     with pytest.raises(CatalogError) as info:
-        write_catalog(cat, po)
+        write_po(cat, po)
     assert "changed on disk" in str(info.value) and str(po) in str(info.value)
     assert po.read_bytes() == saved
     assert not [p for p in tmp_path.iterdir() if p.name != "x.po"], "no temporary file left behind"
     # Merging again from the new file is allowed, and keeps the translator's work.
-    again = read_catalog(po)
-    assert write_catalog(again, po) is False  # same bytes: nothing written
+    again = read_po(po)
+    assert write_po(again, po) is False  # same bytes: nothing written
     assert po.read_bytes() == saved
 
 
@@ -402,15 +402,15 @@ def test_a_touch_without_change_is_not_a_conflict(small_ran: Path, tmp_path: Pat
     """Only the bytes count: a save that changes nothing (or a checkout) is not a translator's edit."""
     po = tmp_path / "x.po"
     shutil.copy2(es_po(small_ran), po)
-    cat = read_catalog(po)
+    cat = read_po(po)
     st = po.stat()
     os.utime(po, ns=(st.st_atime_ns, st.st_mtime_ns + 5_000_000_000))
-    write_catalog(cat, po)  # does not raise
+    write_po(cat, po)  # does not raise
 
 
 @pytest.fixture
 def translator_saves_during_the_write(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[bytes]]:
-    """Inject a translator's save after write_catalog's stale check, while the temp file is
+    """Inject a translator's save after write_po's stale check, while the temp file is
     written (between its fsync and the rename)."""
     real_chmod = os.chmod
     saved: list[bytes] = []
@@ -421,7 +421,7 @@ def translator_saves_during_the_write(monkeypatch: pytest.MonkeyPatch) -> Iterat
             saved.append(translator_saves(Path(os.path.dirname(os.fspath(path))) / "x.po"))
         return real_chmod(path, mode, *args, **kwargs)
 
-    monkeypatch.setattr(os, "chmod", chmod)  # the os module i18n_pipeline.catalog calls
+    monkeypatch.setattr(os, "chmod", chmod)  # the os module i18n_pipeline.pofile calls
     yield saved
 
 
@@ -430,10 +430,10 @@ def test_a_save_during_the_write_itself_is_not_overwritten(
 ) -> None:
     po = tmp_path / "x.po"
     shutil.copy2(es_po(small_ran), po)
-    cat = read_catalog(po)
+    cat = read_po(po)
     cat.set_machine_translation(cat.entries()[0].source, cat.entries()[0].context, "Otra.", "test engine")
     try:
-        write_catalog(cat, po)
+        write_po(cat, po)
     except CatalogError:
         pass
     assert translator_saves_during_the_write, "the injection point was not reached"

@@ -1,0 +1,460 @@
+"""PO and POT files: ``read_po`` / ``write_po``, the only room that reads or writes PO syntax.
+
+Reading uses Translate Toolkit's PO parser (lossless, any line ending, parse errors carry the
+line number); it is the only module that imports it. Writing is our own serialiser that formats
+exactly as GNU gettext 0.21 does (``msgcat FILE`` leaves every file we write unchanged), so
+msgmerge, Poedit and this tool do not fight over line wrapping in diffs. Translate Toolkit's
+writer wraps ``#|``/``#~`` lines and the first line of msgstr differently; see
+``_format_string`` for the rules we follow.
+
+``write_po`` refuses to overwrite a file that changed on disk after the catalog was read from it
+(a translator saved it meanwhile), also when the save happens during the write itself.
+``compile_mo`` runs msgfmt.
+
+The catalog model lives in ``catalog.py``; this module builds catalogs from the messages of
+``pounit.py`` and reads them back through the few methods ``Catalog`` keeps for it.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import ctypes.util
+import hashlib
+import re
+import shutil
+import subprocess
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+from translate.storage import poparser, pypo
+from unicode_segmentation_rs import gettext_wrap, text_width
+
+from .catalog import Catalog
+from .errors import CatalogError
+from .files import write_atomic, write_if_changed
+from .pounit import (
+    CONTENT_TYPE,
+    Origin,
+    Unit,
+    canonical_flags,
+    describe_entry,
+    header_fields,
+    normalise_references,
+    with_header_field,
+)
+
+__all__ = ["compile_mo", "po_bytes", "read_po", "read_po_bytes", "write_po"]
+
+# GNU gettext's page width.
+_PAGE_WIDTH = 79
+
+
+# --------------------------------------------------------------------------------------------
+# Serialisation (gettext 0.21 write-po.c rules)
+
+_ESCAPES = {
+    "\a": "\\a", "\b": "\\b", "\f": "\\f", "\v": "\\v",
+    "\r": "\\r", "\t": "\\t", "\n": "\\n", "\\": "\\\\", '"': '\\"',
+}  # fmt: skip
+_ESCAPE_RE = re.compile('[\a\b\f\v\r\t\n\\\\"]')
+
+
+def _escape(text: str) -> str:
+    return _ESCAPE_RE.sub(lambda m: _ESCAPES[m.group(0)], text)
+
+
+class _LineBreaker:
+    """Unicode line breaking exactly as gettext does it: libunistring's ulc_width_linebreaks.
+
+    gettext 0.21 links the system libunistring and calls ``ulc_width_linebreaks_v2``; we call
+    the same function through ctypes. Without libunistring (not a GNU system) we fall back to
+    Translate Toolkit's approximation (``unicode_segmentation_rs.gettext_wrap``).
+    """
+
+    UNDEFINED, PROHIBITED, POSSIBLE = 0, 1, 2
+
+    def __init__(self) -> None:
+        self._func: Any = None
+        try:
+            lib = ctypes.CDLL(ctypes.util.find_library("unistring") or "libunistring.so.2")
+        except OSError:
+            return
+        func = getattr(lib, "ulc_width_linebreaks_v2", None) or getattr(lib, "ulc_width_linebreaks", None)
+        if func is None:
+            return
+        func.restype = ctypes.c_int
+        func.argtypes = [
+            ctypes.c_char_p, ctypes.c_size_t, ctypes.c_int, ctypes.c_int, ctypes.c_int,
+            ctypes.c_char_p, ctypes.c_char_p, ctypes.c_char_p,
+        ]  # fmt: skip
+        self._func = func
+
+    @property
+    def exact(self) -> bool:
+        return self._func is not None
+
+    def breaks(self, data: bytes, overrides: bytes, width: int, start_column: int) -> list[int]:
+        """Byte offsets before which a line break goes."""
+        n = len(data)
+        if n == 0:
+            return []
+        out = ctypes.create_string_buffer(n)
+        self._func(data, n, width, start_column, 0, overrides, b"UTF-8", out)
+        return [m.start() for m in _POSSIBLE_RE.finditer(out.raw)]
+
+
+_BREAKER = _LineBreaker()
+
+
+_ESCAPE_PAIR_RE = re.compile(rb"\\.")
+_POSSIBLE_RE = re.compile(b"\x02")
+
+
+def _escaped_portion(portion: str) -> tuple[bytes, bytes]:
+    """The escaped UTF-8 bytes of one portion and gettext's break overrides for them.
+
+    No break inside an escape sequence, nor right before the final ``\\n``.
+    """
+    data = _escape(portion).encode("utf-8", errors="surrogatepass")
+    overrides = bytearray(len(data))
+    for m in _ESCAPE_PAIR_RE.finditer(data):
+        overrides[m.start() + 1] = _LineBreaker.PROHIBITED
+    if portion.endswith("\n"):
+        overrides[-2] = _LineBreaker.PROHIBITED
+    return data, bytes(overrides)
+
+
+def _split_portion(portion: str, width: int, start_column: int) -> list[str]:
+    """Lines of one escaped portion, broken where gettext breaks them."""
+    if not _BREAKER.exact:
+        text = _escape(portion)
+        if start_column > 0:
+            fits = text_width(text) <= width - start_column or len(gettext_wrap(text, 1)) <= 1
+            return [text] if fits else ["", text]
+        wrapped: list[str] = gettext_wrap(text, width)
+        return wrapped or [text]
+    data, overrides = _escaped_portion(portion)
+    if len(data) <= width - start_column:  # columns <= bytes: it fits, no break possible
+        return [data.decode("utf-8", errors="surrogatepass")]
+    cuts = _BREAKER.breaks(data, overrides, width, start_column)
+    bounds = [0, *cuts, len(data)]
+    return [data[a:b].decode("utf-8", errors="surrogatepass") for a, b in zip(bounds, bounds[1:])]
+
+
+def _format_string(prefix: str, name: str, value: str, *, wrap: bool) -> list[str]:
+    """Lines for ``name "value"`` as gettext's ``wrap()`` (write-po.c) writes them.
+
+    The value is cut into portions after each newline; each portion is line-broken
+    (Unicode line breaking) so that the whole line, prefix and quotes included, fits in 79
+    columns. The first line stays empty (``name ""``) when there are several portions, or when
+    the single portion would need a break after ``name "``.
+    """
+    if value == "":
+        return [f'{prefix}{name} ""']
+    raw_portions = value.split("\n")
+    portions = [p + "\n" for p in raw_portions[:-1]]
+    if raw_portions[-1]:
+        portions.append(raw_portions[-1])
+    # gettext: width = page_width - 1 (closing quote) - (len(prefix) + 1 (opening quote))
+    width = _PAGE_WIDTH - 2 - len(prefix)
+    if not wrap:
+        if len(portions) == 1:
+            return [f'{prefix}{name} "{_escape(portions[0])}"']
+        return [f'{prefix}{name} ""'] + [f'{prefix}"{_escape(p)}"' for p in portions]
+    if len(portions) == 1:
+        first = _split_portion(portions[0], width, len(name) + 1)
+        if len(first) == 1:
+            return [f'{prefix}{name} "{first[0]}"']
+    lines = [line for portion in portions for line in _split_portion(portion, width, 0)]
+    return [f'{prefix}{name} ""'] + [f'{prefix}"{line}"' for line in lines]
+
+
+def _comment_lines(mark: str, comments: Iterable[str]) -> list[str]:
+    out: list[str] = []
+    for comment in comments:
+        for line in comment.split("\n"):
+            out.append(f"{mark} {line}" if line else mark)
+    return out
+
+
+def _reference_lines(references: Iterable[str]) -> list[str]:
+    refs = normalise_references(references)
+    if not refs:
+        return []
+    lines: list[str] = []
+    current = "#:"
+    column = 2
+    for ref in refs:
+        length = len(ref) + 1
+        if column > 2 and column + length > _PAGE_WIDTH:
+            lines.append(current)
+            current, column = "#:", 2
+        current += " " + ref
+        column += length
+    lines.append(current)
+    return lines
+
+
+def _unit_lines(unit: Unit) -> list[str]:
+    lines = _comment_lines("#", unit.comments)
+    lines += _comment_lines("#.", unit.extracted)
+    lines += _reference_lines(unit.references)
+    flags = canonical_flags(unit.flags)
+    if flags:
+        lines.append("#, " + ", ".join(flags))
+    wrap = "no-wrap" not in flags
+    prev_prefix = "#~| " if unit.obsolete else "#| "
+    prefix = "#~ " if unit.obsolete else ""
+    if unit.prev_msgctxt is not None:
+        lines += _format_string(prev_prefix, "msgctxt", unit.prev_msgctxt, wrap=wrap)
+    if unit.prev_msgid is not None:
+        lines += _format_string(prev_prefix, "msgid", unit.prev_msgid, wrap=wrap)
+    if unit.prev_msgid_plural is not None:
+        lines += _format_string(prev_prefix, "msgid_plural", unit.prev_msgid_plural, wrap=wrap)
+    if unit.msgctxt is not None:
+        lines += _format_string(prefix, "msgctxt", unit.msgctxt, wrap=wrap)
+    lines += _format_string(prefix, "msgid", unit.msgid, wrap=wrap)
+    if unit.msgid_plural is not None:
+        lines += _format_string(prefix, "msgid_plural", unit.msgid_plural, wrap=wrap)
+        for i, form in enumerate(unit.msgstr):
+            lines += _format_string(prefix, f"msgstr[{i}]", form, wrap=wrap)
+    else:
+        lines += _format_string(prefix, "msgstr", unit.msgstr[0], wrap=wrap)
+    return lines
+
+
+def po_bytes(cat: Catalog) -> bytes:
+    """The catalog as GNU gettext would write it (UTF-8, LF line endings): what write_po writes."""
+    header = "\n".join(_unit_lines(cat.header_unit)) + "\n"
+    body = "\n".join("\n".join(_unit_lines(u)) + "\n" for u in cat.file_units())
+    return (header + ("\n" + body if body else "")).encode("utf-8")
+
+
+# --------------------------------------------------------------------------------------------
+# Reading (Translate Toolkit's parser, our own unescaping)
+
+_UNESCAPE_RE = re.compile(r'\\(?:([abfnrtv"\\?\'])|([0-7]{1,3})|x([0-9a-fA-F]+))')
+_SIMPLE_UNESCAPES = {
+    "a": "\a", "b": "\b", "f": "\f", "n": "\n", "r": "\r", "t": "\t", "v": "\v",
+    '"': '"', "\\": "\\", "?": "?", "'": "'",
+}  # fmt: skip
+
+
+def _unescape_match(m: re.Match[str]) -> str:
+    if m.group(1) is not None:
+        return _SIMPLE_UNESCAPES[m.group(1)]
+    if m.group(2) is not None:
+        return chr(int(m.group(2), 8))
+    return chr(int(m.group(3), 16))
+
+
+def _decode(lines: Any) -> str:
+    parts: list[str] = []
+    for raw in lines:
+        text = str(raw).strip()
+        if len(text) >= 2 and text[0] == '"' and text[-1] == '"':
+            text = text[1:-1]
+        parts.append(_UNESCAPE_RE.sub(_unescape_match, text))
+    return "".join(parts)
+
+
+def _decode_optional(lines: Any) -> str | None:
+    return _decode(lines) if lines else None
+
+
+def _comment_text(raw: str, mark: str) -> str:
+    text = raw.rstrip("\r\n")[len(mark) :]
+    return text[1:] if text.startswith(" ") else text
+
+
+def _unit_from_tt(tt: Any) -> Unit:
+    msgstr_raw = tt.msgstr
+    if isinstance(msgstr_raw, dict):
+        msgstr = [_decode(msgstr_raw[k]) for k in sorted(msgstr_raw)]
+    else:
+        msgstr = [_decode(msgstr_raw)]
+    flags: list[str] = []
+    for line in tt.typecomments:
+        flags.extend(f.strip() for f in str(line).rstrip("\r\n")[2:].split(","))
+    refs: list[str] = []
+    for line in tt.sourcecomments:
+        refs.extend(str(line).rstrip("\r\n")[2:].split())
+    return Unit(
+        msgid=_decode(tt.msgid),
+        msgstr=msgstr or [""],
+        msgid_plural=_decode_optional(tt.msgid_plural),
+        msgctxt=_decode_optional(tt.msgctxt),
+        prev_msgctxt=_decode_optional(tt.prev_msgctxt),
+        prev_msgid=_decode_optional(tt.prev_msgid),
+        prev_msgid_plural=_decode_optional(tt.prev_msgid_plural),
+        comments=[_comment_text(str(c), "#") for c in tt.othercomments],
+        extracted=[_comment_text(str(c), "#.") for c in tt.automaticcomments],
+        references=refs,
+        flags=canonical_flags(flags),
+        obsolete=bool(tt.obsolete),
+    )
+
+
+_LINE_RE = re.compile(r"line (\d+)")
+_KEYWORD_RE = re.compile(r"^(?:#~\s*)?(msgid|msgstr)\b")
+
+
+def _check_structure(lines: list[str], where: str) -> None:
+    """Catch what the lenient parser would silently drop: a msgid without msgstr."""
+    open_msgid: int | None = None
+    for number, line in enumerate(lines, start=1):
+        m = _KEYWORD_RE.match(line)
+        if m is None:
+            continue
+        if m.group(1) == "msgid":
+            if open_msgid is not None:
+                break
+            open_msgid = number
+        else:
+            open_msgid = None
+    if open_msgid is not None:
+        raise CatalogError(f"{where}:{open_msgid}", "msgid without msgstr", "add the missing msgstr line or restore the file")
+
+
+def read_po_bytes(data: bytes, path: str) -> Catalog:
+    """Parse PO/POT bytes; ``path`` names the file in error messages."""
+    store: Any = pypo.pofile()
+    try:
+        store.parse(data)
+    except poparser.PoParseError as exc:
+        m = _LINE_RE.search(str(exc))
+        where = f"{path}:{m.group(1)}" if m else path
+        raise CatalogError(where, f"PO syntax error ({exc})", "fix the file (msgfmt -c shows the problem)") from exc
+    except (UnicodeDecodeError, LookupError) as exc:
+        raise CatalogError(path, f"cannot decode the file ({exc})", "save it as UTF-8") from exc
+    decoded = data.decode("utf-8", errors="replace").replace("\r\n", "\n").replace("\r", "\n")
+    _check_structure(decoded.split("\n"), path)
+
+    header: Unit | None = None
+    units: list[Unit] = []
+    seen: dict[tuple[bool, str | None, str], int] = {}
+    for tt in store.units:
+        unit = _unit_from_tt(tt)
+        if header is None and not units and not unit.obsolete and unit.msgid == "" and unit.msgctxt is None:
+            header = unit
+            continue
+        if unit.msgid == "" and unit.msgctxt is None and not unit.obsolete:
+            raise CatalogError(path, "a second entry with an empty msgid", "only the header may have an empty msgid")
+        key = (unit.obsolete, unit.msgctxt, unit.msgid)
+        if key in seen:
+            raise CatalogError(path, f"duplicate entry {describe_entry(unit.msgid, unit.msgctxt)}", "merge the duplicates (msguniq)")
+        seen[key] = len(units)
+        units.append(unit)
+    # Messages about an entry name its line: the n-th "msgid" line of the file is the n-th
+    # entry that is not obsolete (the header first).
+    msgid_lines = [n for n, line in enumerate(decoded.split("\n"), 1) if line.startswith("msgid ")]
+    current = [u for u in units if not u.obsolete]
+    if len(msgid_lines) == len(current) + (header is not None):
+        for unit, line in zip(current, msgid_lines[1:] if header is not None else msgid_lines):
+            unit.line = line
+    if header is not None:
+        _normalise_charset(header)
+    return Catalog(header, units, path=path)
+
+
+def _normalise_charset(header: Unit) -> None:
+    """We always write UTF-8; say so (TT has already decoded the text)."""
+    for key, value in header_fields(header.msgstr[0]):
+        if key.lower() == "content-type" and "charset=utf-8" not in value.lower():
+            header.msgstr[0] = with_header_field(header.msgstr[0], "Content-Type", CONTENT_TYPE)
+
+
+def _origin(path: Path, data: bytes) -> Origin:
+    st = path.stat()
+    return Origin(path.resolve(), st.st_mtime_ns, st.st_size, hashlib.sha256(data).hexdigest())
+
+
+def read_po(path: Path) -> Catalog:
+    """Read a PO/POT file and remember what was read for write_po's stale check."""
+    try:
+        data = path.read_bytes()
+        origin = _origin(path, data)
+    except OSError as exc:
+        raise CatalogError(str(path), f"cannot read the catalog ({exc.strerror})", "check the path") from exc
+    cat = read_po_bytes(data, str(path))
+    cat.remember_file(str(path), origin)
+    return cat
+
+
+# --------------------------------------------------------------------------------------------
+# Writing
+
+
+class _ChangedMeanwhile(Exception):
+    pass
+
+
+def _atomic_write(path: Path, data: bytes, expected: bytes | None) -> None:
+    """Write atomically; refuse (raise _ChangedMeanwhile) if the file no longer holds
+    ``expected`` (None: did not exist) right before the rename."""
+
+    def unchanged() -> None:
+        try:
+            now: bytes | None = path.read_bytes()
+        except FileNotFoundError:
+            now = None
+        if now != expected:
+            raise _ChangedMeanwhile
+
+    write_atomic(path, data, before_replace=unchanged)
+
+
+def _changed_meanwhile(path: Path) -> CatalogError:
+    return CatalogError(
+        str(path),
+        "the file changed on disk after it was read (a translator saved it meanwhile)",
+        "run the command again; it re-reads the file and merges again",
+    )
+
+
+def write_po(cat: Catalog, path: Path) -> bool:
+    """Write atomically; False (and nothing written) when the file already holds these bytes.
+
+    If ``cat`` was read from ``path`` and the file changed since (a translator saved it), refuse:
+    overwriting would lose their work.
+    """
+    data = po_bytes(cat)
+    try:
+        current: bytes | None = path.read_bytes()
+    except FileNotFoundError:
+        current = None
+    except OSError as exc:
+        raise CatalogError(str(path), f"cannot read the catalog ({exc.strerror})", "check the path") from exc
+    origin = cat.origin
+    if origin is not None and origin.path == path.resolve():
+        if current is None or hashlib.sha256(current).hexdigest() != origin.sha256:
+            raise _changed_meanwhile(path)
+    if current == data:
+        return False
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        # Re-checked right before the rename: a save during our write is not lost either.
+        _atomic_write(path, data, current)
+        written = _origin(path, data)
+    except _ChangedMeanwhile:
+        raise _changed_meanwhile(path) from None
+    except OSError as exc:
+        raise CatalogError(str(path), f"cannot write the catalog ({exc.strerror})", "check permissions and free space") from exc
+    cat.remember_file(str(path), written)
+    return True
+
+
+def compile_mo(cat: Catalog, path: Path) -> None:
+    """Compile an MO file with msgfmt (fuzzy entries are left out), written atomically."""
+    msgfmt = shutil.which("msgfmt")
+    if msgfmt is None:
+        raise CatalogError(str(path), "msgfmt is not installed", "install GNU gettext (apt-get install gettext)")
+    proc = subprocess.run([msgfmt, "-o", "-", "-"], input=po_bytes(cat), capture_output=True, check=False)
+    if proc.returncode != 0:
+        message = proc.stderr.decode("utf-8", errors="replace").strip().replace("<stdin>", cat.path or "catalog")
+        raise CatalogError(str(path), f"msgfmt failed: {message}", "fix the catalog (msgfmt -c shows the problem)")
+    try:
+        write_if_changed(path, proc.stdout)
+    except OSError as exc:
+        raise CatalogError(str(path), f"cannot write the MO file ({exc.strerror})", "check permissions and free space") from exc

@@ -1,0 +1,246 @@
+"""Tests for i18n_pipeline.pofile: reading, gettext-exact writing, the stale-write guard, MO files."""
+
+from __future__ import annotations
+
+import os
+import time
+from pathlib import Path
+
+import pytest
+from catalog_cases import (
+    CLOCK,
+    EVAL,
+    LONG,
+    LONG_EDITED,
+    NO_EVAL,
+    PO4A_T,
+    PROVENANCE,
+    assert_gettext_clean,
+    run,
+    spanish_catalog,
+    template,
+    tricky_entries,
+)
+
+from i18n_pipeline import catalog as catalog_module
+from i18n_pipeline.catalog import TemplateEntry, new_template, update_catalog
+from i18n_pipeline.errors import CatalogError
+from i18n_pipeline.model import State
+from i18n_pipeline.pofile import compile_mo, po_bytes, read_po, read_po_bytes, write_po
+
+
+@pytest.fixture(autouse=True)
+def fixed_clock(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(catalog_module, "_now", lambda: CLOCK)
+
+
+# --------------------------------------------------------------------------------------------
+# Formatting
+
+
+def test_template_is_gettext_exact(tmp_path: Path) -> None:
+    pot = new_template(tricky_entries(), project="seed", creation_date="2026-11-29 10:00+0000")
+    assert_gettext_clean(po_bytes(pot), tmp_path, "seed.pot")
+
+
+def test_po_with_every_kind_of_line_is_gettext_exact(tmp_path: Path) -> None:
+    old_template = new_template(tricky_entries(), project="seed", creation_date="2026-11-29 10:00+0000")
+    po = update_catalog(None, old_template, language="es", project="seed")
+    for entry in po.entries():
+        target = entry.source.upper() + " (es)"
+        if entry.source.endswith("\n"):
+            target += "\n"
+        po.set_suggestion(entry.source, entry.context, target, "translation memory: approved", approved=True)
+    # Edit two sentences and drop one: #| previous msgids (long ones), and #~ obsolete entries.
+    edited = [
+        TemplateEntry(LONG_EDITED, e.context, e.references, e.notes, e.flags) if e.source == LONG else e
+        for e in tricky_entries()
+        if not e.source.startswith("Read <1>")
+    ]
+    edited.append(TemplateEntry("A brand new sentence.", None, ("seed-release:p10",), ()))
+    new = update_catalog(po, new_template(edited, project="seed"), language="es", project="seed")
+    data = po_bytes(new)
+    assert b'#| msgid ""' in data and b"#~ msgid" in data
+    assert_gettext_clean(data, tmp_path, "es.po")
+
+
+def test_machine_translation_catalog_is_gettext_exact(tmp_path: Path) -> None:
+    po = spanish_catalog()
+    for entry in po.entries():
+        po.set_machine_translation(entry.source, entry.context, entry.source + " [es]", PROVENANCE)
+    assert_gettext_clean(po_bytes(po), tmp_path)
+
+
+def test_header_is_written_first_and_never_fuzzy() -> None:
+    data = po_bytes(spanish_catalog())
+    header = data.split(b"\n\n")[0]
+    assert header.startswith(b'msgid ""\nmsgstr ""\n"Project-Id-Version: seed\\n"')
+    assert b"#, fuzzy" not in header
+
+
+def test_obsolete_entries_are_written_after_current_ones() -> None:
+    text = (
+        b'msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=UTF-8\\n"\n\n'
+        b'msgid "One."\nmsgstr "Uno."\n\n#~ msgid "Old."\n#~ msgstr "Viejo."\n\n'
+        b'msgid "Two."\nmsgstr "Dos."\n'
+    )
+    data = po_bytes(read_po_bytes(text, "x.po"))
+    assert data.index(b'msgid "Two."') < data.index(b'#~ msgid "Old."')
+
+
+# --------------------------------------------------------------------------------------------
+# Real files
+
+
+def _eval_files() -> list[Path]:
+    if not EVAL.is_dir():
+        return []
+    files = sorted((EVAL / "po").glob("*/*.po"))
+    files += sorted((PO4A_T / "t-po").glob("*.po"))
+    files += sorted((PO4A_T / "t-12-msguntypot").glob("*.po*"))
+    files += sorted((PO4A_T / "t-13-plural").glob("*.po"))
+    return files
+
+
+EVAL_FILES = _eval_files()
+
+
+@pytest.mark.skipif(not EVAL_FILES, reason=NO_EVAL)
+@pytest.mark.parametrize("path", EVAL_FILES, ids=lambda p: str(p.relative_to(EVAL)))
+def test_real_file_round_trip_equals_msgcat(path: Path, tmp_path: Path) -> None:
+    original = path.read_bytes()
+    cat = read_po(path)
+    ours = po_bytes(cat)
+    # msgcat keeps a CR inside comment lines of CRLF files (it reads comments byte for byte);
+    # compare against the file with LF endings. Files with charset=CHARSET (po4a templates)
+    # are declared UTF-8 first, as we do.
+    source = original.replace(b"\r\n", b"\n").replace(b"charset=CHARSET", b"charset=UTF-8")
+    (tmp_path / "original.po").write_bytes(source)
+    expected = run(["msgcat", str(tmp_path / "original.po")])
+    assert expected.returncode == 0, expected.stderr.decode()
+    assert ours == expected.stdout
+    (tmp_path / "ours.po").write_bytes(ours)
+    assert run(["msgcat", str(tmp_path / "ours.po")]).stdout == ours
+    # and a second round trip through our reader is stable
+    assert po_bytes(read_po_bytes(ours, "ours.po")) == ours
+
+
+@pytest.mark.skipif(not EVAL.is_dir(), reason=NO_EVAL)
+def test_real_file_entries_and_plurals() -> None:
+    meld = read_po(EVAL / "po" / "meld" / "es.po")
+    plural = [e for e in meld.entries() if e.source_plural is not None]
+    assert plural and all(len(e.targets) == 2 for e in plural)
+    assert any(e.context is not None for e in meld.entries())
+    assert meld.obsolete()
+    stats = meld.stats()
+    assert stats.total_segments == len(meld.entries())
+    pod = read_po(EVAL / "po" / "po4a" / "pod-es.po")
+    assert sum(1 for e in pod.entries() if e.previous_source is not None) > 100
+    assert all(e.state is State.NEEDS_UPDATE for e in pod.entries() if e.previous_source is not None and e.target)
+
+
+# --------------------------------------------------------------------------------------------
+# Reading
+
+
+@pytest.mark.parametrize(
+    ("text", "line"),
+    [
+        (b'msgid "a"\nmsgstr "b\n', 2),
+        (b'msgid ""\nmsgstr ""\n\nmsgid "a"\nmsgstrx "b"\n', 5),
+        (b'msgid ""\nmsgstr ""\n\nmsgid "a"\n\nmsgid "b"\nmsgstr "c"\n', 6),
+    ],
+)
+def test_syntax_errors_name_the_line(text: bytes, line: int) -> None:
+    with pytest.raises(CatalogError) as info:
+        read_po_bytes(text, "locales/es/x.po")
+    assert str(info.value).startswith(f"locales/es/x.po:{line}: ")
+
+
+def test_duplicate_entries_are_refused() -> None:
+    with pytest.raises(CatalogError, match="duplicate"):
+        read_po_bytes(b'msgid "a"\nmsgstr "b"\n\nmsgid "a"\nmsgstr "c"\n', "x.po")
+
+
+def test_entries_know_their_line_and_escapes_are_decoded() -> None:
+    text = (
+        'msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=UTF-8\\n"\n\n'
+        '#. a note\n#: rel:p1\nmsgid "Tab\\there, \\"quoted\\"\\n"\nmsgstr "Tabulación\\taquí\\n"\n'
+    )
+    (entry,) = read_po_bytes(text.encode(), "x.po").entries()
+    assert entry.source == 'Tab\there, "quoted"\n' and entry.line == 7
+    assert entry.target == "Tabulación\taquí\n"
+    assert entry.notes == ("a note",) and entry.references == ("rel:p1",)
+
+
+def test_a_declared_legacy_charset_is_rewritten_as_utf8() -> None:
+    text = 'msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=ISO-8859-1\\n"\n\nmsgid "Año"\nmsgstr "Year"\n'
+    cat = read_po_bytes(text.encode("latin-1"), "x.po")
+    assert cat.get("Año") is not None
+    assert cat.header_field("Content-Type") == "text/plain; charset=UTF-8"
+    assert "Año".encode() in po_bytes(cat)
+
+
+def test_missing_file_is_reported(tmp_path: Path) -> None:
+    with pytest.raises(CatalogError, match="cannot read the catalog"):
+        read_po(tmp_path / "absent.po")
+
+
+# --------------------------------------------------------------------------------------------
+# Writing and the stale-write guard
+
+
+def test_write_is_atomic_and_skips_identical_bytes(tmp_path: Path) -> None:
+    path = tmp_path / "locales" / "es" / "seed.po"
+    po = spanish_catalog()
+    assert write_po(po, path) is True
+    assert path.read_bytes() == po_bytes(po)
+    assert [p.name for p in path.parent.iterdir()] == ["seed.po"]  # no temp file left
+    past = time.time_ns() - 10_000_000_000
+    os.utime(path, ns=(past, past))
+    reread = read_po(path)
+    assert write_po(reread, path) is False
+    assert path.stat().st_mtime_ns == past
+    assert write_po(po, path) is False
+
+
+def test_write_refuses_when_file_changed_since_read(tmp_path: Path) -> None:
+    path = tmp_path / "es.po"
+    write_po(spanish_catalog(), path)
+    po = read_po(path)
+    po.set_machine_translation("Press release", None, "Nota de prensa", PROVENANCE)
+    translator_version = path.read_bytes().replace(b'msgstr ""\n\n#. paragraph', b'msgstr "x"\n\n#. paragraph', 1)
+    path.write_bytes(translator_version)
+    with pytest.raises(CatalogError, match="re-reads|again"):
+        write_po(po, path)
+    assert path.read_bytes() == translator_version
+    assert write_po(po, tmp_path / "elsewhere.po") is True  # another path is fine
+
+
+def test_write_after_write_is_allowed(tmp_path: Path) -> None:
+    path = tmp_path / "es.po"
+    write_po(spanish_catalog(), path)
+    po = read_po(path)
+    po.set_machine_translation("Press release", None, "Nota de prensa", PROVENANCE)
+    assert write_po(po, path) is True
+    po.set_machine_translation("Contact", "menu", "Contacto", PROVENANCE)
+    assert write_po(po, path) is True
+
+
+def test_a_merge_keeps_the_guard_of_the_file_it_came_from(tmp_path: Path) -> None:
+    path = tmp_path / "es.po"
+    write_po(update_catalog(None, template("One."), language="es", project="seed"), path)
+    merged = update_catalog(read_po(path), template("One.", "Two."), language="es", project="seed")
+    path.write_bytes(path.read_bytes().replace(b'msgid "One."\nmsgstr ""', b'msgid "One."\nmsgstr "Uno."'))  # a translator saves
+    with pytest.raises(CatalogError, match="changed on disk"):
+        write_po(merged, path)
+
+
+def test_compile_mo_skips_fuzzy(tmp_path: Path) -> None:
+    po = update_catalog(None, template("Approved.", "Machine."), language="es", project="seed")
+    po.set_suggestion("Approved.", None, "Aprobado.", "", approved=True)
+    po.set_machine_translation("Machine.", None, "Máquina.", PROVENANCE)
+    mo = tmp_path / "es.mo"
+    compile_mo(po, mo)
+    text = run(["msgunfmt", str(mo)]).stdout.decode()
+    assert "Aprobado." in text and "Máquina." not in text
