@@ -27,12 +27,12 @@ from i18n_pipeline.errors import DocumentError, PipelineError, UsageError
 from i18n_pipeline.files import write_if_changed
 from i18n_pipeline.formats import FORMATS, ParseOptions, parse_document
 from i18n_pipeline.incremental import WorkLog, code_digest
+from i18n_pipeline.ingest import IngestResult, ingest
 from i18n_pipeline.model import Document, Problem, Stats
 from i18n_pipeline.translate import REVIEWED_ORIGIN, TranslateReport, fill_catalogs
 
 if TYPE_CHECKING:
     from i18n_pipeline.engines import Engine
-    from i18n_pipeline.formats.ingest import IngestResult
     from i18n_pipeline.memory import Memory
 
 log = logging.getLogger(__name__)
@@ -94,8 +94,6 @@ def ingest_sources(
 
     An existing release with other content is not replaced unless ``force``.
     """
-    from i18n_pipeline.formats.ingest import ingest
-
     for source in sources:
         try:
             data = source.read_bytes()
