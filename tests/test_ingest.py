@@ -6,12 +6,14 @@ from __future__ import annotations
 
 import datetime as dt
 import importlib.util
+import logging
 import re
 from pathlib import Path
 
 import pytest
 import yaml
 
+from i18n_pipeline.cli import main
 from i18n_pipeline.errors import DocumentError
 from i18n_pipeline.ingest import IngestResult, detect_format, ingest
 
@@ -159,6 +161,23 @@ def test_language_warning_when_body_differs_from_source_language() -> None:
     assert result.language == "es"
     assert any("'es'" in w and "'en'" in w for w in result.warnings)
     assert ingest(SPANISH.encode(), "es.txt", source_language="es").warnings == ()
+
+
+def test_warnings_are_returned_not_logged(caplog: pytest.LogCaptureFixture) -> None:
+    with caplog.at_level(logging.WARNING):
+        result = ingest(b"just a line of text without any title at all.\n", "inbox/note.txt")
+    assert result.warnings == ("inbox/note.txt: no title was found; add one to the front matter",)
+    assert not caplog.records
+
+
+def test_the_cli_prints_each_warning_once(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    source = tmp_path / "es.txt"
+    source.write_text(SPANISH, encoding="utf-8")
+    assert main(["ingest", str(source), "--project", str(tmp_path / "p")]) == 0
+    err = capsys.readouterr().err
+    assert err.count("the body reads as 'es'") == 1, err
+    assert err.startswith(f"warning: {source}: the body reads as 'es', not the source language 'en'")
+    assert f"{source}: {source}" not in err
 
 
 # --------------------------------------------------------------------------- formats

@@ -46,7 +46,7 @@ class IngestResult:
     metadata: dict[str, Any]
     dropped: tuple[DroppedLine, ...]
     language: str | None
-    warnings: tuple[str, ...]
+    warnings: tuple[str, ...]  # each "<path>: <what>; <how to fix>", for the caller to show
 
 
 def ingest(
@@ -60,7 +60,8 @@ def ingest(
     """Turn one release as it arrived (bytes of scraped text, HTML or Markdown) into a clean one.
 
     Raises :class:`DocumentError` for binary input, undecodable text, a bad ``fmt`` or broken
-    front matter.
+    front matter. Warnings (another language, no body, no title) are returned, not logged: the
+    caller shows them once.
     """
     if fmt not in FORMATS:
         raise DocumentError(path, f"unknown format {fmt!r}", f"use one of {', '.join(FORMATS)}")
@@ -92,8 +93,6 @@ def ingest(
         warnings.append(f"{path}: no title was found; add one to the front matter")
 
     chosen = _check_slug(slug, path) if slug is not None else _slug_for(metadata, path)
-    for warning in warnings:
-        log.warning("%s", warning)
     log.info("%s: ingested as %s (%d lines dropped)", path, chosen, len(dropped))
     return IngestResult(
         slug=chosen,
