@@ -36,7 +36,7 @@ import lxml.html  # type: ignore[import-untyped]
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from i18n_pipeline.formats.ingest import ingest  # noqa: E402
+from i18n_pipeline.ingest import ingest  # noqa: E402
 
 EVAL = ROOT.parent / "shared" / "eval" / "html-pages"
 

@@ -41,8 +41,8 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from i18n_pipeline.config import parse_front_matter  # noqa: E402
 from i18n_pipeline.formats import ParseOptions, parse_document, render_document  # noqa: E402
+from i18n_pipeline.formats.front_matter import find_front_matter, parse_front_matter  # noqa: E402
 from i18n_pipeline.formats.html import tokenize  # noqa: E402
 from i18n_pipeline.model import PLACEHOLDER_RE, Document, Segment  # noqa: E402
 from i18n_pipeline.segment import map_text  # noqa: E402
@@ -161,11 +161,11 @@ def normalise_markdown(text: str, data_casefold: bool) -> tuple[str, object]:
     """(HTML of the body, front matter data) of a Markdown document."""
     body = text
     data: object = None
-    fm = re.match(r"\A---[ \t]*\r?\n(.*?\r?\n)?(?:---|\.\.\.)[ \t]*(?:\r?\n|\Z)", text, re.S)
-    if fm:
+    fm = find_front_matter(text)
+    if fm is not None:
         try:
-            data, _ = parse_front_matter(fm.group(1) or "", "front matter")
-            body = text[fm.end() :]
+            data, _ = parse_front_matter(fm.yaml, "front matter")
+            body = text[fm.end :]
         except Exception:  # not front matter: a thematic break
             data = None
     if data_casefold:

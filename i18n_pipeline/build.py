@@ -8,13 +8,13 @@ release says so visibly.
 from __future__ import annotations
 
 import html
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from i18n_pipeline.catalog import Catalog
 from i18n_pipeline.formats import render_document
+from i18n_pipeline.formats.front_matter import find_front_matter, parse_front_matter
 from i18n_pipeline.formats.markdown import to_html
 from i18n_pipeline.localise import format_date_long
 from i18n_pipeline.model import Document, Segment
@@ -81,19 +81,17 @@ def build_release(
 def _with_notice(text: str, fmt: str, notice: str) -> str:
     if not notice or fmt != "markdown":
         return text
-    m = re.match(r"\A---[ \t]*\r?\n.*?\r?\n(?:---|\.\.\.)[ \t]*\r?\n", text, re.S)
-    head, rest = (text[: m.end()], text[m.end() :]) if m else ("", text)
+    block = find_front_matter(text)
+    head, rest = (text[: block.end], text[block.end :]) if block is not None else ("", text)
     return f"{head}\n> **{notice}**\n{'' if rest.startswith(chr(10)) else chr(10)}{rest}"
 
 
 def _front_matter(text: str) -> tuple[dict[str, Any], str]:
-    from i18n_pipeline.config import parse_front_matter
-
-    m = re.match(r"\A---[ \t]*\r?\n(.*?\r?\n)?(?:---|\.\.\.)[ \t]*(?:\r?\n|\Z)", text, re.S)
-    if not m:
+    block = find_front_matter(text)
+    if block is None:
         return {}, text
-    data, _ = parse_front_matter(m.group(1) or "", "<built release>")
-    return data, text[m.end() :]
+    data, _ = parse_front_matter(block.yaml, "<built release>")
+    return data, text[block.end :]
 
 
 def render_html(document: Document, localized_markdown: str, language: str, notice: str) -> str:

@@ -296,7 +296,7 @@ def _ingest(args: argparse.Namespace) -> int:
             f"{len(meta.get('contacts') or [])} contacts, {len(result.dropped)} lines dropped"
         )
         for w in result.warnings:
-            print(f"warning: {source}: {w}", file=sys.stderr)
+            print(f"warning: {w}", file=sys.stderr)  # each warning names its file already
         if args.explain:
             for d in result.dropped:
                 _say(f"  dropped {source}:{d.line} [{d.rule}] {d.text}")

@@ -1,4 +1,4 @@
-"""``pipeline.yaml`` → frozen :class:`Settings`; the only module that reads YAML.
+"""``pipeline.yaml`` → frozen :class:`Settings`.
 
 Errors name the file, line and key, and suggest the fix (did you mean …?).
 """
@@ -6,7 +6,6 @@ Errors name the file, line and key, and suggest the fix (did you mean …?).
 from __future__ import annotations
 
 import difflib
-import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -14,7 +13,8 @@ from typing import Any
 
 import yaml
 
-from i18n_pipeline.errors import ConfigError, DocumentError
+from i18n_pipeline.errors import ConfigError
+from i18n_pipeline.formats.front_matter import yaml_error_location
 from i18n_pipeline.languages import is_valid_tag
 
 CONFIG_NAME = "pipeline.yaml"
@@ -97,10 +97,8 @@ def load_settings(root: Path) -> Settings:
         node = yaml.compose(text)
         data = yaml.safe_load(text)
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = mark.line + 1 if mark is not None else 1
-        problem = getattr(exc, "problem", None) or str(exc)
-        raise ConfigError(f"{path}:{line}", f"invalid YAML ({problem})", "fix the syntax") from None
+        location, problem = yaml_error_location(exc, str(path))
+        raise ConfigError(location, f"not valid YAML: {problem}", "fix the syntax") from None
     if data is None:
         data = {}
     if not isinstance(data, dict):
@@ -182,67 +180,3 @@ def load_settings(root: Path) -> Settings:
         include_machine_in_run=bool(publish.get("run_includes_machine", True)),
         min_reviewed=float(min_reviewed),
     )
-
-
-# --- YAML front matter (used by the format modules) ----------------------------------------
-
-
-@dataclass(frozen=True)
-class ScalarSpan:
-    """A top-level string value of a YAML mapping and its span in the YAML text."""
-
-    key: str  # dotted key without list positions: "title", "contacts.office"
-    value: str
-    start: int
-    end: int
-    path: str = ""  # with list positions: "contacts.1.office"
-
-
-def parse_front_matter(text: str, where: str) -> tuple[dict[str, Any], list[ScalarSpan]]:
-    """Parse YAML front matter; return its data and the spans of its top-level string values."""
-    try:
-        node = yaml.compose(text)
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        # An unclosed quote is reported where the scanner gave up; its context mark says
-        # where the broken value starts, which is the line to fix.
-        mark = getattr(exc, "context_mark", None) or getattr(exc, "problem_mark", None)
-        line = mark.line + 2 if mark is not None else 1  # +1 for the opening '---'
-        problem = getattr(exc, "problem", None) or str(exc)
-        raise DocumentError(
-            f"{where}:{line}", f"invalid YAML front matter ({problem})", "fix the front matter syntax"
-        ) from None
-    if data is None:
-        return {}, []
-    if not isinstance(data, dict) or not isinstance(node, yaml.MappingNode):
-        raise DocumentError(f"{where}:2", "front matter must be a mapping of keys", "write 'key: value' lines")
-    spans: list[ScalarSpan] = []
-    _collect_spans(node, "", "", spans)
-    return data, spans
-
-
-def _collect_spans(node: yaml.Node, key: str, path: str, spans: list[ScalarSpan]) -> None:
-    """String scalars of a mapping, also inside lists of mappings (key "links.title",
-    path "links.1.title")."""
-    if isinstance(node, yaml.MappingNode):
-        for key_node, value_node in node.value:
-            name = str(key_node.value)
-            _collect_spans(
-                value_node, f"{key}.{name}" if key else name, f"{path}.{name}" if path else name, spans
-            )
-    elif isinstance(node, yaml.SequenceNode):
-        for i, item in enumerate(node.value):
-            if isinstance(item, yaml.MappingNode):
-                _collect_spans(item, key, f"{path}.{i + 1}", spans)
-    elif isinstance(node, yaml.ScalarNode) and node.tag == "tag:yaml.org,2002:str" and key:
-        spans.append(ScalarSpan(key, str(node.value), node.start_mark.index, node.end_mark.index, path))
-
-
-def quote_scalar(value: str) -> str:
-    """A YAML double-quoted scalar for ``value`` (JSON strings are valid YAML)."""
-    return json.dumps(value, ensure_ascii=False)
-
-
-def dump_yaml(data: Mapping[str, Any]) -> str:
-    """Readable YAML for front matter written by the pipeline."""
-    return str(yaml.safe_dump(dict(data), allow_unicode=True, sort_keys=False, width=10_000))

@@ -47,6 +47,7 @@ from pathlib import Path
 import yaml
 
 from .errors import ConfigError
+from .formats.front_matter import yaml_error_location
 from .languages import fallback_tags, is_known_language
 from .model import PLACEHOLDER_RE
 
@@ -135,16 +136,10 @@ def load_glossary(path: Path) -> Glossary:
                           "check the file's permissions and that it is UTF-8") from exc
     try:
         root = yaml.compose(text, Loader=yaml.SafeLoader)
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line = mark.line + 1 if mark is not None else 1
-        what = " ".join(str(p) for p in (exc.context, exc.problem) if p)
-        if exc.context_mark is not None and exc.context_mark.line + 1 != line:
-            what += f" (it starts on line {exc.context_mark.line + 1})"
-        raise ConfigError(f"{path}:{line}", f"not valid YAML: {what}",
-                          "fix the YAML syntax (indentation, quotes, colons)") from exc
     except yaml.YAMLError as exc:
-        raise ConfigError(f"{path}:1", f"not valid YAML: {exc}", "fix the YAML syntax") from exc
+        location, problem = yaml_error_location(exc, str(path))
+        raise ConfigError(location, f"not valid YAML: {problem}",
+                          "fix the YAML syntax (indentation, quotes, colons)") from exc
     if root is None:
         return Glossary(path=str(path))
     return Glossary(terms=tuple(_read_root(root, str(path))), path=str(path))

@@ -194,7 +194,10 @@ _NUMBER_RE = re.compile(
     rf"{_BEFORE}(?:\d{{1,3}}(?:,\d{{3}})+(?:\.\d+)?|\d+\.\d+){_AFTER}"
 )
 
-# Spans that hold no entity at all.
+# Spans that hold no entity at all. Deliberately not segment.find_urls: that rule cuts a URL
+# exactly (its span becomes a placeholder, the text around it is translated), this one is a mask
+# and errs wide, up to the next space, so that no digit of an address is read as a number or a
+# date (e.g. after a quote inside a URL, where the exact rule stops).
 _URL_RE = re.compile(r"(?:https?://|ftp://|www\.)\S+|\S+@\S+\.\w+", re.IGNORECASE)
 # Three or more digit groups in a row ("52 55 5536 3922", "555-123-4567").
 _PHONE_RE = re.compile(r"\+?\s?\(?\d{1,4}\)?(?:[ .\-]\(?\d{1,5}\)?){2,}")

@@ -19,6 +19,7 @@ from i18n_pipeline.errors import DocumentError, PipelineError, UsageError
 from i18n_pipeline.files import write_if_changed
 from i18n_pipeline.formats import FORMATS, ParseOptions, parse_document
 from i18n_pipeline.incremental import WorkLog, code_digest
+from i18n_pipeline.ingest import IngestResult, ingest
 from i18n_pipeline.memory import Memory
 from i18n_pipeline.model import Document, Problem, Stats
 from i18n_pipeline.pofile import compile_mo, read_po, write_po
@@ -26,7 +27,6 @@ from i18n_pipeline.translate import REVIEWED_ORIGIN, TranslateReport, fill_catal
 
 if TYPE_CHECKING:
     from i18n_pipeline.engines import Engine
-    from i18n_pipeline.formats.ingest import IngestResult
 
 log = logging.getLogger(__name__)
 
@@ -87,8 +87,6 @@ def ingest_sources(
 
     An existing release with other content is not replaced unless ``force``.
     """
-    from i18n_pipeline.formats.ingest import ingest
-
     for source in sources:
         try:
             data = source.read_bytes()

@@ -63,9 +63,14 @@ _CLOSERS = "\"'”’»)]"
 _OPENERS = "\"'“‘«(["
 _TERMINATORS = ".?!…"
 
+# The one rule for a URL and an e-mail address in running text (ingest builds its autolinks
+# and its contact e-mails with these too). A URL runs up to a space, quote or angle bracket and
+# does not end in the punctuation of the sentence around it.
+URL_PATTERN = r"""(?:https?|ftp)://[^\s<>"'`]+[^\s<>"'`.,;:!?)\]}]"""
+EMAIL_PATTERN = r"""[\w.+-]+@[\w-]+(?:\.[\w-]+)*\.[A-Za-z]{2,}"""
+# Placeholders also take "www." addresses without a scheme and "mailto:" before an address.
 _URL_RE = re.compile(
-    r"""(?:(?:https?|ftp)://|www\.)[^\s<>"'`]+[^\s<>"'`.,;:!?)\]}]"""
-    r"""|(?:mailto:)?[\w.+-]+@[\w-]+(?:\.[\w-]+)*\.[A-Za-z]{2,}""",
+    rf"""{URL_PATTERN}|www\.[^\s<>"'`]+[^\s<>"'`.,;:!?)\]}}]|(?:mailto:)?{EMAIL_PATTERN}""",
     re.IGNORECASE,
 )
 

@@ -1,17 +1,21 @@
-"""Tests of the ingest stage: the seed release, encodings, refusals, and the extraction eval."""
+"""Tests of the ingest stage as a whole: the seed release, slugs, warnings, format detection,
+Markdown pass-through and the extraction eval. The rules of each kind of input are tested in
+test_ingest_decode.py, test_ingest_scraped.py and test_ingest_web.py."""
 
 from __future__ import annotations
 
 import datetime as dt
 import importlib.util
+import logging
 import re
 from pathlib import Path
 
 import pytest
 import yaml
 
+from i18n_pipeline.cli import main
 from i18n_pipeline.errors import DocumentError
-from i18n_pipeline.formats.ingest import IngestResult, infer_date, ingest
+from i18n_pipeline.ingest import IngestResult, detect_format, ingest
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
 SEED = SHARED / "seed" / "000_adedd758250034a0.txt"
@@ -143,90 +147,40 @@ def test_slug_falls_back_to_the_file_stem() -> None:
     assert result.slug == "weekly-note"
 
 
-# --------------------------------------------------------------------------- rules in isolation
+# --------------------------------------------------------------------------- warnings
 
-
-def test_date_is_inferred_from_weekday_and_latest_year() -> None:
-    assert infer_date("from 2005 to 2009 ... on Wednesday, 3 August") == dt.date(2011, 8, 3)
-    assert infer_date("in 2020, on Monday March 2nd") == dt.date(2020, 3, 2)
-    assert infer_date("on Tuesday, 4 June 2013") == dt.date(2013, 6, 4)
-    assert infer_date("on Wednesday, 3 August") is None  # no year mentioned
-    assert infer_date("no date here, 2011") is None
-
-
-def test_text_paragraph_starting_with_markdown_syntax_is_escaped() -> None:
-    text = (
-        "A Headline That Is Clearly A Title Here\n"
-        "- 5 per cent of the budget went to shelters, the report says.\n\n"
-        "# signs are used in hashtags. They are common.\n\n"
-        "1. This is not a list. It is a sentence.\n\n"
-        "A *star* and an _underscore_ stay literal.\n"
-    )
-    result = ingest(text.encode(), "x.txt")
-    body = split_release(result.markdown)[1].strip().split("\n\n")
-    assert body[0].startswith("\\- 5 per cent")
-    assert body[1].startswith("\\# signs")
-    assert body[2].startswith("1\\. This")
-    assert body[3] == "A \\*star\\* and an \\_underscore\\_ stay literal."
+SPANISH = (
+    "La Organización Internacional para las Migraciones Presenta Un Estudio\n"
+    "La OIM presentó hoy un estudio sobre la trata de personas en México. El informe\n"
+    "describe la asistencia brindada a las víctimas durante los últimos cinco años.\n"
+)
 
 
 def test_language_warning_when_body_differs_from_source_language() -> None:
-    text = (
-        "La Organización Internacional para las Migraciones Presenta Un Estudio\n"
-        "La OIM presentó hoy un estudio sobre la trata de personas en México. El informe\n"
-        "describe la asistencia brindada a las víctimas durante los últimos cinco años.\n"
-    )
-    result = ingest(text.encode(), "es.txt", source_language="en")
+    result = ingest(SPANISH.encode(), "es.txt", source_language="en")
     assert result.language == "es"
     assert any("'es'" in w and "'en'" in w for w in result.warnings)
-    assert ingest(text.encode(), "es.txt", source_language="es").warnings == ()
+    assert ingest(SPANISH.encode(), "es.txt", source_language="es").warnings == ()
 
 
-# --------------------------------------------------------------------------- encodings and refusals
-
-PAGE = (
-    "<html><head><title>Réunion à Genève</title></head><body><article>"
-    "<h1>Réunion à Genève</h1>"
-    "<p>Hélène a présenté l’étude « Traite des êtres humains » à l’équipe — c’était “génial”, "
-    "a-t-elle dit. Les délégués ont salué la qualité du travail réalisé.</p>"
-    "<p>La réunion s’est tenue à Genève. Les participants ont décidé de poursuivre la coopération "
-    "et de publier un rapport commun l’année prochaine.</p>"
-    "</article></body></html>"
-)
+def test_warnings_are_returned_not_logged(caplog: pytest.LogCaptureFixture) -> None:
+    with caplog.at_level(logging.WARNING):
+        result = ingest(b"just a line of text without any title at all.\n", "inbox/note.txt")
+    assert result.warnings == ("inbox/note.txt: no title was found; add one to the front matter",)
+    assert not caplog.records
 
 
-def test_windows_1252_page_is_decoded() -> None:
-    result = ingest(PAGE.encode("cp1252"), "page.html", source_language="fr")
-    assert result.metadata["title"] == "Réunion à Genève"
-    assert "Hélène a présenté l’étude « Traite des êtres humains » à l’équipe — c’était “génial”" in result.markdown
-    assert result.language == "fr"
+def test_the_cli_prints_each_warning_once(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    source = tmp_path / "es.txt"
+    source.write_text(SPANISH, encoding="utf-8")
+    assert main(["ingest", str(source), "--project", str(tmp_path / "p")]) == 0
+    err = capsys.readouterr().err
+    assert err.count("the body reads as 'es'") == 1, err
+    assert err.startswith(f"warning: {source}: the body reads as 'es', not the source language 'en'")
+    assert f"{source}: {source}" not in err
 
 
-def test_latin_1_page_is_decoded() -> None:
-    latin = PAGE.replace("’", "'").replace("—", "-").replace("“", '"').replace("”", '"')
-    result = ingest(latin.encode("latin-1"), "page.html", source_language="fr")
-    assert "Hélène a présenté l'étude « Traite des êtres humains » à l'équipe" in result.markdown
-    assert "Genève" in result.metadata["title"]
-
-
-def test_latin_1_scraped_text_is_decoded() -> None:
-    text = "Señora Muñoz Visita La Región De Génova\nLa señora Muñoz habló con los niños del año pasado.\n"
-    result = ingest(text.encode("latin-1"), "note.txt", source_language="es")
-    assert result.metadata["title"] == "Señora Muñoz Visita La Región De Génova"
-    assert "La señora Muñoz habló con los niños del año pasado." in result.markdown
-
-
-@pytest.mark.parametrize(
-    "data",
-    [
-        b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x10",
-        b"\x00\x01\x02binary\x00\x00\x00stuff",
-        b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n",
-    ],
-)
-def test_binary_input_is_refused(data: bytes) -> None:
-    with pytest.raises(DocumentError, match=r"not text"):
-        ingest(data, "upload.bin")
+# --------------------------------------------------------------------------- formats
 
 
 def test_unknown_format_is_refused() -> None:
@@ -234,7 +188,25 @@ def test_unknown_format_is_refused() -> None:
         ingest(b"text", "a.txt", fmt="docx")
 
 
-# --------------------------------------------------------------------------- Markdown and HTML
+@pytest.mark.parametrize(
+    ("text", "path", "expected"),
+    [
+        ("anything", "page.HTM", "html"),
+        ("anything", "notes/release.markdown", "markdown"),
+        ("\ufeff<!DOCTYPE html><html><body>x</body></html>", "upload", "html"),
+        ("<div><p>One</p><p>Two</p></div>", "mail.txt", "html"),
+        ("---\ntitle: A\n---\nBody\n", "mail.txt", "markdown"),
+        ("\n---  \ntitle: A\n---\nBody\n", "mail.txt", "markdown"),
+        ("Headline\n---\n", "mail.txt", "text"),
+        ("---\nSigned, the office\n", "mail.txt", "text"),
+        ("Dear all,\n<p>one tag</p>\n", "mail.txt", "text"),
+    ],
+)
+def test_format_detection(text: str, path: str, expected: str) -> None:
+    assert detect_format(text, path) == expected
+
+
+# --------------------------------------------------------------------------- Markdown
 
 
 def test_markdown_passes_through_and_gains_a_title() -> None:
@@ -247,35 +219,11 @@ def test_markdown_passes_through_and_gains_a_title() -> None:
 
 
 def test_markdown_with_broken_front_matter_is_refused() -> None:
-    with pytest.raises(DocumentError, match="front matter"):
+    with pytest.raises(DocumentError, match="front matter") as caught:
         ingest(b"---\ntitle: [unclosed\n---\nbody\n", "content/bad.md")
-
-
-def test_html_keeps_structure_and_metadata() -> None:
-    page = (
-        '<html lang="en-GB"><head><title>Ignored</title><meta property="og:title" content="Port Deal Signed">'
-        '<link rel="canonical" href="https://example.org/news/port-deal">'
-        '<meta property="article:published_time" content="2022-05-11T10:00:00Z"></head><body>'
-        "<nav><a href='/'>Home</a> <a href='/news'>News</a></nav><article><h1>Port Deal Signed</h1>"
-        "<p>The <b>port authority</b> signed the agreement on Monday, after <a href='https://example.org/talks'>long talks</a> "
-        "with the unions and the shipping companies that use the terminal every week.</p>"
-        "<h2>What changes</h2><ul><li>Longer opening hours for the container terminal.</li>"
-        "<li>New cranes will be installed before the end of the year.</li></ul>"
-        "<p>The minister said the deal would protect jobs and bring new investment to the region.</p>"
-        "</article><footer>© 2022 Example News. All rights reserved.</footer></body></html>"
-    )
-    result = ingest(page.encode(), "port.html")
-    assert result.metadata["title"] == "Port Deal Signed"
-    assert result.metadata["date"] == dt.date(2022, 5, 11)
-    assert result.metadata["language"] == "en"
-    assert result.metadata["canonical_url"] == "https://example.org/news/port-deal"
-    body = split_release(result.markdown)[1]
-    assert "**port authority**" in body
-    assert "[long talks](https://example.org/talks)" in body
-    assert "## What changes" in body
-    assert "- Longer opening hours" in body
-    assert "All rights reserved" not in body and "Home" not in body
-    assert result.slug == "port-deal-signed"
+    assert caught.value.where == "content/bad.md:3"  # where the parser gave up: the closing ---
+    with pytest.raises(DocumentError, match="never closed"):
+        ingest(b"---\ntitle: Open\n\nbody\n", "content/open.md")
 
 
 # --------------------------------------------------------------------------- evaluation thresholds

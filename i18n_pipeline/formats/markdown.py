@@ -14,15 +14,20 @@ from collections.abc import Sequence
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
-from i18n_pipeline.config import ScalarSpan, parse_front_matter, quote_scalar
 from i18n_pipeline.errors import DocumentError
 from i18n_pipeline.formats import Lookup, ParseOptions, splice
+from i18n_pipeline.formats.front_matter import (
+    NOT_A_MAPPING,
+    ScalarSpan,
+    find_front_matter,
+    parse_front_matter,
+    quote_scalar,
+)
 from i18n_pipeline.model import Document, Segment
 from i18n_pipeline.segment import Piece, block_id, restore, segment_pieces, text_pieces
 
 log = logging.getLogger(__name__)
 
-_FRONT_MATTER_RE = re.compile(r"\A---[ \t]*\r?\n(.*?\r?\n)?(?:---|\.\.\.)[ \t]*(?:\r?\n|\Z)", re.S)
 _I18N_MARKER_RE = re.compile(r"<!--\s*i18n:\s*(off|on)\s*-->", re.I)
 _VOID_TAGS = {"br", "img", "hr", "input", "meta", "link", "wbr", "area", "base", "col", "source"}
 _TAG_RE = re.compile(r"<(/?)([A-Za-z][\w-]*)[^>]*?(/?)>\Z", re.S)
@@ -47,20 +52,20 @@ def parse(text: str, path: str, options: ParseOptions | None = None) -> Document
     segments: list[Segment] = []
     metadata: dict[str, object] = {}
     body_start = 0
-    fm = _FRONT_MATTER_RE.match(text)
+    fm = find_front_matter(text)
     spans: list[ScalarSpan] = []
-    if fm:
+    if fm is not None:
         try:
-            metadata, spans = parse_front_matter(fm.group(1) or "", path)
+            metadata, spans = parse_front_matter(fm.yaml, path)
         except DocumentError as exc:
-            if "must be a mapping" not in exc.what:
+            if exc.what != NOT_A_MAPPING:
                 raise
             # Valid YAML but not a mapping: the "---" is a thematic break, not front matter.
             log.warning("%s: no front matter (the text between '---' lines is not a mapping)", path)
             fm = None
-    if fm:
-        inner = fm.group(1) or ""
-        offset = fm.start(1) if fm.group(1) is not None else fm.end()
+    if fm is not None:
+        inner = fm.yaml
+        offset = fm.yaml_start
         for span in spans:
             if span.key not in options.front_matter_keys or not span.value.strip():
                 continue
@@ -83,7 +88,7 @@ def parse(text: str, path: str, options: ParseOptions | None = None) -> Document
                     segments.append(seg)
             else:
                 log.warning("%s: front matter key '%s' holds a URL or e-mail; not translated", path, span.key)
-        body_start = fm.end()
+        body_start = fm.end
     title_segments, body_start = _parse_title_block(text, body_start, options)
     segments.extend(title_segments)
     segments.extend(_parse_body(text, body_start, path, options))

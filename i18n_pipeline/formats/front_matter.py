@@ -1,0 +1,186 @@
+"""YAML front matter: the one room that finds, reads, writes and splits it.
+
+A release may start with a block of YAML between two ``---`` lines (the closing line may also be
+``...``). The Markdown format, the build, ingest and the tests all ask the same questions of it,
+so they ask this module:
+
+* :func:`find_front_matter` -- where the block is (one rule for "is this front matter?");
+* :func:`parse_front_matter` -- its data, and the spans of its string values (the segments);
+* :func:`split_front_matter` / :func:`join_front_matter` -- data and body of a release, and back;
+* :func:`yaml_error_location` -- the ``file:line`` and the problem of a YAML error, the rule
+  every YAML reader of ours (``config``, ``glossary``, this module) reports errors with.
+
+yaml is imported here and in ``config.py`` / ``glossary.py`` only (those two walk YAML nodes for
+line numbers of their own keys).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from typing import Any
+
+import yaml
+
+from i18n_pipeline.errors import DocumentError
+
+__all__ = [
+    "NOT_A_MAPPING",
+    "FrontMatterBlock",
+    "ScalarSpan",
+    "find_front_matter",
+    "join_front_matter",
+    "parse_front_matter",
+    "quote_scalar",
+    "split_front_matter",
+    "yaml_error_location",
+]
+
+# The block at the very start: an opening "---" line, YAML lines, a closing "---" or "..." line.
+# The YAML group is optional so that an empty block ("---\n---\n") is front matter too.
+_BLOCK_RE = re.compile(r"\A---[ \t]*\r?\n(.*?\r?\n)?(?:---|\.\.\.)[ \t]*(?:\r?\n|\Z)", re.S)
+_OPENING_RE = re.compile(r"---[ \t]*\r?\n")
+
+# The message of the error for YAML that is valid but not a mapping; the Markdown format reads
+# such a block as a thematic break, not front matter, and tells the two errors apart by it.
+NOT_A_MAPPING = "front matter must be a mapping of keys"
+
+
+@dataclass(frozen=True)
+class FrontMatterBlock:
+    """Where the front matter is in a release's text."""
+
+    yaml: str  # the YAML between the --- lines ("" for an empty block)
+    yaml_start: int  # offset of the YAML in the text
+    end: int  # offset just past the closing line: where the body starts
+
+
+def find_front_matter(text: str) -> FrontMatterBlock | None:
+    """The front matter block at the start of ``text``, or None when there is none."""
+    found = _BLOCK_RE.match(text)
+    if found is None:
+        return None
+    if found.group(1) is None:
+        return FrontMatterBlock("", found.end(), found.end())
+    return FrontMatterBlock(found.group(1), found.start(1), found.end())
+
+
+# --- reading ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ScalarSpan:
+    """A string value of the front matter and its span in the YAML text."""
+
+    key: str  # dotted key without list positions: "title", "contacts.office"
+    value: str
+    start: int
+    end: int
+    path: str = ""  # with list positions: "contacts.1.office"
+
+
+def parse_front_matter(text: str, where: str) -> tuple[dict[str, Any], list[ScalarSpan]]:
+    """Parse the YAML of a front matter block; return its data and the spans of its string values.
+
+    ``where`` names the release; error locations count the opening ``---`` as line 1.
+    """
+    try:
+        node = yaml.compose(text)
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        location, problem = yaml_error_location(exc, where, line_offset=1)  # +1: the opening ---
+        raise DocumentError(
+            location, f"the front matter is not valid YAML: {problem}", "fix the YAML between the --- lines"
+        ) from None
+    if data is None:
+        return {}, []
+    if not isinstance(data, dict) or not isinstance(node, yaml.MappingNode):
+        raise DocumentError(f"{where}:2", NOT_A_MAPPING, "write 'key: value' lines")
+    spans: list[ScalarSpan] = []
+    _collect_spans(node, "", "", spans)
+    return data, spans
+
+
+def _collect_spans(node: yaml.Node, key: str, path: str, spans: list[ScalarSpan]) -> None:
+    """String scalars of a mapping, also inside lists of mappings (key "links.title",
+    path "links.1.title")."""
+    if isinstance(node, yaml.MappingNode):
+        for key_node, value_node in node.value:
+            name = str(key_node.value)
+            _collect_spans(
+                value_node, f"{key}.{name}" if key else name, f"{path}.{name}" if path else name, spans
+            )
+    elif isinstance(node, yaml.SequenceNode):
+        for i, item in enumerate(node.value):
+            if isinstance(item, yaml.MappingNode):
+                _collect_spans(item, key, f"{path}.{i + 1}", spans)
+    elif isinstance(node, yaml.ScalarNode) and node.tag == "tag:yaml.org,2002:str" and key:
+        spans.append(ScalarSpan(key, str(node.value), node.start_mark.index, node.end_mark.index, path))
+
+
+def yaml_error_location(exc: yaml.YAMLError, where: str, line_offset: int = 0) -> tuple[str, str]:
+    """``("<where>:<line>", problem)`` for a YAML error, the line counted in the file.
+
+    The line is where the parser found the problem; when the construct it belongs to started
+    on another line (an unclosed quote is noticed only at the end of the text), the problem
+    says where it starts, because that is usually the line to fix. ``line_offset`` is the
+    number of file lines before the YAML (1 for front matter after its ``---``). An error
+    without a position names ``where`` alone.
+    """
+    if not isinstance(exc, yaml.MarkedYAMLError):
+        return where, str(exc)
+    mark = exc.problem_mark or exc.context_mark
+    problem = " ".join(str(p) for p in (exc.context, exc.problem) if p) or str(exc)
+    if mark is None:
+        return where, problem
+    line = mark.line + 1 + line_offset
+    if exc.context_mark is not None and exc.context_mark.line + 1 + line_offset != line:
+        problem += f" (it starts on line {exc.context_mark.line + 1 + line_offset})"
+    return f"{where}:{line}", problem
+
+
+# --- writing ---------------------------------------------------------------------------------
+
+
+# Characters a YAML file may not hold as they are (DEL, C1 controls, surrogates, U+FFFE/F); NEL
+# (U+0085) may, but a double-quoted scalar would fold it like a line break.
+_NOT_YAML_PRINTABLE_RE = re.compile("[^\t\n\r\x20-\x7e\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+def quote_scalar(value: str) -> str:
+    """A YAML double-quoted scalar for ``value`` that reads back as ``value``.
+
+    A JSON string is a valid YAML double-quoted scalar once the characters YAML does not allow
+    raw (JSON escapes only the C0 controls) are escaped too.
+    """
+    quoted = json.dumps(value, ensure_ascii=False)
+    return _NOT_YAML_PRINTABLE_RE.sub(lambda m: f"\\u{ord(m.group()):04x}", quoted)
+
+
+def join_front_matter(metadata: dict[str, Any], body: str) -> str:
+    """Front matter and body as the text of a release (``content/<slug>.md``).
+
+    Written with pyyaml so that it reads back with ``yaml.safe_load`` as ``metadata``; values stay
+    on one line however long (a translator's editor shows each key once).
+    """
+    front = yaml.safe_dump(metadata, allow_unicode=True, sort_keys=False, width=1_000_000) if metadata else ""
+    body = body.strip("\n")
+    return f"---\n{front}---\n\n{body}\n" if body else f"---\n{front}---\n"
+
+
+def split_front_matter(text: str, where: str) -> tuple[dict[str, Any], str]:
+    """The front matter's data and the body after it; ``({}, text)`` without front matter.
+
+    Unlike the Markdown format, which reads an unclosed or non-mapping block as a thematic
+    break, this refuses them: it is for checking a release (ingest), not for translating one.
+    """
+    block = find_front_matter(text)
+    if block is None:
+        if _OPENING_RE.match(text):
+            raise DocumentError(
+                where, "the front matter (after the first ---) is never closed", "end it with a line ---"
+            )
+        return {}, text
+    metadata, _ = parse_front_matter(block.yaml, where)
+    return dict(metadata), text[block.end :]
