@@ -250,7 +250,9 @@ class Catalog:
         unit = self._index.get((context, source))
         where = self._path or "catalog"
         if unit is None:
-            raise CatalogError(where, f"no entry for {describe_entry(source, context)}", "update the catalog from its template first")
+            raise CatalogError(
+                where, f"no entry for {describe_entry(source, context)}", "update the catalog from its template first"
+            )
         if _state(unit) is State.REVIEWED:
             raise CatalogError(
                 where,
@@ -299,7 +301,7 @@ class Catalog:
 
 def _now() -> str:
     """Current time as gettext writes it (UTC). Tests may replace this function."""
-    return _dt.datetime.now(_dt.timezone.utc).strftime("%Y-%m-%d %H:%M+0000")
+    return _dt.datetime.now(_dt.UTC).strftime("%Y-%m-%d %H:%M+0000")
 
 
 _Written = tuple[object, ...]
@@ -493,7 +495,9 @@ def update_catalog(
             text = with_header_field(text, name, value)
     header.msgstr = [text]
 
-    result = Catalog(header, units + obsolete, path=po.path if po is not None else "", origin=po.origin if po is not None else None)
+    result = Catalog(
+        header, units + obsolete, path=po.path if po is not None else "", origin=po.origin if po is not None else None
+    )
     if po is None or not _same_entries(result, po):
         result._set_header_field("PO-Revision-Date", _now())
     return result

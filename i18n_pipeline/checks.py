@@ -77,4 +77,5 @@ def check_glossary(glossary: Glossary, source: str, target: str, language: str, 
     problem; the message names the term and its approved translation."""
     if not target:
         return []
-    return [Problem("glossary", Severity.FUNCTIONAL, where, message) for message in check_terms(glossary, source, target, language)]
+    messages = check_terms(glossary, source, target, language)
+    return [Problem("glossary", Severity.FUNCTIONAL, where, message) for message in messages]

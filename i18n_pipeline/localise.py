@@ -72,10 +72,10 @@ from .languages import cldr_locale
 from .model import PLACEHOLDER_RE
 
 __all__ = [
+    "MINIMUM_GROUPING_DIGITS",
     "Amount",
     "DateValue",
     "Entity",
-    "MINIMUM_GROUPING_DIGITS",
     "YearRange",
     "find_entities",
     "format_date_long",

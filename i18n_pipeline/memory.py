@@ -425,7 +425,7 @@ class Memory:
                 "AND source IN (SELECT value FROM json_each(?))",
                 (engine, *pair, json.dumps(sorted(set(sources)))),
             ).fetchall()
-        return {source: target for source, target in rows}
+        return dict(rows)
 
     def store(
         self, engine: str, source_lang: str, target_lang: str, pairs: Iterable[tuple[str, str]]

@@ -308,7 +308,7 @@ def translate(
             if log.done(f"translate:{lang}", [*paths, *inputs], name):
                 reports.append(TranslateReport(lang, engine=name))  # nothing changed since
                 continue
-            by_language[lang] = {release: read_po(path) for release, path in zip(releases, paths)}
+            by_language[lang] = {release: read_po(path) for release, path in zip(releases, paths, strict=False)}
         if not by_language:
             return reports
         with open_memory(settings, by_language) as memory, ExitStack() as engines:
@@ -334,7 +334,7 @@ def translate(
                     progress=progress,
                 )
                 paths = [po_path(settings, lang, release) for release in releases]
-                for release, path in zip(releases, paths):
+                for release, path in zip(releases, paths, strict=False):
                     write_po(catalogs[release], path)
                 log.record(f"translate:{lang}", [*paths, *inputs], name)
                 reports.append(report)
@@ -437,7 +437,7 @@ def build(
                 if source not in documents:
                     documents[source] = load_document(settings, source)
                 built = build_release(documents[source], cat, lang, include_machine=include_machine)
-                for out_path, text in zip(outputs, (built.markdown, built.html)):
+                for out_path, text in zip(outputs, (built.markdown, built.html), strict=False):
                     result.written += _write_text(out_path, text)
                     result.outputs.append(out_path)
                 result.machine_segments += built.machine_segments

@@ -20,6 +20,7 @@ from __future__ import annotations
 import ctypes
 import ctypes.util
 import hashlib
+import itertools
 import re
 import shutil
 import subprocess
@@ -139,7 +140,7 @@ def _split_portion(portion: str, width: int, start_column: int) -> list[str]:
         return [data.decode("utf-8", errors="surrogatepass")]
     cuts = _BREAKER.breaks(data, overrides, width, start_column)
     bounds = [0, *cuts, len(data)]
-    return [data[a:b].decode("utf-8", errors="surrogatepass") for a, b in zip(bounds, bounds[1:])]
+    return [data[a:b].decode("utf-8", errors="surrogatepass") for a, b in itertools.pairwise(bounds)]
 
 
 def _format_string(prefix: str, name: str, value: str, *, wrap: bool) -> list[str]:
@@ -343,7 +344,8 @@ def read_po_bytes(data: bytes, path: str) -> Catalog:
             raise CatalogError(path, "a second entry with an empty msgid", "only the header may have an empty msgid")
         key = (unit.obsolete, unit.msgctxt, unit.msgid)
         if key in seen:
-            raise CatalogError(path, f"duplicate entry {describe_entry(unit.msgid, unit.msgctxt)}", "merge the duplicates (msguniq)")
+            what = f"duplicate entry {describe_entry(unit.msgid, unit.msgctxt)}"
+            raise CatalogError(path, what, "merge the duplicates (msguniq)")
         seen[key] = len(units)
         units.append(unit)
     # Messages about an entry name its line: the n-th "msgid" line of the file is the n-th
@@ -351,7 +353,7 @@ def read_po_bytes(data: bytes, path: str) -> Catalog:
     msgid_lines = [n for n, line in enumerate(decoded.split("\n"), 1) if line.startswith("msgid ")]
     current = [u for u in units if not u.obsolete]
     if len(msgid_lines) == len(current) + (header is not None):
-        for unit, line in zip(current, msgid_lines[1:] if header is not None else msgid_lines):
+        for unit, line in zip(current, msgid_lines[1:] if header is not None else msgid_lines, strict=False):
             unit.line = line
     if header is not None:
         _normalise_charset(header)
@@ -427,9 +429,10 @@ def write_po(cat: Catalog, path: Path) -> bool:
     except OSError as exc:
         raise CatalogError(str(path), f"cannot read the catalog ({exc.strerror})", "check the path") from exc
     origin = cat.origin
-    if origin is not None and origin.path == path.resolve():
-        if current is None or hashlib.sha256(current).hexdigest() != origin.sha256:
-            raise _changed_meanwhile(path)
+    if (origin is not None and origin.path == path.resolve()) and (
+        current is None or hashlib.sha256(current).hexdigest() != origin.sha256
+    ):
+        raise _changed_meanwhile(path)
     if current == data:
         return False
     try:

@@ -22,7 +22,7 @@ from i18n_pipeline.glossary import Glossary, find_terms
 from i18n_pipeline.localise import find_entities, render_entity
 from i18n_pipeline.segment import Protected, protect, unprotect
 
-__all__ = ["protect_for_engine", "proper_nouns", "sentence_case", "tidy_machine_output"]
+__all__ = ["proper_nouns", "protect_for_engine", "sentence_case", "tidy_machine_output"]
 
 
 # --- before the engine (English source text) ----------------------------------------------------
@@ -67,7 +67,7 @@ def proper_nouns(sources: Iterable[str]) -> frozenset[str]:
 
 
 def _is_title_case(text: str) -> bool:
-    words = [w for w in re.findall(r"[^\W\d_]{4,}", re.sub(r"<[^>]*>", " ", text))]
+    words = list(re.findall(r"[^\W\d_]{4,}", re.sub(r"<[^>]*>", " ", text)))
     capitalised = [w for w in words if w[0].isupper()]
     return len(capitalised) >= 3 and len(capitalised) >= 0.7 * len(words)
 

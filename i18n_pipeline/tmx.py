@@ -267,7 +267,7 @@ def _segment_element(tag: str, text: str) -> Any:
             kinds.append(("it", {"pos": "end", "x": x}))
     seg.text = pieces[0][0] if pieces else text
     for (_before, marker), (kind, attributes), following in zip(
-        pieces, kinds, [p[0] for p in pieces[1:]] + [text[position:]]
+        pieces, kinds, [p[0] for p in pieces[1:]] + [text[position:]], strict=False
     ):
         child = etree.SubElement(seg, kind, attributes)
         child.text = marker

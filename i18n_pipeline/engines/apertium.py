@@ -204,7 +204,7 @@ class _Pipeline:
         previous: IO[bytes] | None = None
         try:
             for stage in self.mode.stages:
-                err = tempfile.TemporaryFile()
+                err = tempfile.TemporaryFile()  # noqa: SIM115 (closed in stop(), with the process)
                 self._stderr.append(err)
                 proc = subprocess.Popen(
                     stage,
@@ -273,7 +273,7 @@ class _Pipeline:
             except subprocess.TimeoutExpired:
                 pass
         parts: list[str] = []
-        for stage, proc, err in zip(self.mode.stages, self._procs, self._stderr):
+        for stage, proc, err in zip(self.mode.stages, self._procs, self._stderr, strict=False):
             code = proc.poll()
             err.seek(0)
             said = err.read()[-2000:].decode("utf-8", "replace").strip()
@@ -443,7 +443,7 @@ class ApertiumEngine:
             answers = self._run_leg(mode, streams)
             streams = answers if mode is route[-1] else [_next_leg(a) for a in answers]
         translated: list[str] = []
-        for core, answer in zip(cores, streams):
+        for core, answer in zip(cores, streams, strict=False):
             output = reformat(answer.decode("utf-8", "replace")).strip()
             output, repaired = restore_placeholders(core, output)
             if repaired:
@@ -470,7 +470,7 @@ class ApertiumEngine:
         memo = self._leg_memo.setdefault(mode.name, {})
         todo = list(dict.fromkeys(s for s in streams if s not in memo))
         if todo:
-            memo.update(zip(todo, self._pipeline(mode).run(todo)))
+            memo.update(zip(todo, self._pipeline(mode).run(todo), strict=False))
         return [memo[s] for s in streams]
 
     def forget(self) -> None:
@@ -493,7 +493,7 @@ class ApertiumEngine:
     def __del__(self) -> None:
         try:
             self.close()
-        except Exception:  # interpreter shutdown: nothing sensible left to do
+        except Exception:  # noqa: BLE001, S110 (interpreter shutdown: nothing sensible left to do)
             pass
 
     # -- extras -------------------------------------------------------------------------------

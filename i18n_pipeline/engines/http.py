@@ -189,6 +189,6 @@ class RequestsShim:
         http = _ACTIVE_HTTP.get()
         if http is None:
             kwargs.setdefault("timeout", DEFAULT_TIMEOUT)
-            return requests.request(method, url, **kwargs)
+            return requests.request(method, url, **kwargs)  # noqa: S113 (timeout set just above)
         kwargs.pop("timeout", None)
         return http.request(method, url, **kwargs)

@@ -308,7 +308,8 @@ def _align_inline(text: str, tok: Token, line_starts: list[int]) -> list[Piece]:
                         continue
                     s = start + p.start + pos
                     a2, b2 = absolute(s, s + len(line_part))
-                    pieces.append(Piece("text", a2, b2 if line_part != "\n" else _next_start(s + 1), " " if line_part == "\n" else line_part))
+                    newline = line_part == "\n"
+                    pieces.append(Piece("text", a2, _next_start(s + 1) if newline else b2, " " if newline else line_part))
                     pos += len(line_part)
             else:
                 pieces.append(Piece(p.role, a, b, p.text, 0, p.note))

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import itertools
 import logging
 import re
 from dataclasses import dataclass
@@ -87,7 +88,7 @@ def read_scraped_text(text: str, dropped: list[DroppedLine]) -> tuple[dict[str, 
     if place is None:
         place = _dateline_place(lines, start)
 
-    paragraphs = _rebuild_paragraphs([ln for ln in lines[start:]] if title_index is not None else lines)
+    paragraphs = _rebuild_paragraphs(list(lines[start:]) if title_index is not None else lines)
     body_text = "\n".join(paragraphs)
 
     metadata: dict[str, Any] = {}
@@ -143,7 +144,7 @@ def _clean_debris(text: str, dropped: list[DroppedLine]) -> list[_Line]:
 def _drop_menus(lines: list[_Line], dropped: list[DroppedLine]) -> None:
     """Menu echoes (a label, then a teaser that starts with it) and repeated short lines."""
     kept = [ln for ln in lines if ln.kept]
-    for this, nxt in zip(kept, kept[1:]):
+    for this, nxt in itertools.pairwise(kept):
         if not this.kept:
             continue
         label, following = this.text.lower(), nxt.text.lower()
@@ -251,7 +252,7 @@ def _dateline_place(lines: list[_Line], start: int) -> str | None:
     """A place tag standing alone right after the headline ("GENEVA", "Mexico")."""
     for line in lines[start:]:
         if line.kept and line.role == "body":
-            if _is_place(line.text) or re.fullmatch(r"[A-ZÀ-Þ][A-ZÀ-Þ ,'-]+", line.text) and len(line.text) <= 40:
+            if _is_place(line.text) or (re.fullmatch(r"[A-ZÀ-Þ][A-ZÀ-Þ ,'-]+", line.text) and len(line.text) <= 40):
                 line.role = "place"
                 return line.text.title() if line.text.isupper() else line.text
             return None
@@ -424,16 +425,16 @@ def _add_named_publications(links: list[dict[str, str]], body: str) -> list[dict
 
 _WEEKDAYS = {
     **{name.lower(): i for i, name in enumerate(calendar.day_name)},
-    **dict(zip(["lunes", "martes", "miércoles", "jueves", "viernes", "sábado", "domingo"], range(7))),
-    **dict(zip(["lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche"], range(7))),
+    **dict(zip(["lunes", "martes", "miércoles", "jueves", "viernes", "sábado", "domingo"], range(7), strict=False)),
+    **dict(zip(["lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche"], range(7), strict=False)),
 }
 _MONTHS = {
     **{name.lower(): i for i, name in enumerate(calendar.month_name) if name},
     **{name.lower(): i for i, name in enumerate(calendar.month_abbr) if name},
     **dict(zip(["enero", "febrero", "marzo", "abril", "mayo", "junio", "julio", "agosto",
-                "septiembre", "octubre", "noviembre", "diciembre"], range(1, 13))),
+                "septiembre", "octubre", "noviembre", "diciembre"], range(1, 13), strict=False)),
     **dict(zip(["janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août",
-                "septembre", "octobre", "novembre", "décembre"], range(1, 13))),
+                "septembre", "octobre", "novembre", "décembre"], range(1, 13), strict=False)),
 }
 _WD = "|".join(sorted(_WEEKDAYS, key=len, reverse=True))
 _MO = "|".join(sorted(_MONTHS, key=len, reverse=True))
