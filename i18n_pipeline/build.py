@@ -36,6 +36,20 @@ LABELS = {
 }
 
 
+def withhold_reason(catalog: Catalog | None, min_reviewed: float) -> str | None:
+    """Why a reviewed-only build must not publish this release, or None when it may.
+
+    ``publish.min_reviewed`` is the share of a release's segments a reviewer approved below which
+    the release is withheld rather than published half in the source language.
+    """
+    if min_reviewed <= 0:
+        return None
+    share = len(catalog.reviewed()) / len(catalog) if catalog is not None and len(catalog) else 0.0
+    if share >= min_reviewed:
+        return None
+    return f"{share:.0%} of its segments reviewed, publish.min_reviewed asks for {min_reviewed:.0%}"
+
+
 @dataclass(frozen=True)
 class BuiltRelease:
     markdown: str

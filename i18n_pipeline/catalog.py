@@ -28,10 +28,10 @@ from dataclasses import dataclass
 
 from rapidfuzz import fuzz, process
 
-from .errors import CatalogError, ConfigError
-from .languages import plural_forms as cldr_plural_forms
-from .model import State, Stats, count_words
-from .pounit import (
+from i18n_pipeline.errors import CatalogError, ConfigError
+from i18n_pipeline.languages import plural_forms as cldr_plural_forms
+from i18n_pipeline.model import State, Stats, count_words
+from i18n_pipeline.pounit import (
     CONTENT_TYPE,
     Origin,
     Unit,

@@ -1,81 +1,142 @@
 """QA checks over translated segments → ``list[Problem]``: data, not exceptions.
 
-Each check's docstring is its help text. Severity follows Translate Toolkit: critical problems
-break a release and keep the translation out of builds; functional ones change meaning;
-cosmetic ones are style.
+Every check is registered once in :data:`CHECKS` with its name and severity; its docstring is
+its help (``i18n-pipeline check --list`` prints them). Severity follows Translate Toolkit:
+critical problems break a release and keep the translation out of builds; functional ones
+change meaning; cosmetic ones are style.
 """
 
 from __future__ import annotations
 
+import inspect
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 
+from i18n_pipeline.catalog import Catalog
 from i18n_pipeline.glossary import Glossary, check_terms
 from i18n_pipeline.model import Problem, Severity
 from i18n_pipeline.segment import placeholder_tokens, placeholders_match
 
-Check = Callable[[str, str], "str | None"]
+
+@dataclass(frozen=True)
+class CheckContext:
+    """What a check may need beyond the source and the translation."""
+
+    language: str = ""
+    glossary: Glossary | None = None
 
 
-def check_placeholders(source: str, target: str) -> str | None:
+#: A check returns the messages of the problems it found (none: the translation passes).
+CheckFunction = Callable[[str, str, CheckContext], Iterable[str]]
+
+
+@dataclass(frozen=True)
+class Check:
+    name: str
+    severity: Severity
+    function: CheckFunction
+
+    @property
+    def help(self) -> str:
+        """The check's docstring: what it looks for and how to fix what it finds."""
+        return inspect.getdoc(self.function) or ""
+
+    def run(self, source: str, target: str, context: CheckContext, where: str) -> list[Problem]:
+        return [Problem(self.name, self.severity, where, message) for message in self.function(source, target, context)]
+
+
+#: Every check, by name, in the order they run and are listed.
+CHECKS: dict[str, Check] = {}
+
+
+def check(name: str, severity: Severity) -> Callable[[CheckFunction], CheckFunction]:
+    """Register a check function under ``name``."""
+
+    def register(function: CheckFunction) -> CheckFunction:
+        if name in CHECKS:
+            raise ValueError(f"two checks named {name!r}")
+        CHECKS[name] = Check(name, severity, function)
+        return function
+
+    return register
+
+
+@check("placeholders", Severity.CRITICAL)
+def check_placeholders(source: str, target: str, context: CheckContext) -> Iterable[str]:
     """Placeholders (<1>…</1>, <2/>) stand for links, emphasis, URLs and e-mail addresses.
 
     The translation must hold each of the source's placeholders exactly once, with each pair
     opened before it is closed. A translation that fails this is never used in a build.
     """
     if placeholders_match(source, target):
-        return None
-    return (
+        return []
+    return [
         f"placeholders differ: source has {' '.join(placeholder_tokens(source)) or 'none'}, "
         f"translation has {' '.join(placeholder_tokens(target)) or 'none'}; keep each of the "
         "source's placeholders once (the #. comment says what each stands for); until then the "
         "source sentence is published"
-    )
+    ]
 
 
 _UNKNOWN_MARK_RE = re.compile(r"(?:^|\s)[*#@][^\W\d_][\w-]*", re.UNICODE)
 
 
-def check_engine_marks(source: str, target: str) -> str | None:
+@check("engine-marks", Severity.FUNCTIONAL)
+def check_engine_marks(source: str, target: str, context: CheckContext) -> Iterable[str]:
     """Apertium marks words it does not know with *, # or @; such marks must not be published."""
     if _UNKNOWN_MARK_RE.search(target) and not _UNKNOWN_MARK_RE.search(source):
-        return "the translation holds engine marks (*word, #word or @word)"
-    return None
+        return ["the translation holds engine marks (*word, #word or @word)"]
+    return []
 
 
-def check_untranslated_urls(source: str, target: str) -> str | None:
+@check("urls", Severity.FUNCTIONAL)
+def check_untranslated_urls(source: str, target: str, context: CheckContext) -> Iterable[str]:
     """URLs and e-mail addresses are placeholders; a literal one in a translation is a leak."""
-    if re.search(r"https?://|\b[\w.+-]+@[\w-]+\.[\w.]+", target) and not re.search(
-        r"https?://|@", source
-    ):
-        return "the translation holds a URL or e-mail address the source does not have"
-    return None
+    if re.search(r"https?://|\b[\w.+-]+@[\w-]+\.[\w.]+", target) and not re.search(r"https?://|@", source):
+        return ["the translation holds a URL or e-mail address the source does not have"]
+    return []
 
 
-CHECKS: dict[str, tuple[Severity, Check]] = {
-    "placeholders": (Severity.CRITICAL, check_placeholders),
-    "engine-marks": (Severity.FUNCTIONAL, check_engine_marks),
-    "urls": (Severity.FUNCTIONAL, check_untranslated_urls),
-}
-
-
-def check_translation(source: str, target: str, where: str) -> list[Problem]:
-    """Run every check on one translated segment."""
-    problems: list[Problem] = []
-    if not target:
-        return problems
-    for name, (severity, check) in CHECKS.items():
-        message = check(source, target)
-        if message:
-            problems.append(Problem(name, severity, where, message))
-    return problems
-
-
-def check_glossary(glossary: Glossary, source: str, target: str, language: str, where: str) -> list[Problem]:
+@check("glossary", Severity.FUNCTIONAL)
+def check_glossary(source: str, target: str, context: CheckContext) -> Iterable[str]:
     """Approved terms (locales/glossary.yaml) must appear in the translation: "OIM", never
-    "IOM"; "trata de personas", never "tráfico humano". Each missing term is a functional
-    problem; the message names the term and its approved translation."""
+    "IOM"; "trata de personas", never "tráfico humano". Each missing term is a problem; the
+    message names the term and its approved translation."""
+    if context.glossary is None:
+        return []
+    return check_terms(context.glossary, source, target, context.language)
+
+
+_DOUBLE_SPACE_RE = re.compile(r"(?<=\S) {2,}(?=\S)")
+
+
+@check("double-space", Severity.COSMETIC)
+def check_double_space(source: str, target: str, context: CheckContext) -> Iterable[str]:
+    """Two or more spaces between words where the source has none: a slip of the keyboard or an
+    engine joining pieces. Browsers hide it, but PDFs, e-mails and plain-text feeds do not."""
+    if _DOUBLE_SPACE_RE.search(target) and not _DOUBLE_SPACE_RE.search(source):
+        return ["the translation has a doubled space between words"]
+    return []
+
+
+def check_translation(source: str, target: str, where: str, context: CheckContext | None = None) -> list[Problem]:
+    """Run every check on one translated segment (an empty translation has no problems)."""
     if not target:
         return []
-    messages = check_terms(glossary, source, target, language)
-    return [Problem("glossary", Severity.FUNCTIONAL, where, message) for message in messages]
+    context = context or CheckContext()
+    return [problem for c in CHECKS.values() for problem in c.run(source, target, context, where)]
+
+
+def check_catalog(catalog: Catalog, path: str, context: CheckContext) -> list[Problem]:
+    """Every problem of every translated entry of ``catalog``; ``where`` is ``path:line``."""
+    return [
+        problem
+        for entry in catalog.entries()
+        if entry.target
+        for problem in check_translation(entry.source, entry.target, f"{path}:{entry.line}", context)
+    ]
+
+
+def has_critical(problems: Iterable[Problem]) -> bool:
+    return any(p.severity is Severity.CRITICAL for p in problems)

@@ -9,13 +9,15 @@ import sys
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING
 
-from i18n_pipeline import __version__
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
+
+from i18n_pipeline import __version__, pipeline
+from i18n_pipeline.checks import CHECKS
+from i18n_pipeline.config import CONFIG_NAME, Settings, load_settings
 from i18n_pipeline.errors import PipelineError, UsageError
-
-if TYPE_CHECKING:
-    from rich.progress import TaskID
+from i18n_pipeline.model import Severity, Stats
+from i18n_pipeline.translate import TranslateReport
 
 log = logging.getLogger("i18n_pipeline")
 
@@ -64,6 +66,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = command("check", "run the QA checks on every translation; exit 1 on a critical problem")
     languages(p)
     p.add_argument("--json", action="store_true", help="print problems as JSON")
+    p.add_argument("--list", action="store_true", help="list every check with its severity and help, then exit")
     p = command("build", "write build/<lang>/<release>.md and .html")
     languages(p)
     p.add_argument(
@@ -117,11 +120,10 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _dispatch(args: argparse.Namespace) -> int:
-    from i18n_pipeline import pipeline
-    from i18n_pipeline.config import load_settings
-
     if args.command == "ingest":
         return _ingest(args)
+    if args.command == "check" and args.list:
+        return _list_checks()
     settings = load_settings(args.project)
     cmd = args.command
     if cmd == "extract":
@@ -170,14 +172,6 @@ def _progress() -> Iterator[Callable[[str, int, int], None] | None]:
     if not sys.stderr.isatty():
         yield None
         return
-    from rich.progress import (
-        BarColumn,
-        MofNCompleteColumn,
-        Progress,
-        TextColumn,
-        TimeElapsedColumn,
-    )
-
     with Progress(
         TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
         transient=True, redirect_stdout=False,
@@ -196,11 +190,7 @@ def _say(text: str) -> None:
     print(text)
 
 
-def _print_build(settings: object, built: object) -> None:
-    from i18n_pipeline.config import Settings
-    from i18n_pipeline.pipeline import BuildResult
-
-    assert isinstance(settings, Settings) and isinstance(built, BuildResult)
+def _print_build(settings: Settings, built: pipeline.BuildResult) -> None:
     notes = []
     if built.machine_segments:
         notes.append(f"{built.machine_segments} unreviewed segments, marked as such")
@@ -214,10 +204,7 @@ def _print_build(settings: object, built: object) -> None:
         print(f"withheld: {line}", file=sys.stderr)
 
 
-def _print_translate(r: object) -> None:
-    from i18n_pipeline.translate import TranslateReport
-
-    assert isinstance(r, TranslateReport)
+def _print_translate(r: TranslateReport) -> None:
     c = r.counts
     _say(
         f"{r.language}: {c['tm_exact']} from memory, {c['tm_fuzzy']} fuzzy from memory, {c['cache']} from cache, "
@@ -225,15 +212,9 @@ def _print_translate(r: object) -> None:
     )
 
 
-def _status(settings: object, args: argparse.Namespace) -> int:
-    from i18n_pipeline import pipeline
-    from i18n_pipeline.config import Settings
-
-    assert isinstance(settings, Settings)
+def _status(settings: Settings, args: argparse.Namespace) -> int:
     rows = pipeline.status(settings, args.languages)
     if args.json:
-        from i18n_pipeline.model import Stats
-
         out: dict[str, dict[str, object]] = {}
         totals: dict[str, Stats] = {}
         for row in rows:
@@ -260,15 +241,20 @@ def _status(settings: object, args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _check(settings: object, args: argparse.Namespace) -> int:
-    from i18n_pipeline import pipeline
-    from i18n_pipeline.config import Settings
-    from i18n_pipeline.model import Severity
+def _list_checks() -> int:
+    for c in CHECKS.values():
+        _say(f"{c.name} ({c.severity.value})")
+        for line in c.help.splitlines():
+            _say(f"    {line}" if line else "")
+        _say("")
+    return EXIT_OK
 
-    assert isinstance(settings, Settings)
+
+def _check(settings: Settings, args: argparse.Namespace) -> int:
     problems = [p for row in pipeline.status(settings, args.languages) for p in row.problems]
     if args.json:
-        print(json.dumps([{"check": p.check, "severity": p.severity.value, "where": p.where, "message": p.message} for p in problems], indent=2))
+        rows = [{"check": p.check, "severity": p.severity.value, "where": p.where, "message": p.message} for p in problems]
+        print(json.dumps(rows, indent=2))
     else:
         for p in problems:
             _say(f"{p.severity.value}: {p.where}: {p.message}")
@@ -277,17 +263,13 @@ def _check(settings: object, args: argparse.Namespace) -> int:
 
 
 def _ingest(args: argparse.Namespace) -> int:
-    from i18n_pipeline.config import load_settings
-    from i18n_pipeline.pipeline import ingest_sources
-
     if args.slug and len(args.sources) > 1:
         print("error: --slug works with one SOURCE only", file=sys.stderr)
         return EXIT_USAGE
-    from i18n_pipeline.config import CONFIG_NAME, Settings
-
     # Ingest needs only the source language: a folder without pipeline.yaml gets the defaults.
     settings = load_settings(args.project) if (args.project / CONFIG_NAME).exists() else Settings(root=args.project)
-    for source, target, result in ingest_sources(settings, args.sources, slug=args.slug, fmt=args.format, force=args.force):
+    ingested = pipeline.ingest_sources(settings, args.sources, slug=args.slug, fmt=args.format, force=args.force)
+    for source, target, result in ingested:
         meta = result.metadata
         _say(f"{source} -> {target}")
         _say(f"  title: {meta.get('title', '(none)')}; date: {meta.get('date', '(none)')}; language: {result.language or '?'}")
@@ -303,21 +285,15 @@ def _ingest(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _tm(settings: object, args: argparse.Namespace) -> int:
-    from i18n_pipeline.config import Settings
-    from i18n_pipeline.pipeline import open_memory
-
-    assert isinstance(settings, Settings)
+def _tm(settings: Settings, args: argparse.Namespace) -> int:
     if not args.tm_command:
         print("error: say 'tm import FILE' or 'tm export FILE'", file=sys.stderr)
         return EXIT_USAGE
     if args.tm_command == "import":
-        from i18n_pipeline.pipeline import add_memory_file
-
-        kept, n = add_memory_file(settings, args.file)
+        kept, n = pipeline.add_memory_file(settings, args.file)
         _say(f"imported {n} translation units from {args.file} (kept as {kept})")
         return EXIT_OK
-    with open_memory(settings) as memory:
+    with pipeline.open_memory(settings) as memory:
         n = memory.export_tmx(args.file, settings.source_language, tool_version=__version__)
     _say(f"exported {n} translation units to {args.file}")
     return EXIT_OK

@@ -46,10 +46,10 @@ from pathlib import Path
 
 import yaml
 
-from .errors import ConfigError
-from .formats.front_matter import yaml_error_location
-from .languages import fallback_tags, is_known_language
-from .model import PLACEHOLDER_RE
+from i18n_pipeline.errors import ConfigError
+from i18n_pipeline.formats.front_matter import yaml_error_location
+from i18n_pipeline.languages import fallback_tags, is_known_language
+from i18n_pipeline.model import PLACEHOLDER_RE
 
 __all__ = ["Glossary", "Term", "TermMatch", "check_terms", "find_terms", "load_glossary"]
 

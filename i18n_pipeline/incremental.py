@@ -60,9 +60,6 @@ class WorkLog:
         """Call after the work's outputs are written: remembers the files as they are now."""
         self._done[key] = self.digest(files, *extra)
 
-    def forget(self, key: str) -> None:
-        self._done.pop(key, None)
-
     def save(self) -> None:
         data = json.dumps({"salt": self.salt, "done": dict(sorted(self._done.items()))}, indent=0)
         write_if_changed(self.path, data.encode("utf-8"))

@@ -19,7 +19,7 @@ import re
 from babel import Locale, UnknownLocaleError, localedata
 from babel.messages.plurals import get_plural
 
-from .errors import ConfigError, PipelineError
+from i18n_pipeline.errors import ConfigError, PipelineError
 
 __all__ = [
     "base_language",
@@ -63,9 +63,14 @@ def is_valid_tag(tag: str) -> bool:
     return _TAG_RE.match(tag) is not None
 
 
+def primary_subtag(tag: str) -> str:
+    """The first part of a tag, lower case, whatever the tag holds: "es-MX" -> "es"."""
+    return re.split(r"[-_.@]", tag.strip(), maxsplit=1)[0].lower()
+
+
 def base_language(tag: str) -> str:
     """The ISO 639 base of a language tag, for matching: "es-ES", "es_ES", "ES" -> "es"."""
-    base = re.split(r"[-_.@]", tag.strip(), maxsplit=1)[0].lower()
+    base = primary_subtag(tag)
     if not _BASE_RE.fullmatch(base):
         raise PipelineError(
             "language code",

@@ -59,7 +59,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Literal
 
 from babel import Locale
-from babel.dates import format_date, get_day_names, get_month_names
+from babel.dates import format_date, get_day_names
 from babel.numbers import (
     NumberPattern,
     format_compact_currency,
@@ -67,9 +67,9 @@ from babel.numbers import (
     get_currency_name,
 )
 
-from .errors import ConfigError
-from .languages import cldr_locale
-from .model import PLACEHOLDER_RE
+from i18n_pipeline.errors import ConfigError
+from i18n_pipeline.languages import cldr_locale
+from i18n_pipeline.model import PLACEHOLDER_RE
 
 __all__ = [
     "MINIMUM_GROUPING_DIGITS",
@@ -79,7 +79,6 @@ __all__ = [
     "YearRange",
     "find_entities",
     "format_date_long",
-    "month_names",
     "render_entity",
     "weekday_matches",
 ]
@@ -105,7 +104,7 @@ class Entity:
 
     start: int
     end: int
-    kind: str  # one of Kind
+    kind: Kind
     text: str  # the source text of the span
     value: object  # Decimal (number, percent), Amount, DateValue, YearRange
 
@@ -241,7 +240,7 @@ def find_entities(text: str, source_lang: str = "en") -> list[Entity]:
     def free(start: int, end: int) -> bool:
         return all(end <= s or start >= e for s, e in taken)
 
-    def add(start: int, end: int, kind: str, value: object) -> None:
+    def add(start: int, end: int, kind: Kind, value: object) -> None:
         taken.append((start, end))
         found.append(Entity(start, end, kind, text[start:end], value))
 
@@ -477,10 +476,6 @@ def _render_year_range(value: YearRange, locale: Locale, source: str) -> str:
         before = before[:1].upper() + before[1:]
     return f"{before} {value.start} {between} {value.end}"
 
-
-def month_names(target_lang: str) -> dict[int, str]:
-    """CLDR month names (wide, format context) for ``target_lang``: 1 -> "enero" ..."""
-    return dict(get_month_names("wide", locale=_locale(target_lang)))
 
 
 def format_date_long(value: dt.date | dt.datetime | str, target_lang: str) -> str:

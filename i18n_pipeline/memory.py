@@ -50,9 +50,9 @@ from types import TracebackType
 
 from rapidfuzz import fuzz, process
 
-from .errors import PipelineError
-from .languages import base_language
-from .tmx import Translation, TranslationUnit, read_tmx, write_tmx
+from i18n_pipeline.errors import PipelineError
+from i18n_pipeline.languages import base_language
+from i18n_pipeline.tmx import Translation, TranslationUnit, read_tmx, write_tmx
 
 __all__ = ["Match", "Memory", "normalise_whitespace"]
 

@@ -11,22 +11,22 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
 
+from i18n_pipeline.build import build_release, withhold_reason
 from i18n_pipeline.catalog import Catalog, TemplateEntry, new_template, update_catalog
+from i18n_pipeline.checks import CheckContext, check_catalog
 from i18n_pipeline.config import Settings
+from i18n_pipeline.engines import Engine, available_engines, get_engine
 from i18n_pipeline.errors import DocumentError, PipelineError, UsageError
 from i18n_pipeline.files import write_if_changed
 from i18n_pipeline.formats import FORMATS, ParseOptions, parse_document
+from i18n_pipeline.glossary import load_glossary
 from i18n_pipeline.incremental import WorkLog, code_digest
 from i18n_pipeline.ingest import IngestResult, ingest
 from i18n_pipeline.memory import Memory
 from i18n_pipeline.model import Document, Problem, Stats
 from i18n_pipeline.pofile import compile_mo, read_po, write_po
 from i18n_pipeline.translate import REVIEWED_ORIGIN, TranslateReport, fill_catalogs
-
-if TYPE_CHECKING:
-    from i18n_pipeline.engines import Engine
 
 log = logging.getLogger(__name__)
 
@@ -70,8 +70,8 @@ def _languages(settings: Settings, languages: Sequence[str] | None) -> list[str]
     for lang in languages:
         if lang not in settings.target_languages:
             raise UsageError(
-                "--language",
-                f"'{lang}' is not a target language of this project",
+                f"language '{lang}'",
+                "not a target language of this project",
                 f"choose one of {', '.join(settings.target_languages)} or add it to pipeline.yaml",
             )
     return list(languages)
@@ -236,13 +236,11 @@ def check_engines(settings: Settings, languages: Sequence[str] | None, engine_na
     Building an engine object starts no process; a missing Apertium pair is reported here with
     the Debian package to install, not after half the languages were processed.
     """
-    from i18n_pipeline.engines import available_engines, get_engine
-
     for lang in _languages(settings, languages):
         name = engine_name or settings.engine_for(lang)
         if name not in available_engines():
             raise UsageError(
-                f"--engine {name}" if engine_name else f"{settings.root / 'pipeline.yaml'}: engines",
+                f"engine '{name}'" if engine_name else f"{settings.root / 'pipeline.yaml'}: engines",
                 f"no engine called '{name}'",
                 f"choose one of {', '.join(available_engines())}",
             )
@@ -289,9 +287,6 @@ def translate(
     A language whose PO files, glossary and memories are as the last translate left them is
     skipped without reading anything.
     """
-    from i18n_pipeline.engines import get_engine
-    from i18n_pipeline.glossary import load_glossary
-
     check_engines(settings, languages, engine_name)
     reports: list[TranslateReport] = []
     glossary = load_glossary(settings.locales_dir / "glossary.yaml")
@@ -352,9 +347,6 @@ class ReleaseStatus:
 
 def status(settings: Settings, languages: Sequence[str] | None = None) -> list[ReleaseStatus]:
     """Segments and words per review state, per language and release, with QA problems."""
-    from i18n_pipeline.checks import check_glossary, check_translation
-    from i18n_pipeline.glossary import load_glossary
-
     glossary = load_glossary(settings.locales_dir / "glossary.yaml")
     out: list[ReleaseStatus] = []
     releases = [p.stem for p in release_paths(settings)]
@@ -363,13 +355,7 @@ def status(settings: Settings, languages: Sequence[str] | None = None) -> list[R
             path = po_path(settings, lang, release)
             if path.exists():
                 cat = read_po(path)
-                problems = [
-                    p
-                    for e in cat.entries()
-                    if e.target
-                    for p in check_translation(e.source, e.target, f"{path}:{e.line}")
-                    + check_glossary(glossary, e.source, e.target, lang, f"{path}:{e.line}")
-                ]
+                problems = check_catalog(cat, str(path), CheckContext(lang, glossary))
                 out.append(ReleaseStatus(lang, release, cat.stats(), problems))
             else:
                 tpath = template_path(settings, release)
@@ -401,8 +387,6 @@ def build(
     A reviewed-only build of a release with less than ``publish.min_reviewed`` of its segments
     reviewed is withheld (nothing written for it) and reported.
     """
-    from i18n_pipeline.build import build_release
-
     result = BuildResult()
     paths = release_paths(settings)
     documents: dict[Path, Document] = {}
@@ -426,14 +410,10 @@ def build(
                     result.outputs += outputs
                     continue
                 cat = read_po(path) if path.exists() else None
-                if not include_machine and settings.min_reviewed > 0:
-                    share = len(cat.reviewed()) / len(cat) if cat is not None and len(cat) else 0.0
-                    if share < settings.min_reviewed:
-                        result.withheld.append(
-                            f"{lang}/{release}: {share:.0%} of its segments reviewed, "
-                            f"publish.min_reviewed asks for {settings.min_reviewed:.0%}"
-                        )
-                        continue
+                reason = None if include_machine else withhold_reason(cat, settings.min_reviewed)
+                if reason is not None:
+                    result.withheld.append(f"{lang}/{release}: {reason}")
+                    continue
                 if source not in documents:
                     documents[source] = load_document(settings, source)
                 built = build_release(documents[source], cat, lang, include_machine=include_machine)

@@ -31,10 +31,10 @@ from typing import Any
 from translate.storage import poparser, pypo
 from unicode_segmentation_rs import gettext_wrap, text_width
 
-from .catalog import Catalog
-from .errors import CatalogError
-from .files import write_atomic, write_if_changed
-from .pounit import (
+from i18n_pipeline.catalog import Catalog
+from i18n_pipeline.errors import CatalogError
+from i18n_pipeline.files import write_atomic, write_if_changed
+from i18n_pipeline.pounit import (
     CONTENT_TYPE,
     Origin,
     Unit,
@@ -368,8 +368,7 @@ def _normalise_charset(header: Unit) -> None:
 
 
 def _origin(path: Path, data: bytes) -> Origin:
-    st = path.stat()
-    return Origin(path.resolve(), st.st_mtime_ns, st.st_size, hashlib.sha256(data).hexdigest())
+    return Origin(path.resolve(), hashlib.sha256(data).hexdigest())
 
 
 def read_po(path: Path) -> Catalog:

@@ -101,8 +101,6 @@ class Origin:
     """
 
     path: Path
-    mtime_ns: int
-    size: int
     sha256: str
 
 

@@ -14,6 +14,7 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+from i18n_pipeline.languages import primary_subtag
 from i18n_pipeline.model import PLACEHOLDER_RE, Placeholder, Segment
 
 # Words that end with a full stop without ending a sentence. Lower-case, without the final ".".
@@ -97,7 +98,7 @@ def _is_abbreviation(word: str, lang: str, following: str) -> bool:
         return following[:1].isdigit()
     if lower in _TITLES:
         return core[0].isupper()
-    abbreviations = ABBREVIATIONS.get(lang.split("-")[0].split("_")[0].lower(), ABBREVIATIONS["en"])
+    abbreviations = ABBREVIATIONS.get(primary_subtag(lang), ABBREVIATIONS["en"])
     if lower in abbreviations:
         return True
     if len(lower) == 1 and lower.isalpha():  # an initial: "J. Smith", "Thomas L. Weiss"

@@ -21,10 +21,10 @@ from typing import IO, Any
 
 from lxml import etree  # type: ignore[import-untyped]  # no lxml-stubs in the venv
 
-from .errors import PipelineError
-from .files import atomic_stream
-from .languages import base_language
-from .model import PLACEHOLDER_RE
+from i18n_pipeline.errors import PipelineError
+from i18n_pipeline.files import atomic_stream
+from i18n_pipeline.languages import base_language
+from i18n_pipeline.model import PLACEHOLDER_RE
 
 __all__ = ["ALL_LANGUAGES", "ORIGIN_PROP", "Translation", "TranslationUnit", "read_tmx", "write_tmx"]
 

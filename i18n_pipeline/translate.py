@@ -15,8 +15,8 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from i18n_pipeline.catalog import MACHINE_PREFIX, Catalog, Entry
-from i18n_pipeline.checks import check_translation
-from i18n_pipeline.model import Severity, State
+from i18n_pipeline.checks import check_translation, has_critical
+from i18n_pipeline.model import State
 from i18n_pipeline.postedit import proper_nouns, protect_for_engine, sentence_case, tidy_machine_output
 
 if TYPE_CHECKING:
@@ -173,7 +173,7 @@ def fill_catalogs(
 
 
 def check_placeholders_ok(source: str, target: str) -> bool:
-    return not any(p.severity is Severity.CRITICAL for p in check_translation(source, target, ""))
+    return not has_critical(check_translation(source, target, ""))
 
 
 def _apply_machine(job: _Job, target: str, provenance: str) -> bool:

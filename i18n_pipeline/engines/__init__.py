@@ -15,7 +15,7 @@ from collections.abc import Callable, Sequence
 from types import TracebackType
 from typing import Any, Protocol, runtime_checkable
 
-from ..errors import EngineError
+from i18n_pipeline.errors import EngineError
 
 __all__ = ["Engine", "available_engines", "get_engine", "register_engine"]
 

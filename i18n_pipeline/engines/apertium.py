@@ -26,29 +26,16 @@ from pathlib import Path
 from types import TracebackType
 from typing import IO
 
-from ..errors import EngineError
-from ..segment import restore_placeholders
-from .apertium_stream import deformat, reformat, strip_stream_marks
+from i18n_pipeline.engines.apertium_stream import deformat, reformat, strip_stream_marks
+from i18n_pipeline.errors import EngineError
+from i18n_pipeline.languages import iso639_1, iso639_3
+from i18n_pipeline.segment import restore_placeholders
 
 __all__ = ["ApertiumEngine", "Mode", "discover_modes"]
 
 log = logging.getLogger(__name__)
 
 DEFAULT_TIMEOUT = 60.0
-
-# ISO 639-1 <-> the ISO 639-3 codes Apertium uses in mode names (either may appear).
-_ISO3_TO_ISO1: dict[str, str] = {
-    "afr": "af", "arg": "an", "ara": "ar", "bel": "be", "bul": "bg", "bre": "br", "cat": "ca",
-    "ces": "cs", "cym": "cy", "dan": "da", "deu": "de", "ell": "el", "eng": "en", "epo": "eo",
-    "spa": "es", "est": "et", "eus": "eu", "fin": "fi", "fra": "fr", "fao": "fo", "gle": "ga",
-    "glg": "gl", "heb": "he", "hin": "hi", "hrv": "hr", "hbs": "sh", "hun": "hu", "ind": "id",
-    "isl": "is", "ita": "it", "kaz": "kk", "kir": "ky", "lat": "la", "lit": "lt", "lav": "lv",
-    "mkd": "mk", "msa": "ms", "mlt": "mt", "nob": "nb", "nld": "nl", "nno": "nn", "oci": "oc",
-    "pol": "pl", "por": "pt", "ron": "ro", "rus": "ru", "slk": "sk", "slv": "sl", "sme": "se",
-    "sqi": "sq", "srp": "sr", "swe": "sv", "tat": "tt", "tur": "tr", "ukr": "uk", "urd": "ur",
-    "uzb": "uz", "zho": "zh",
-}
-_ISO1_TO_ISO3: dict[str, str] = {v: k for k, v in _ISO3_TO_ISO1.items()}
 
 # Debian packages that provide a pair, both directions. Others are guessed from the codes.
 _DEBIAN_PACKAGES: dict[frozenset[str], str] = {
@@ -64,16 +51,12 @@ _DEBIAN_PACKAGES: dict[frozenset[str], str] = {
 _MODE_PART_RE = re.compile(r"^[a-z]{2,3}$")
 
 
-def _iso1(code: str) -> str:
-    return _ISO3_TO_ISO1.get(code, code)
-
-
 def package_for(source: str, target: str) -> str:
     """The Debian package that provides ``source``→``target`` (guessed for unknown pairs)."""
     known = _DEBIAN_PACKAGES.get(frozenset({source, target}))
     if known:
         return known
-    return f"apertium-{_ISO1_TO_ISO3.get(source, source)}-{_ISO1_TO_ISO3.get(target, target)}"
+    return f"apertium-{iso639_3(source)}-{iso639_3(target)}"
 
 
 # --------------------------------------------------------------------------------------------
@@ -156,7 +139,7 @@ def discover_modes(directories: Sequence[Path] | None = None) -> dict[tuple[str,
             parts = path.stem.split("-")
             if len(parts) != 2 or not all(_MODE_PART_RE.match(p) for p in parts):
                 continue
-            key = (_iso1(parts[0]), _iso1(parts[1]))
+            key = (iso639_1(parts[0]), iso639_1(parts[1]))
             if key in found:
                 continue
             try:
@@ -412,7 +395,6 @@ class ApertiumEngine:
         self._pipelines: dict[str, _Pipeline] = {}
         self._leg_memo: dict[str, dict[bytes, bytes]] = {}  # mode → input → output
         self._lock = threading.Lock()
-        self.placeholder_repairs = 0
 
     # -- Engine protocol ----------------------------------------------------------------------
     def supports(self, source: str, target: str) -> bool:
@@ -447,7 +429,6 @@ class ApertiumEngine:
             output = reformat(answer.decode("utf-8", "replace")).strip()
             output, repaired = restore_placeholders(core, output)
             if repaired:
-                self.placeholder_repairs += 1
                 log.warning("Apertium moved placeholders in %r; repaired to %r", core, output)
             translated.append(output)
         results: list[str] = []
@@ -524,7 +505,7 @@ class ApertiumEngine:
             return pipeline
 
     def _route(self, source: str, target: str) -> list[Mode] | None:
-        source, target = _iso1(source.lower()), _iso1(target.lower())
+        source, target = iso639_1(source.lower()), iso639_1(target.lower())
         direct = self.modes.get((source, target))
         if direct is not None:
             return [direct]
@@ -560,7 +541,7 @@ class ApertiumEngine:
         )
 
     def _packages_for(self, source: str, target: str) -> str:
-        source, target = _iso1(source.lower()), _iso1(target.lower())
+        source, target = iso639_1(source.lower()), iso639_1(target.lower())
         if {source, target} == {"en", "fr"}:
             # Debian has no English–French pair; we pivot through Spanish.
             legs = [(source, "es"), ("es", target)]

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from ..model import PLACEHOLDER_RE
+from i18n_pipeline.model import PLACEHOLDER_RE
 
 __all__ = ["deformat", "reformat", "strip_stream_marks"]
 

@@ -19,9 +19,9 @@ from deep_translator import (  # type: ignore[import-untyped]
     mymemory,
 )
 
-from ..errors import EngineError
-from .http import RequestsShim, Response, short_error
-from .online import OnlineEngine
+from i18n_pipeline.engines.http import RequestsShim, Response, short_error
+from i18n_pipeline.engines.online import OnlineEngine
+from i18n_pipeline.errors import EngineError
 
 __all__ = ["GoogleEngine", "MyMemoryEngine"]
 

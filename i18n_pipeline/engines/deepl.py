@@ -11,8 +11,9 @@ from __future__ import annotations
 import os
 from typing import Any, ClassVar
 
-from ..errors import EngineError
-from .online import OnlineEngine, from_markup, markup_wanted, to_markup
+from i18n_pipeline.engines.online import OnlineEngine, from_markup, markup_wanted, to_markup
+from i18n_pipeline.errors import EngineError
+from i18n_pipeline.languages import primary_subtag
 
 __all__ = ["DeepLEngine"]
 
@@ -65,7 +66,7 @@ class DeepLEngine(OnlineEngine):
         markup = markup_wanted(texts)
         form: list[tuple[str, str]] = [("text", to_markup(t) if markup else t) for t in texts]
         form += [
-            ("source_lang", source.replace("_", "-").split("-")[0].upper()),
+            ("source_lang", primary_subtag(source).upper()),
             ("target_lang", self.target_code(target)),
         ]
         if markup:

@@ -20,7 +20,7 @@ from urllib.parse import urlsplit
 import requests
 from requests import Response
 
-from ..errors import EngineError
+from i18n_pipeline.errors import EngineError
 
 __all__ = [
     "DEFAULT_BACKOFF",

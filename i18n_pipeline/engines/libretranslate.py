@@ -11,8 +11,8 @@ import os
 from typing import Any
 from urllib.parse import urlsplit
 
-from ..errors import EngineError
-from .online import OnlineEngine, from_markup, markup_wanted, to_markup
+from i18n_pipeline.engines.online import OnlineEngine, from_markup, markup_wanted, to_markup
+from i18n_pipeline.errors import EngineError
 
 __all__ = ["LibreTranslateEngine"]
 

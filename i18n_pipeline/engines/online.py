@@ -43,10 +43,7 @@ from types import TracebackType
 from typing import Any, ClassVar
 from urllib.parse import urlsplit
 
-from ..errors import EngineError
-from ..model import PLACEHOLDER_RE
-from ..segment import restore_placeholders, tidy_loose_placeholders
-from .http import (
+from i18n_pipeline.engines.http import (
     DEFAULT_BACKOFF,
     DEFAULT_MAX_BACKOFF,
     DEFAULT_TIMEOUT,
@@ -55,12 +52,15 @@ from .http import (
     Response,
     error_text,
 )
+from i18n_pipeline.errors import EngineError
+from i18n_pipeline.languages import is_valid_tag
+from i18n_pipeline.model import PLACEHOLDER_RE
+from i18n_pipeline.segment import restore_placeholders, tidy_loose_placeholders
 
 __all__ = ["OnlineEngine", "from_markup", "markup_wanted", "to_markup"]
 
 log = logging.getLogger(__name__)
 
-_LANGUAGE_RE = re.compile(r"^[A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{2,8})*$")
 # Our placeholders as markup for engines that protect tags: <1>…</1> → <t1>…</t1>, <2/> → <x2/>.
 _MARKUP_TAG_RE = re.compile(r"<\s*(/?)\s*([tx])(\d+)(?:\s+[^<>]*?)?\s*(/?)\s*>")
 
@@ -167,7 +167,7 @@ class OnlineEngine:
         if not texts:
             return []
         for code in (source, target):
-            if not _LANGUAGE_RE.match(code):
+            if not is_valid_tag(code.lower()):
                 raise EngineError(self.name, f"{code!r} is not a language code",
                                   "use ISO 639-1 codes such as 'en' or 'es'")
         done: dict[str, str] = {}  # core text → translated core
@@ -197,7 +197,7 @@ class OnlineEngine:
         return f"{self.name} {source}→{target}"
 
     def supports(self, source: str, target: str) -> bool:
-        return bool(_LANGUAGE_RE.match(source) and _LANGUAGE_RE.match(target))
+        return is_valid_tag(source.lower()) and is_valid_tag(target.lower())
 
     def close(self) -> None:
         self.http.close()

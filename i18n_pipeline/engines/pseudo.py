@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from types import TracebackType
 
-from ..model import PLACEHOLDER_RE
+from i18n_pipeline.model import PLACEHOLDER_RE
 
 __all__ = ["PseudoEngine", "pseudo_localise"]
 

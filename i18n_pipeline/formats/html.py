@@ -19,7 +19,7 @@ import re
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 
-from i18n_pipeline.formats import Lookup, ParseOptions, splice
+from i18n_pipeline.formats.contract import Lookup, ParseOptions, splice
 from i18n_pipeline.model import Document, Segment
 from i18n_pipeline.segment import Piece, block_id, restore, segment_pieces, text_pieces
 

@@ -15,7 +15,7 @@ from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
 from i18n_pipeline.errors import DocumentError
-from i18n_pipeline.formats import Lookup, ParseOptions, splice
+from i18n_pipeline.formats.contract import Lookup, ParseOptions, splice
 from i18n_pipeline.formats.front_matter import (
     NOT_A_MAPPING,
     ScalarSpan,

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from i18n_pipeline.formats import Lookup, ParseOptions, splice
+from i18n_pipeline.formats.contract import Lookup, ParseOptions, splice
 from i18n_pipeline.model import Document, Segment
 from i18n_pipeline.segment import block_id, restore, segment_pieces, text_pieces
 

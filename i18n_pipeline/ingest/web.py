@@ -16,6 +16,7 @@ import lxml.html  # type: ignore[import-untyped]
 
 from i18n_pipeline.errors import DocumentError
 from i18n_pipeline.ingest.shared import DroppedLine, plain_text, split_words, squeeze
+from i18n_pipeline.languages import is_valid_tag, primary_subtag
 
 __all__ = ["read_web_page"]
 
@@ -66,8 +67,8 @@ def read_web_page(text: str, path: str, dropped: list[DroppedLine]) -> tuple[dic
         except ValueError:
             pass
     lang = (tree.get("lang") or tree.get("xml:lang") or "").strip().lower()
-    if re.fullmatch(r"[a-z]{2,3}(?:[-_][a-z0-9]+)*", lang):
-        metadata["language"] = re.split(r"[-_]", lang)[0]
+    if is_valid_tag(lang):
+        metadata["language"] = primary_subtag(lang)
     canonical = tree.xpath('//link[@rel="canonical"]/@href') or tree.xpath('//meta[@property="og:url"]/@content')
     url = str(canonical[0]).strip() if canonical else (page.url if page is not None and page.url else "")
     if url.startswith(("http://", "https://")):
