@@ -16,11 +16,11 @@ from typing import TYPE_CHECKING
 
 from i18n_pipeline.catalog import MACHINE_PREFIX, Catalog, Entry
 from i18n_pipeline.checks import check_translation, has_critical
+from i18n_pipeline.engines import Engine, translate_detailed
 from i18n_pipeline.model import State
 from i18n_pipeline.postedit import proper_nouns, protect_for_engine, sentence_case, tidy_machine_output
 
 if TYPE_CHECKING:
-    from i18n_pipeline.engines import Engine
     from i18n_pipeline.glossary import Glossary
     from i18n_pipeline.memory import Memory
 
@@ -135,37 +135,36 @@ def fill_catalogs(
     if pending:
         if engine is None:
             engine = open_engine()
-            provenance = f"machine translation: {engine.describe(source_language, target_language)}, {date}"
         names = proper_nouns(entry.source for cat in catalogs.values() for entry in cat.entries())
         protected = [
             sentence_case(protect_for_engine(s, source_language, target_language, glossary), names)
             for s in pending
         ]
-        fresh: list[tuple[str, str]] = []
         done = len(jobs) - len(pending)
         # Requests of ENGINE_BATCH segments: each is streamed whole, and what it returns is
         # stored at once, so an interrupted run keeps every translation already paid for.
         for start in range(0, len(pending), ENGINE_BATCH):
             chunk = pending[start : start + ENGINE_BATCH]
             sent = protected[start : start + ENGINE_BATCH]
-            raw = engine.translate_batch([p.text for p in sent], source_language, target_language)
+            outputs = translate_detailed(engine, [p.text for p in sent], source_language, target_language)
             report.requests += 1
             report.sent += len(chunk)
-            fresh = []
-            for source, prot, out in zip(chunk, sent, raw, strict=True):
+            fresh: dict[str, list[tuple[str, str]]] = {}  # engine name -> (source, target) for the cache
+            for source, prot, out in zip(chunk, sent, outputs, strict=True):
                 try:
-                    target = tidy_machine_output(prot, out, target_language)
+                    target = tidy_machine_output(prot, out.text, target_language)
                 except KeyError:
                     log.warning("engine lost a protected entity in %r", source)
                     report.counts["failed"] += 1
                     continue
-                if _apply_machine(jobs[source], target, provenance):
-                    fresh.append((source, target))
+                if _apply_machine(jobs[source], target, f"{MACHINE_PREFIX} {out.provenance}, {date}"):
+                    fresh.setdefault(out.engine, []).append((source, target))
                     report.counts["engine"] += 1
                 else:
                     report.counts["failed"] += 1
-            if memory is not None and fresh:
-                memory.store(engine_name, source_language, target_language, fresh)
+            if memory is not None:
+                for name, pairs in fresh.items():
+                    memory.store(name, source_language, target_language, pairs)
             done += len(chunk)
             if progress:
                 progress(target_language, done, len(jobs))

@@ -12,12 +12,28 @@ from __future__ import annotations
 
 import importlib
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from types import TracebackType
 from typing import Any, Protocol, runtime_checkable
 
 from i18n_pipeline.errors import EngineError
 
-__all__ = ["Engine", "available_engines", "get_engine", "register_engine"]
+__all__ = ["Engine", "MachineTranslation", "available_engines", "get_engine", "register_engine", "translate_detailed"]
+
+
+@dataclass(frozen=True)
+class MachineTranslation:
+    """One engine output and what the PO file should say about it.
+
+    ``engine`` is the registry name the MT cache is keyed by; ``provenance`` is what the
+    translator comment names ("apertium eng-spa"); ``unknown_words`` are the source words the
+    engine did not know (left untranslated), when the engine can tell.
+    """
+
+    text: str
+    engine: str
+    provenance: str
+    unknown_words: tuple[str, ...] = ()
 
 
 @runtime_checkable
@@ -44,6 +60,21 @@ class Engine(Protocol):
 
     def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
                  tb: TracebackType | None) -> None: ...
+
+
+def translate_detailed(engine: Engine, texts: Sequence[str], source: str, target: str) -> list[MachineTranslation]:
+    """``engine.translate_batch`` with provenance per output.
+
+    An engine that knows more (which words it did not understand, which engine of a chain did
+    the work) implements ``translate_detailed(texts, source, target)`` itself.
+    """
+    detailed: Callable[[Sequence[str], str, str], list[MachineTranslation]] | None = getattr(
+        engine, "translate_detailed", None
+    )
+    if detailed is not None:
+        return detailed(texts, source, target)
+    provenance = engine.describe(source, target)
+    return [MachineTranslation(text, engine.name, provenance) for text in engine.translate_batch(texts, source, target)]
 
 
 EngineFactory = Callable[..., Engine]
