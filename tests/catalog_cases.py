@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from i18n_pipeline.catalog import Catalog, TemplateEntry, new_template, update_catalog
+from tests.paths import EVAL
 
-EVAL = Path(__file__).resolve().parents[2] / "shared" / "eval"
 PO4A_T = EVAL / "peer-suites" / "po4a" / "t"
 NO_EVAL = f"evaluation files not found under {EVAL} (../shared/eval is absent outside CI)"
 

@@ -12,11 +12,10 @@ import shutil
 from pathlib import Path
 
 import pytest
-from project import copy_project
 
 from i18n_pipeline.cli import main
-
-SHARED = Path(__file__).resolve().parents[2] / "shared"
+from tests.paths import SHARED
+from tests.project import copy_project
 
 
 def pytest_sessionstart(session: pytest.Session) -> None:

@@ -6,7 +6,13 @@ import os
 from pathlib import Path
 
 import pytest
-from catalog_cases import (
+
+from i18n_pipeline import catalog as catalog_module
+from i18n_pipeline.catalog import TemplateEntry, new_template, update_catalog
+from i18n_pipeline.errors import CatalogError
+from i18n_pipeline.model import State
+from i18n_pipeline.pofile import po_bytes, read_po, read_po_bytes
+from tests.catalog_cases import (
     CLOCK,
     EVAL,
     LONG,
@@ -20,12 +26,6 @@ from catalog_cases import (
     template,
     translated,
 )
-
-from i18n_pipeline import catalog as catalog_module
-from i18n_pipeline.catalog import TemplateEntry, new_template, update_catalog
-from i18n_pipeline.errors import CatalogError
-from i18n_pipeline.model import State
-from i18n_pipeline.pofile import po_bytes, read_po, read_po_bytes
 
 
 @pytest.fixture(autouse=True)

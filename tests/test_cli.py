@@ -14,9 +14,9 @@ from pathlib import Path
 import pytest
 
 from i18n_pipeline.cli import build_parser, main
-from project import copy_project
+from tests.paths import ROOT, SHARED
+from tests.project import copy_project
 
-ROOT = Path(__file__).resolve().parents[1]
 SEED = "new-iom-publication-compiles-cases-of-human-trafficking-assisted"
 
 
@@ -190,7 +190,6 @@ def test_every_command_has_help() -> None:
         assert action.help, f"command {action.dest} has no help text"
 
 
-SHARED = ROOT.parent / "shared"
 
 
 def test_ingest_of_the_seed_is_the_bundled_release(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

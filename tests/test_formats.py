@@ -10,20 +10,19 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Callable
+from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from markdown_it import MarkdownIt
-from html.parser import HTMLParser
 
 from i18n_pipeline.formats import ParseOptions, parse_document, render_document
 from i18n_pipeline.model import PLACEHOLDER_RE, Document, Segment
 from i18n_pipeline.segment import map_text
+from tests.paths import DATA, EVAL
 
-DATA = Path(__file__).resolve().parent / "data"
-EVAL = Path(__file__).resolve().parents[2] / "shared" / "eval"
 EXTENSIONS = {"markdown": ".md", "html": ".html", "text": ".txt"}
 
 

@@ -37,11 +37,11 @@ from i18n_pipeline.cli import main
 from i18n_pipeline.config import load_settings
 from i18n_pipeline.errors import CatalogError
 from i18n_pipeline.pofile import read_po, write_po
-from project import copy_project
+from tests.paths import EVAL, ROOT
+from tests.project import copy_project
 
-ROOT = Path(__file__).resolve().parents[1]
 SEED = "new-iom-publication-compiles-cases-of-human-trafficking-assisted"
-NEWSTEST = ROOT.parent / "shared" / "eval" / "parallel" / "wmt-en-es" / "newstest2012.en"
+NEWSTEST = EVAL / "parallel" / "wmt-en-es" / "newstest2012.en"
 LANGS = ("es", "fr")
 RELEASES = 20
 KILLS = 8

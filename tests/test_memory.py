@@ -20,8 +20,8 @@ from rapidfuzz import fuzz, process
 
 from i18n_pipeline.errors import PipelineError
 from i18n_pipeline.memory import Match, Memory, normalise_whitespace
+from tests.paths import ROOT
 
-ROOT = Path(__file__).resolve().parent.parent
 BUNDLED_TMX = ROOT / "locales" / "memory.tmx"
 
 LONG_SENTENCES = [

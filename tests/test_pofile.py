@@ -7,7 +7,13 @@ import time
 from pathlib import Path
 
 import pytest
-from catalog_cases import (
+
+from i18n_pipeline import catalog as catalog_module
+from i18n_pipeline.catalog import TemplateEntry, new_template, update_catalog
+from i18n_pipeline.errors import CatalogError
+from i18n_pipeline.model import State
+from i18n_pipeline.pofile import compile_mo, po_bytes, read_po, read_po_bytes, write_po
+from tests.catalog_cases import (
     CLOCK,
     EVAL,
     LONG,
@@ -21,12 +27,6 @@ from catalog_cases import (
     template,
     tricky_entries,
 )
-
-from i18n_pipeline import catalog as catalog_module
-from i18n_pipeline.catalog import TemplateEntry, new_template, update_catalog
-from i18n_pipeline.errors import CatalogError
-from i18n_pipeline.model import State
-from i18n_pipeline.pofile import compile_mo, po_bytes, read_po, read_po_bytes, write_po
 
 
 @pytest.fixture(autouse=True)

@@ -18,9 +18,8 @@ from typing import Any
 import pytest
 
 from i18n_pipeline.cli import main
-from project import copy_project
+from tests.project import copy_project
 
-ROOT = Path(__file__).resolve().parents[1]
 SEED = "new-iom-publication-compiles-cases-of-human-trafficking-assisted"
 LANGS = ("es", "fr")
 

@@ -16,11 +16,9 @@ import yaml
 from i18n_pipeline.cli import main
 from i18n_pipeline.errors import DocumentError
 from i18n_pipeline.ingest import IngestResult, detect_format, ingest
+from tests.paths import BENCH, EVAL, SEED_TEXT
 
-SHARED = Path(__file__).resolve().parents[2] / "shared"
-SEED = SHARED / "seed" / "000_adedd758250034a0.txt"
-EVAL = SHARED / "eval"
-BENCH = Path(__file__).resolve().parents[1] / "bench" / "ingest_eval.py"
+SEED = SEED_TEXT
 
 TITLE = (
     "New IOM Publication Compiles Cases of Human Trafficking Assisted by the Organization "
@@ -230,7 +228,7 @@ def test_markdown_with_broken_front_matter_is_refused() -> None:
 
 
 def _load_bench() -> object:
-    spec = importlib.util.spec_from_file_location("ingest_eval", BENCH)
+    spec = importlib.util.spec_from_file_location("ingest_eval", BENCH / "ingest_eval.py")
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
