@@ -7,6 +7,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from hypothesis import strategies as st
 
 from i18n_pipeline.catalog import Catalog, TemplateEntry, new_template, update_catalog
 from tests.paths import EVAL
@@ -89,3 +90,20 @@ def translated(*sources: str) -> Catalog:
     for s in sources:
         po.set_suggestion(s, None, f"ES {s}", "", approved=True)
     return po
+
+
+# --- random catalogs (the Hypothesis properties of test_catalog.py and test_pofile.py) ----------
+
+# Words with what PO escaping and our placeholders make hard: quotes, backslashes, tabs, markup.
+PROPERTY_WORDS = ["the", "council", "approved", "new", "budget", "on", "Monday", "for", "schools", "río", "«plan»", "50 %", "<1>link</1>", "\"q\"", "a\\b", "tab\there"]
+
+sentence = st.lists(st.sampled_from(PROPERTY_WORDS), min_size=1, max_size=25).map(lambda ws: " ".join(ws) + ".")
+
+
+def bare_template(sources: list[str]) -> Catalog:
+    """A template of ``sources``: one reference each, no notes, a fixed date."""
+    return new_template(
+        [TemplateEntry(s, None, (f"rel:p{i}",), ()) for i, s in enumerate(sources)],
+        project="prop",
+        creation_date="2026-11-29 10:00+0000",
+    )

@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from i18n_pipeline.cli import main
+from tests.big_project import Reference, make_reference
 from tests.paths import SHARED
 from tests.project import copy_project
 
@@ -38,3 +39,10 @@ def project(ran: Path, tmp_path: Path) -> Path:
     dst = tmp_path / "p"
     shutil.copytree(ran, dst)
     return dst
+
+
+@pytest.fixture(scope="session")
+def reference(tmp_path_factory: pytest.TempPathFactory) -> Reference:
+    """A project of ~20 generated releases and one full timed run of it (see big_project.py),
+    shared by the tests that interrupt runs; never modified."""
+    return make_reference(tmp_path_factory.mktemp("interrupt"))
