@@ -17,7 +17,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from i18n_pipeline.formats import render_document
+from i18n_pipeline.errors import DocumentError
+from i18n_pipeline.formats import format_of, render_document
 from i18n_pipeline.model import PLACEHOLDER_RE
 from tests.formats.common import assert_round_trips, parse
 from tests.paths import EVAL
@@ -234,3 +235,16 @@ def test_inserting_a_paragraph_changes_no_existing_segment(fmt: str) -> None:
     new = [(s.text, s.block, s.kind) for s in after.segments]
     assert [k for k in new if k not in key] == [("A new first paragraph.", "p-a-new-first-paragraph", "paragraph")]
     assert [k for k in new if k in key] == key
+
+
+# --- which format a file is -----------------------------------------------------------------------
+
+
+def test_the_format_follows_the_extension_and_an_unknown_one_names_the_fix() -> None:
+    assert [format_of(p) for p in ("a.md", "b.MARKDOWN", "c.htm", "d.xhtml", "e.text", "f.txt")] == [
+        "markdown", "markdown", "html", "html", "text", "text"
+    ]
+    with pytest.raises(DocumentError) as caught:
+        format_of(Path("content/release.docx"))
+    assert caught.value.where == "content/release.docx"
+    assert caught.value.what == "unknown release format '.docx'" and "ingest" in caught.value.fix
