@@ -9,6 +9,7 @@ process, no segment boundaries). Prints segments/s and the ratio of baseline tim
 from __future__ import annotations
 
 import argparse
+import itertools
 import shutil
 import statistics
 import subprocess
@@ -20,8 +21,8 @@ from pathlib import Path
 # Runnable from a checkout without installing the package.
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from i18n_pipeline.engines.apertium import ApertiumEngine  # noqa: E402
-from i18n_pipeline.model import count_words  # noqa: E402
+from i18n_pipeline.engines.apertium import ApertiumEngine
+from i18n_pipeline.model import count_words
 
 DEFAULT_FILE = Path("/work/shared/eval/parallel/wmt-en-es/newstest2012.en")
 
@@ -51,7 +52,7 @@ def main(argv: list[str] | None = None) -> int:
         print("skipped: apertium is not installed (sudo apt-get install apertium apertium-eng-spa)")
         return 0
     with args.file.open(encoding="utf-8") as handle:
-        lines = [line.rstrip("\n") for _, line in zip(range(args.lines), handle)]
+        lines = [line.rstrip("\n") for line in itertools.islice(handle, args.lines)]
     segments = len(lines)
     words = sum(count_words(line) for line in lines)
     print(f"{segments} segments, {words} words from {args.file.name}; median of {args.repeat}")

@@ -28,8 +28,8 @@ import re
 import sys
 import time
 from collections import Counter
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 import lxml.html  # type: ignore[import-untyped]
 

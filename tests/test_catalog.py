@@ -51,7 +51,9 @@ def test_header_fields() -> None:
     assert po.header_field("Content-Type") == "text/plain; charset=UTF-8"
     assert (po.header_field("Plural-Forms") or "").startswith("nplurals=3;")  # CLDR 4x for es
     assert b"#, fuzzy" not in po_bytes(po).split(b"\n\n")[0]
-    fr = update_catalog(None, new_template([], project="p"), language="pt-BR", project="p", plural_forms="nplurals=2; plural=(n > 1);")
+    fr = update_catalog(
+        None, new_template([], project="p"), language="pt-BR", project="p", plural_forms="nplurals=2; plural=(n > 1);"
+    )
     assert fr.header_field("Plural-Forms") == "nplurals=2; plural=(n > 1);"
     with pytest.raises(CatalogError, match="language code"):
         update_catalog(None, new_template([], project="p"), language="xx-nonsense", project="p")

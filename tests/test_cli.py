@@ -113,7 +113,7 @@ def test_ctrl_c_exits_non_zero_without_traceback(reference: Reference, tmp_path:
         time.sleep(reference.seconds * fraction)
         assert proc.poll() is None, "the run finished before Ctrl-C; the project is too small"
         os.killpg(proc.pid, signal.SIGINT)
-        out, err = proc.communicate(timeout=TIMEOUT)
+        _, err = proc.communicate(timeout=TIMEOUT)
         stderr = err.decode("utf-8", "replace")
         assert proc.returncode not in (0, None), stderr
         assert proc.returncode == 130, (proc.returncode, stderr)

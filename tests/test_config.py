@@ -99,7 +99,10 @@ def test_broken_yaml_names_the_line(tmp_path: Path) -> None:
         ("- es\n- fr\n", 1, "expected a mapping of settings"),
         ("target_languages: []\n", 1, "'target_languages' must be a non-empty list"),
         ("project: x\ntarget_languages: {es: 1}\n", 2, "'target_languages' must be a non-empty list"),
-        ("target_languages: [es, 'not a code!']\n", 1, "'target_languages' must be a language code such as 'es', got 'not a code!'"),
+        (
+            "target_languages: [es, 'not a code!']\n", 1,
+            "'target_languages' must be a language code such as 'es', got 'not a code!'",
+        ),
         ("source_language: 42\ntarget_languages: [es]\n", 1, "'source_language' must be a language code such as 'es', got 42"),
         ("source_language: es\ntarget_languages: [fr, es]\n", 2, "the source language 'es' is also a target"),
         ("target_languages: [es]\nengines: [apertium]\n", 2, "'engines' must map languages to engine names"),

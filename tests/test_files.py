@@ -49,10 +49,17 @@ def test_a_new_file_is_written_with_its_folders(tmp_path: Path) -> None:
 def test_a_failure_while_writing_keeps_the_old_file_and_removes_the_temporary_one(tmp_path: Path) -> None:
     path = tmp_path / "news.po"
     path.write_bytes(b"old")
-    with pytest.raises(RuntimeError, match="disk full"), atomic_stream(path) as handle:
-        handle.write(b"new, half writ")
-        assert [p.name for p in tmp_path.iterdir() if p != path][0].startswith(".news.po.")  # hidden
-        raise RuntimeError("disk full")
+    temporary: list[str] = []
+
+    def write_half() -> None:
+        with atomic_stream(path) as handle:
+            handle.write(b"new, half writ")
+            temporary.extend(p.name for p in tmp_path.iterdir() if p != path)
+            raise RuntimeError("disk full")
+
+    with pytest.raises(RuntimeError, match="disk full"):
+        write_half()
+    assert len(temporary) == 1 and temporary[0].startswith(".news.po.")  # hidden, beside the file
     assert path.read_bytes() == b"old"
     assert os.listdir(tmp_path) == ["news.po"]
 

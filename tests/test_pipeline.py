@@ -15,11 +15,13 @@ from typing import Any
 import pytest
 
 from i18n_pipeline import pipeline
+from i18n_pipeline.catalog import update_catalog
 from i18n_pipeline.cli import main
 from i18n_pipeline.config import Settings, load_settings
 from i18n_pipeline.errors import DocumentError, PipelineError
 from i18n_pipeline.formats import ParseOptions, parse_document
 from i18n_pipeline.pofile import read_po
+from i18n_pipeline.translate import fill_catalogs
 from tests.project import (
     MARKER,
     SEED,
@@ -122,7 +124,7 @@ def assert_refused_then_merged(
 def test_translator_save_during_translate_is_not_overwritten(
     small: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    real = getattr(pipeline, "fill_catalogs")
+    real = fill_catalogs  # what i18n_pipeline.pipeline calls
     saved: list[bytes] = []
 
     def fill_then_translator_saves(catalogs: Any, **kwargs: Any) -> Any:
@@ -141,7 +143,7 @@ def test_translator_save_during_translate_is_not_overwritten(
 def test_translator_save_during_update_is_not_overwritten(
     small: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    real = getattr(pipeline, "update_catalog")
+    real = update_catalog  # what i18n_pipeline.pipeline calls
     saved: list[bytes] = []
 
     def merge_then_translator_saves(old: Any, template: Any, **kwargs: Any) -> Any:
@@ -160,7 +162,9 @@ def test_translator_save_during_update_is_not_overwritten(
 # --- translation memory files --------------------------------------------------------------
 
 
-def test_tm_import_keeps_the_file_and_export_writes_tmx(project: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_tm_import_keeps_the_file_and_export_writes_tmx(
+    project: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     exported = tmp_path / "out.tmx"
     assert main(["tm", "export", str(exported), "--project", str(project)]) == 0
     assert b"<tmx" in exported.read_bytes() and b'version="1.4"' in exported.read_bytes()
@@ -276,7 +280,8 @@ def test_ingest_does_not_replace_a_release_edited_by_hand(tmp_path: Path) -> Non
     settings = Settings(root=tmp_path)
     source = tmp_path / "inbox.txt"
     source.write_text(
-        "A Headline That Is Clearly A Title Here\nThe office opened a shelter in the north of the country this week.\n", "utf-8"
+        "A Headline That Is Clearly A Title Here\nThe office opened a shelter in the north of the country this week.\n",
+        "utf-8",
     )
     [(_, target, result)] = pipeline.ingest_sources(settings, [source])
     assert target == tmp_path / "content" / f"{result.slug}.md"

@@ -6,7 +6,6 @@ import os
 import shutil
 import subprocess
 import time
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -220,7 +219,7 @@ def test_write_refuses_when_file_changed_since_read(tmp_path: Path) -> None:
     po.set_machine_translation("Press release", None, "Nota de prensa", PROVENANCE)
     translator_version = path.read_bytes().replace(b'msgstr ""\n\n#. paragraph', b'msgstr "x"\n\n#. paragraph', 1)
     path.write_bytes(translator_version)
-    with pytest.raises(CatalogError, match="re-reads|again"):
+    with pytest.raises(CatalogError, match=r"re-reads|again"):
         write_po(po, path)
     assert path.read_bytes() == translator_version
     assert write_po(po, tmp_path / "elsewhere.po") is True  # another path is fine
@@ -301,7 +300,7 @@ def test_a_touch_without_change_is_not_a_conflict(ran: Path, tmp_path: Path) -> 
 
 
 @pytest.fixture
-def translator_saves_during_the_write(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[bytes]]:
+def translator_saves_during_the_write(monkeypatch: pytest.MonkeyPatch) -> list[bytes]:
     """Inject a translator's save after write_po's stale check, while the temp file is
     written (between its fsync and the rename)."""
     real_chmod = os.chmod
@@ -313,8 +312,8 @@ def translator_saves_during_the_write(monkeypatch: pytest.MonkeyPatch) -> Iterat
             saved.append(translator_saves(Path(os.path.dirname(os.fspath(path))) / "x.po"))
         return real_chmod(path, mode, *args, **kwargs)
 
-    monkeypatch.setattr(os, "chmod", chmod)  # the os module i18n_pipeline.pofile calls
-    yield saved
+    monkeypatch.setattr(os, "chmod", chmod)  # what the atomic writer (i18n_pipeline.files) calls
+    return saved  # monkeypatch undoes the patch after the test
 
 
 def test_a_save_during_the_write_itself_is_not_overwritten(

@@ -123,7 +123,9 @@ def text_docs(draw: st.DrawFn) -> str:
     return (nl + draw(st.sampled_from(["", "  "])) + nl).join(wrapped) + nl
 
 
-HYPOTHESIS = settings(max_examples=int(os.environ.get("HYPOTHESIS_EXAMPLES", "60")), deadline=None, suppress_health_check=[HealthCheck.too_slow])
+HYPOTHESIS = settings(
+    max_examples=int(os.environ.get("HYPOTHESIS_EXAMPLES", "60")), deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
 
 
 @HYPOTHESIS
@@ -220,7 +222,7 @@ def test_changing_one_sentence_changes_one_msgid(fmt: str) -> None:
     old = [s.text for s in before.segments]
     new = [s.text for s in after.segments]
     assert len(old) == len(new)
-    assert [(a, b) for a, b in zip(old, new) if a != b] == [("It hired people.", "It hired many people.")]
+    assert [(a, b) for a, b in zip(old, new, strict=True) if a != b] == [("It hired people.", "It hired many people.")]
 
 
 @pytest.mark.parametrize("fmt", sorted(RELEASES))

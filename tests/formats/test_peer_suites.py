@@ -12,7 +12,9 @@ import pytest
 from tests.paths import BENCH, EVAL, ROOT
 
 PEER = EVAL / "peer-suites"
-pytestmark = pytest.mark.skipif(not PEER.is_dir(), reason=f"peer suites not found at {PEER} (../shared/eval is absent outside CI)")
+pytestmark = pytest.mark.skipif(
+    not PEER.is_dir(), reason=f"peer suites not found at {PEER} (../shared/eval is absent outside CI)"
+)
 
 
 def _harness() -> ModuleType:

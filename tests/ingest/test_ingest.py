@@ -75,7 +75,9 @@ def test_seed_body_has_the_eleven_paragraphs(seed: IngestResult) -> None:
     assert all("\n" not in p and p == p.strip() for p in paragraphs)
     assert paragraphs[0].startswith("As part of its programme Direct Assistance to Victims of Human Trafficking, IOM")
     assert paragraphs[0].endswith("Bureau of Population, Refugees and Migration (PRM).")
-    assert paragraphs[1].startswith("The publication, to be launched in the southern border city of Tapachula on Wednesday, 3 August")
+    assert paragraphs[1].startswith(
+        "The publication, to be launched in the southern border city of Tapachula on Wednesday, 3 August"
+    )
     assert paragraphs[2].startswith("According to Mexico's National Human Rights Commission")
     assert paragraphs[7].startswith("To date, IOM Mexico has assisted 185 victims") and paragraphs[7].endswith("programmes.")
     # The quotation keeps its marks.
@@ -230,7 +232,9 @@ def _load_bench() -> object:
     return module
 
 
-@pytest.mark.skipif(not (EVAL / "html-pages").is_dir(), reason=f"evaluation data not found at {EVAL} (../shared/eval is absent outside CI)")
+@pytest.mark.skipif(
+    not (EVAL / "html-pages").is_dir(), reason=f"evaluation data not found at {EVAL} (../shared/eval is absent outside CI)"
+)
 def test_eval_thresholds() -> None:
     bench = _load_bench()
     passed, total, lowest, _ = bench.run(bench.ours, verbose=False)  # type: ignore[attr-defined]
