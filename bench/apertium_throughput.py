@@ -76,21 +76,36 @@ def main(argv: list[str] | None = None) -> int:
 
     with ApertiumEngine() as engine:
         engine.warm_up("en", "es")
-        # forget(): every repetition sends every sentence (no answers remembered from the last).
-        streamed = median_seconds(lambda: (engine.forget(), engine.translate_batch(lines, "en", "es")), args.repeat)
+
+        def fresh_batch(target: str) -> Callable[[], None]:
+            """One repetition: forget() first, so it sends every sentence (nothing remembered
+            from the last repetition)."""
+
+            def run() -> None:
+                engine.forget()
+                engine.translate_batch(lines, "en", target)
+
+            return run
+
+        streamed = median_seconds(fresh_batch("es"), args.repeat)
         print(f"streamed  translate_batch en→es:             {streamed:6.2f} s  "
               f"{segments / streamed:7.0f} seg/s  {words / streamed:7.0f} words/s  "
               f"ratio {baseline / streamed:.2f}× baseline")
         if args.lockstep:
             some = lines[: args.lockstep]
-            lockstep = median_seconds(
-                lambda: (engine.forget(), [engine.translate_batch([line], "en", "es") for line in some]), 1)
+
+            def one_at_a_time() -> None:
+                engine.forget()
+                for line in some:
+                    engine.translate_batch([line], "en", "es")
+
+            lockstep = median_seconds(one_at_a_time, 1)
             per_segment = lockstep / len(some)
             print(f"lockstep  one segment per call ({len(some)}):      {lockstep:6.2f} s  "
                   f"{1 / per_segment:7.0f} seg/s  ratio {baseline / (per_segment * segments):.2f}×"
                   " baseline")
         engine.warm_up("en", "fr")
-        pivot = median_seconds(lambda: (engine.forget(), engine.translate_batch(lines, "en", "fr")), args.repeat)
+        pivot = median_seconds(fresh_batch("fr"), args.repeat)
         print(f"pivot     translate_batch en→es→fr:          {pivot:6.2f} s  "
               f"{segments / pivot:7.0f} seg/s  {words / pivot:7.0f} words/s")
         print(f"pipelines started: {engine.pipelines_started} (eng-spa, es-fr)")

@@ -97,7 +97,7 @@ def extractors() -> dict[str, Callable[[Path], tuple[str, str]]]:
     except ImportError:
         pass
     try:
-        from readability import Document  # type: ignore[import-untyped]
+        from readability import Document  # type: ignore[import-untyped, import-not-found, unused-ignore]  # optional, maybe absent
 
         def readability_lxml(page: Path) -> tuple[str, str]:
             doc = Document(page.read_bytes())

@@ -27,6 +27,7 @@ project would in ``pipeline.yaml``.
 
 from __future__ import annotations
 
+import functools
 import html as html_lib
 import re
 import sys
@@ -281,11 +282,15 @@ def repair_expected(expected: str, entries: list[PoEntry]) -> tuple[str, list[st
             continue
         pattern = re.compile(r"\s+".join(re.escape(w) for w in words))
         wanted = _LINK_DEST_RE.sub(lambda m: m.group(0), e.msgid.upper())
-        new, n = pattern.subn(lambda m, wanted=wanted: _respace(m.group(0), wanted), expected)
+        new, n = pattern.subn(functools.partial(_respace_match, wanted=wanted), expected)
         if n:
             expected = new
             repaired.append(f"{_collapse(e.msgstr)[:50]!r} -> {_collapse(wanted)[:50]!r}")
     return expected, repaired
+
+
+def _respace_match(match: re.Match[str], wanted: str) -> str:
+    return _respace(match.group(0), wanted)
 
 
 def _respace(found: str, wanted: str) -> str:

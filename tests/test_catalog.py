@@ -16,7 +16,6 @@ from i18n_pipeline.model import State
 from i18n_pipeline.pofile import po_bytes, read_po, read_po_bytes
 from tests.catalog_cases import (
     CLOCK,
-    EVAL,
     LONG,
     LONG_EDITED,
     NO_EVAL,
@@ -31,6 +30,7 @@ from tests.catalog_cases import (
     template,
     translated,
 )
+from tests.paths import EVAL
 
 
 @pytest.fixture(autouse=True)

@@ -20,7 +20,6 @@ from i18n_pipeline.model import State
 from i18n_pipeline.pofile import compile_mo, po_bytes, read_po, read_po_bytes, write_po
 from tests.catalog_cases import (
     CLOCK,
-    EVAL,
     LONG,
     LONG_EDITED,
     NO_EVAL,
@@ -34,6 +33,7 @@ from tests.catalog_cases import (
     template,
     tricky_entries,
 )
+from tests.paths import EVAL
 from tests.project import es_po, translator_saves
 
 
