@@ -1,7 +1,7 @@
 """Translation memory, MT cache and the ``translate --json`` report, end to end through
 ``main([...])`` on copies of the bundled project, with real Apertium.
 
-The bundled project is run once per module (the slow part); each test works on its own copy.
+The bundled project is run once per test session (the slow part); each test works on its own copy.
 A translator's approval is simulated as Poedit does it: "fuzzy" cleared, the msgstr possibly
 rewritten, the file then normalised by GNU gettext (``msgcat -o f f``).
 """
