@@ -17,7 +17,9 @@ import shutil
 import signal
 import stat
 import subprocess
+import tempfile
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -109,6 +111,24 @@ def test_write_if_changed_leaves_identical_bytes_alone(tmp_path: Path) -> None:
     assert write_if_changed(path, b"# Noticias\n") is True
     assert path.read_bytes() == b"# Noticias\n" and path.stat().st_ino != inode  # replaced by rename
 
+
+
+# atomic_stream calls tempfile.mkstemp before its try block: a Ctrl-C that lands while mkstemp
+# creates the file (or just after) leaves the hidden temporary file behind, which is what makes
+# test_cli.py's Ctrl-C test fail now and then. Strict xfail: a fix must remove the mark.
+@pytest.mark.xfail(strict=True, reason="atomic_stream creates its temporary file outside its try block")
+def test_a_ctrl_c_as_the_temporary_file_is_made_leaves_nothing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    real_mkstemp = tempfile.mkstemp
+
+    def mkstemp_then_ctrl_c(*args: Any, **kwargs: Any) -> tuple[int, str]:
+        made = real_mkstemp(*args, **kwargs)
+        os.kill(os.getpid(), signal.SIGINT)  # delivered before kill() returns: Python raises here
+        return made  # pragma: no cover - never reached
+
+    monkeypatch.setattr(tempfile, "mkstemp", mkstemp_then_ctrl_c)
+    with pytest.raises(KeyboardInterrupt):
+        write_atomic(tmp_path / "news.po", b"new")
+    assert os.listdir(tmp_path) == []
 
 # --- SIGKILL at random moments ------------------------------------------------------------------
 
