@@ -9,6 +9,7 @@ process, no segment boundaries). Prints segments/s and the ratio of baseline tim
 from __future__ import annotations
 
 import argparse
+import itertools
 import shutil
 import statistics
 import subprocess
@@ -20,8 +21,8 @@ from pathlib import Path
 # Runnable from a checkout without installing the package.
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from i18n_pipeline.engines.apertium import ApertiumEngine  # noqa: E402
-from i18n_pipeline.model import count_words  # noqa: E402
+from i18n_pipeline.engines.apertium import ApertiumEngine
+from i18n_pipeline.model import count_words
 
 DEFAULT_FILE = Path("/work/shared/eval/parallel/wmt-en-es/newstest2012.en")
 
@@ -51,7 +52,7 @@ def main(argv: list[str] | None = None) -> int:
         print("skipped: apertium is not installed (sudo apt-get install apertium apertium-eng-spa)")
         return 0
     with args.file.open(encoding="utf-8") as handle:
-        lines = [line.rstrip("\n") for _, line in zip(range(args.lines), handle)]
+        lines = [line.rstrip("\n") for line in itertools.islice(handle, args.lines)]
     segments = len(lines)
     words = sum(count_words(line) for line in lines)
     print(f"{segments} segments, {words} words from {args.file.name}; median of {args.repeat}")
@@ -75,21 +76,36 @@ def main(argv: list[str] | None = None) -> int:
 
     with ApertiumEngine() as engine:
         engine.warm_up("en", "es")
-        # forget(): every repetition sends every sentence (no answers remembered from the last).
-        streamed = median_seconds(lambda: (engine.forget(), engine.translate_batch(lines, "en", "es")), args.repeat)
+
+        def fresh_batch(target: str) -> Callable[[], None]:
+            """One repetition: forget() first, so it sends every sentence (nothing remembered
+            from the last repetition)."""
+
+            def run() -> None:
+                engine.forget()
+                engine.translate_batch(lines, "en", target)
+
+            return run
+
+        streamed = median_seconds(fresh_batch("es"), args.repeat)
         print(f"streamed  translate_batch en→es:             {streamed:6.2f} s  "
               f"{segments / streamed:7.0f} seg/s  {words / streamed:7.0f} words/s  "
               f"ratio {baseline / streamed:.2f}× baseline")
         if args.lockstep:
             some = lines[: args.lockstep]
-            lockstep = median_seconds(
-                lambda: (engine.forget(), [engine.translate_batch([line], "en", "es") for line in some]), 1)
+
+            def one_at_a_time() -> None:
+                engine.forget()
+                for line in some:
+                    engine.translate_batch([line], "en", "es")
+
+            lockstep = median_seconds(one_at_a_time, 1)
             per_segment = lockstep / len(some)
             print(f"lockstep  one segment per call ({len(some)}):      {lockstep:6.2f} s  "
                   f"{1 / per_segment:7.0f} seg/s  ratio {baseline / (per_segment * segments):.2f}×"
                   " baseline")
         engine.warm_up("en", "fr")
-        pivot = median_seconds(lambda: (engine.forget(), engine.translate_batch(lines, "en", "fr")), args.repeat)
+        pivot = median_seconds(fresh_batch("fr"), args.repeat)
         print(f"pivot     translate_batch en→es→fr:          {pivot:6.2f} s  "
               f"{segments / pivot:7.0f} seg/s  {words / pivot:7.0f} words/s")
         print(f"pipelines started: {engine.pipelines_started} (eng-spa, es-fr)")

@@ -28,8 +28,8 @@ import re
 import sys
 import time
 from collections import Counter
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 import lxml.html  # type: ignore[import-untyped]
 
@@ -97,7 +97,7 @@ def extractors() -> dict[str, Callable[[Path], tuple[str, str]]]:
     except ImportError:
         pass
     try:
-        from readability import Document  # type: ignore[import-untyped]
+        from readability import Document  # type: ignore[import-untyped, import-not-found, unused-ignore]  # optional, maybe absent
 
         def readability_lxml(page: Path) -> tuple[str, str]:
             doc = Document(page.read_bytes())

@@ -21,7 +21,7 @@ from rapidfuzz import fuzz, process
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from i18n_pipeline.memory import Memory, normalise_whitespace  # noqa: E402
+from i18n_pipeline.memory import Memory, normalise_whitespace
 
 DATA = Path("/work/shared/eval/parallel/wmt-en-es")
 THRESHOLD = 0.75
@@ -53,10 +53,8 @@ def main(argv: list[str] | None = None) -> int:
     spanish = DATA.joinpath("newstest2012.es").read_text(encoding="utf-8").splitlines()[:3000]
     rng = random.Random(2012)
     vocabulary = [w for line in english for w in line.split()]
-    pairs: dict[str, str] = {}
-    for en, es in zip(english, spanish):
-        if en.strip():
-            pairs[en] = es
+    # The two sides of a parallel corpus line up one to one: strict, so a short file is an error.
+    pairs = {en: es for en, es in zip(english, spanish, strict=True) if en.strip()}
     while len(pairs) < args.entries:
         index = rng.randrange(len(english))
         if len(english[index].split()) >= 4:
@@ -107,7 +105,7 @@ def main(argv: list[str] | None = None) -> int:
 
     agree = sum(
         (not o and n is None) or (bool(o) and n is not None and abs(o[0].score - n[1] / 100) < 1e-3)
-        for o, n in zip(ours, naive)
+        for o, n in zip(ours, naive, strict=True)
     )
     found_near = sum(bool(o) for o in ours[: len(near)])
     found_unrelated = sum(bool(o) for o in ours[len(near):])

@@ -27,6 +27,7 @@ project would in ``pipeline.yaml``.
 
 from __future__ import annotations
 
+import functools
 import html as html_lib
 import re
 import sys
@@ -41,6 +42,7 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+from i18n_pipeline.errors import DocumentError  # noqa: E402
 from i18n_pipeline.formats import ParseOptions, parse_document, render_document  # noqa: E402
 from i18n_pipeline.formats.front_matter import find_front_matter, parse_front_matter  # noqa: E402
 from i18n_pipeline.formats.html import tokenize  # noqa: E402
@@ -79,7 +81,7 @@ def read_po(path: Path) -> list[PoEntry]:
     field_name = ""
 
     def finish() -> None:
-        if "msgid" in current and current["msgid"]:
+        if current.get("msgid"):
             entries.append(PoEntry(current["msgid"], current.get("msgstr", ""), list(comments)))
 
     for line in path.read_text(encoding="utf-8").splitlines():
@@ -166,7 +168,7 @@ def normalise_markdown(text: str, data_casefold: bool) -> tuple[str, object]:
         try:
             data, _ = parse_front_matter(fm.yaml, "front matter")
             body = text[fm.end :]
-        except Exception:  # not front matter: a thematic break
+        except DocumentError:  # not front matter: a thematic break
             data = None
     if data_casefold:
         data = _casefold_data(data)
@@ -226,7 +228,7 @@ def segment_plain(document: Document, segment: Segment) -> str:
 def _exempt(entry: PoEntry, keys: tuple[str, ...]) -> str:
     """Why a po4a msgid is deliberately not among our segments ("" if it should be)."""
     kind = " ".join(entry.comments).lower()
-    if "code" in kind and "block" in kind or "code_block" in kind or entry.msgid.startswith(("    ", "\t")):
+    if ("code" in kind and "block" in kind) or "code_block" in kind or entry.msgid.startswith(("    ", "\t")):
         return "code block (we never translate code)"
     if re.match(r"\s*\[[^\]]+\]:\s*\S+", entry.msgid):
         return "link reference definition (link targets never reach a msgid)"
@@ -280,11 +282,15 @@ def repair_expected(expected: str, entries: list[PoEntry]) -> tuple[str, list[st
             continue
         pattern = re.compile(r"\s+".join(re.escape(w) for w in words))
         wanted = _LINK_DEST_RE.sub(lambda m: m.group(0), e.msgid.upper())
-        new, n = pattern.subn(lambda m: _respace(m.group(0), wanted), expected)
+        new, n = pattern.subn(functools.partial(_respace_match, wanted=wanted), expected)
         if n:
             expected = new
             repaired.append(f"{_collapse(e.msgstr)[:50]!r} -> {_collapse(wanted)[:50]!r}")
     return expected, repaired
+
+
+def _respace_match(match: re.Match[str], wanted: str) -> str:
+    return _respace(match.group(0), wanted)
 
 
 def _respace(found: str, wanted: str) -> str:
@@ -324,7 +330,7 @@ def run_case(suite: str, path: Path) -> CaseResult:
     result = CaseResult(suite, name, passed=False)
     try:
         document = parse_document(source, path.name, options)
-    except Exception as exc:  # a crash is a bug
+    except Exception as exc:  # noqa: BLE001 - any crash of the parser fails this case (a bug), not the whole run
         result.reason = f"parse failed: {exc} (bug)"
         return result
     if render_document(document, lambda s: s.text) != source:
@@ -359,7 +365,7 @@ def run_case(suite: str, path: Path) -> CaseResult:
     texts = [segment_plain(document, s) for s in document.segments]
     whole = " ".join(texts)
     by_block: dict[str, list[str]] = {}
-    for seg, text in zip(document.segments, texts):
+    for seg, text in zip(document.segments, texts, strict=True):
         by_block.setdefault(seg.block, []).append(text)
     blocks = [" ".join(v) for v in by_block.values()]
     for e in entries:

@@ -17,6 +17,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import io
+import itertools
 import re
 import shutil
 import subprocess
@@ -174,9 +175,9 @@ def main(argv: list[str] | None = None) -> int:
         return 0
 
     with src_path.open(encoding="utf-8") as fh:
-        lines = [" ".join(line.split()) for _, line in zip(range(args.lines), fh)]
+        lines = [" ".join(line.split()) for line in itertools.islice(fh, args.lines)]
     with ref_path.open(encoding="utf-8") as fh:
-        refs = [" ".join(line.split()) for _, line in zip(range(args.lines), fh)]
+        refs = [" ".join(line.split()) for line in itertools.islice(fh, args.lines)]
     print(f"{len(lines)} sentences of {src_path.name}, {args.per_release} per release")
 
     pipeline, t_pipe, report = run_pipeline(lines, args.per_release)
@@ -186,7 +187,7 @@ def main(argv: list[str] | None = None) -> int:
 
     chrf = CHRF()
     bleu = BLEU()
-    differs = sum(p != r for p, r in zip(pipeline, raw))
+    differs = sum(p != r for p, r in zip(pipeline, raw, strict=True))
     print(f"differ {differs} of {len(lines)} sentences (pipeline output != raw engine output)")
     print(f"bleu_pipeline {bleu.corpus_score(pipeline, [refs]).score:.1f}")
     print(f"bleu_raw {bleu.corpus_score(raw, [refs]).score:.1f}")
@@ -199,7 +200,7 @@ def main(argv: list[str] | None = None) -> int:
     chrf_pipe = chrf.corpus_score(pipeline, [refs]).score
     chrf_raw = chrf.corpus_score(raw, [refs]).score
     deltas = []
-    for i, (p, r, ref) in enumerate(zip(pipeline, raw, refs)):
+    for i, (p, r, ref) in enumerate(zip(pipeline, raw, refs, strict=True)):
         if p != r:
             d = chrf.sentence_score(p, [ref]).score - chrf.sentence_score(r, [ref]).score
             deltas.append((d, i))

@@ -7,10 +7,11 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from hypothesis import strategies as st
 
 from i18n_pipeline.catalog import Catalog, TemplateEntry, new_template, update_catalog
+from tests.paths import EVAL
 
-EVAL = Path(__file__).resolve().parents[2] / "shared" / "eval"
 PO4A_T = EVAL / "peer-suites" / "po4a" / "t"
 NO_EVAL = f"evaluation files not found under {EVAL} (../shared/eval is absent outside CI)"
 
@@ -62,11 +63,15 @@ def tricky_entries() -> list[TemplateEntry]:
             ("seed-release:p3",),
             (),
         ),
-        TemplateEntry("Ünïcödé — «citation» and “quotes”, 100 % sûr, 東京で記者会見を開きました。" * 2, None, ("seed-release:p4",), ()),
+        TemplateEntry(
+            "Ünïcödé — «citation» and “quotes”, 100 % sûr, 東京で記者会見を開きました。" * 2, None, ("seed-release:p4",), ()
+        ),
         TemplateEntry("A" * 120, None, ("seed-release:p5",), ()),
         TemplateEntry("no wrap " * 15, None, ("seed-release:p6",), (), ("no-wrap",)),
         TemplateEntry("Line one\nLine two\n", None, ("seed-release:p7",), ("multi\nline note",)),
-        TemplateEntry("http://example.org/a/very/long/path/that/keeps/going/and/going/index.html?x=1&y=2", None, ("seed-release:p8",), ()),
+        TemplateEntry(
+            "http://example.org/a/very/long/path/that/keeps/going/and/going/index.html?x=1&y=2", None, ("seed-release:p8",), ()
+        ),
         TemplateEntry("Ends with a tab\t", "ctx with \"quotes\"", ("seed-release:p9",), ()),
     ]
 
@@ -89,3 +94,23 @@ def translated(*sources: str) -> Catalog:
     for s in sources:
         po.set_suggestion(s, None, f"ES {s}", "", approved=True)
     return po
+
+
+# --- random catalogs (the Hypothesis properties of test_catalog.py and test_pofile.py) ----------
+
+# Words with what PO escaping and our placeholders make hard: quotes, backslashes, tabs, markup.
+PROPERTY_WORDS = [
+    "the", "council", "approved", "new", "budget", "on", "Monday", "for", "schools",
+    "río", "«plan»", "50 %", "<1>link</1>", "\"q\"", "a\\b", "tab\there",
+]
+
+sentence = st.lists(st.sampled_from(PROPERTY_WORDS), min_size=1, max_size=25).map(lambda ws: " ".join(ws) + ".")
+
+
+def bare_template(sources: list[str]) -> Catalog:
+    """A template of ``sources``: one reference each, no notes, a fixed date."""
+    return new_template(
+        [TemplateEntry(s, None, (f"rel:p{i}",), ()) for i, s in enumerate(sources)],
+        project="prop",
+        creation_date="2026-11-29 10:00+0000",
+    )

@@ -12,11 +12,11 @@ import shutil
 from pathlib import Path
 
 import pytest
-from project import copy_project
 
 from i18n_pipeline.cli import main
-
-SHARED = Path(__file__).resolve().parents[2] / "shared"
+from tests.big_project import Reference, make_reference
+from tests.paths import SHARED
+from tests.project import copy_project
 
 
 def pytest_sessionstart(session: pytest.Session) -> None:
@@ -39,3 +39,10 @@ def project(ran: Path, tmp_path: Path) -> Path:
     dst = tmp_path / "p"
     shutil.copytree(ran, dst)
     return dst
+
+
+@pytest.fixture(scope="session")
+def reference(tmp_path_factory: pytest.TempPathFactory) -> Reference:
+    """A project of ~20 generated releases and one full timed run of it (see big_project.py),
+    shared by the tests that interrupt runs; never modified."""
+    return make_reference(tmp_path_factory.mktemp("interrupt"))

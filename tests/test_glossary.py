@@ -8,8 +8,9 @@ import pytest
 
 from i18n_pipeline.errors import ConfigError
 from i18n_pipeline.glossary import Glossary, TermMatch, check_terms, find_terms, load_glossary
+from tests.paths import ROOT
 
-BUNDLED = Path(__file__).resolve().parent.parent / "locales" / "glossary.yaml"
+BUNDLED = ROOT / "locales" / "glossary.yaml"
 
 
 @pytest.fixture(scope="module")

@@ -20,8 +20,8 @@ from rapidfuzz import fuzz, process
 
 from i18n_pipeline.errors import PipelineError
 from i18n_pipeline.memory import Match, Memory, normalise_whitespace
+from tests.paths import ROOT
 
-ROOT = Path(__file__).resolve().parent.parent
 BUNDLED_TMX = ROOT / "locales" / "memory.tmx"
 
 LONG_SENTENCES = [
@@ -55,9 +55,9 @@ def memory() -> Iterator[Memory]:
 def one_word_edits(sentence: str) -> list[str]:
     words = sentence.split()
     middle = len(words) // 2
-    replaced = words[:middle] + ["remarkable"] + words[middle + 1 :]
+    replaced = [*words[:middle], "remarkable", *words[middle + 1 :]]
     deleted = words[:middle] + words[middle + 1 :]
-    inserted = words[:middle] + ["recently"] + words[middle:]
+    inserted = [*words[:middle], "recently", *words[middle:]]
     return [" ".join(w) for w in (replaced, deleted, inserted)]
 
 
@@ -151,7 +151,7 @@ def test_fuzzy_ignores_unrelated_sentences(memory: Memory) -> None:
 
 def test_fuzzy_limit_orders_best_first(memory: Memory) -> None:
     base = LONG_SENTENCES[0]
-    variants = [base] + one_word_edits(base)
+    variants = [base, *one_word_edits(base)]
     memory.learn("en", "es", [(v, f"ES {i}", "r") for i, v in enumerate(variants)])
     matches = memory.fuzzy("en", "es", base, limit=3)
     assert len(matches) == 3
@@ -190,7 +190,7 @@ def test_fuzzy_prefilter_finds_what_a_full_scan_finds(memory: Memory) -> None:
 
 
 def test_fuzzy_rejects_a_bad_threshold(memory: Memory) -> None:
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match=r"threshold must be in \(0, 1\], not 75"):
         memory.fuzzy("en", "es", "x", threshold=75)
 
 

@@ -3,30 +3,38 @@
 from __future__ import annotations
 
 import os
+import shutil
+import subprocess
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
-from catalog_cases import (
-    CLOCK,
-    EVAL,
-    LONG,
-    LONG_EDITED,
-    NO_EVAL,
-    PO4A_T,
-    PROVENANCE,
-    assert_gettext_clean,
-    run,
-    spanish_catalog,
-    template,
-    tricky_entries,
-)
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from i18n_pipeline import catalog as catalog_module
 from i18n_pipeline.catalog import TemplateEntry, new_template, update_catalog
 from i18n_pipeline.errors import CatalogError
 from i18n_pipeline.model import State
 from i18n_pipeline.pofile import compile_mo, po_bytes, read_po, read_po_bytes, write_po
+from tests.catalog_cases import (
+    CLOCK,
+    LONG,
+    LONG_EDITED,
+    NO_EVAL,
+    PO4A_T,
+    PROVENANCE,
+    assert_gettext_clean,
+    bare_template,
+    run,
+    sentence,
+    spanish_catalog,
+    template,
+    tricky_entries,
+)
+from tests.paths import EVAL
+from tests.project import es_po, translator_saves
 
 
 @pytest.fixture(autouse=True)
@@ -211,7 +219,7 @@ def test_write_refuses_when_file_changed_since_read(tmp_path: Path) -> None:
     po.set_machine_translation("Press release", None, "Nota de prensa", PROVENANCE)
     translator_version = path.read_bytes().replace(b'msgstr ""\n\n#. paragraph', b'msgstr "x"\n\n#. paragraph', 1)
     path.write_bytes(translator_version)
-    with pytest.raises(CatalogError, match="re-reads|again"):
+    with pytest.raises(CatalogError, match=r"re-reads|again"):
         write_po(po, path)
     assert path.read_bytes() == translator_version
     assert write_po(po, tmp_path / "elsewhere.po") is True  # another path is fine
@@ -244,3 +252,80 @@ def test_compile_mo_skips_fuzzy(tmp_path: Path) -> None:
     compile_mo(po, mo)
     text = run(["msgunfmt", str(mo)]).stdout.decode()
     assert "Aprobado." in text and "Máquina." not in text
+
+# --------------------------------------------------------------------------------------------
+# Property: random merged catalogs are formatted as GNU gettext formats them.
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(sentence, min_size=1, max_size=10, unique=True), st.lists(sentence, min_size=0, max_size=10, unique=True))
+def test_random_catalogs_are_msgcat_stable(old: list[str], new: list[str]) -> None:
+    po = update_catalog(None, bare_template(old), language="es", project="prop")
+    for i, entry in enumerate(po.entries()):
+        po.set_suggestion(entry.source, None, entry.source.upper() * (1 + i % 3), "", approved=i % 2 == 0)
+    merged = update_catalog(po, bare_template(new), language="es", project="prop")
+    data = po_bytes(merged)
+    result = subprocess.run(["msgcat", "-"], input=data, capture_output=True, check=False)
+    assert result.returncode == 0, result.stderr.decode()
+    assert result.stdout == data
+
+
+# --------------------------------------------------------------------------------------------
+# A translator saves a real PO file (the bundled project's, after a run) while we hold it
+
+
+def test_write_po_refuses_a_file_changed_since_read(ran: Path, tmp_path: Path) -> None:
+    po = tmp_path / "x.po"
+    shutil.copy2(es_po(ran), po)
+    cat = read_po(po)
+    saved = translator_saves(po)
+    with pytest.raises(CatalogError) as info:
+        write_po(cat, po)
+    assert "changed on disk" in str(info.value) and str(po) in str(info.value)
+    assert po.read_bytes() == saved
+    assert not [p for p in tmp_path.iterdir() if p.name != "x.po"], "no temporary file left behind"
+    # Merging again from the new file is allowed, and keeps the translator's work.
+    again = read_po(po)
+    assert write_po(again, po) is False  # same bytes: nothing written
+    assert po.read_bytes() == saved
+
+
+def test_a_touch_without_change_is_not_a_conflict(ran: Path, tmp_path: Path) -> None:
+    """Only the bytes count: a save that changes nothing (or a checkout) is not a translator's edit."""
+    po = tmp_path / "x.po"
+    shutil.copy2(es_po(ran), po)
+    cat = read_po(po)
+    st = po.stat()
+    os.utime(po, ns=(st.st_atime_ns, st.st_mtime_ns + 5_000_000_000))
+    write_po(cat, po)  # does not raise
+
+
+@pytest.fixture
+def translator_saves_during_the_write(monkeypatch: pytest.MonkeyPatch) -> list[bytes]:
+    """Inject a translator's save after write_po's stale check, while the temp file is
+    written (between its fsync and the rename)."""
+    real_chmod = os.chmod
+    saved: list[bytes] = []
+
+    def chmod(path: Any, mode: int, *args: Any, **kwargs: Any) -> None:
+        name = os.path.basename(os.fspath(path))
+        if not saved and name.startswith(".x.po.") and name.endswith(".tmp"):
+            saved.append(translator_saves(Path(os.path.dirname(os.fspath(path))) / "x.po"))
+        return real_chmod(path, mode, *args, **kwargs)
+
+    monkeypatch.setattr(os, "chmod", chmod)  # what the atomic writer (i18n_pipeline.files) calls
+    return saved  # monkeypatch undoes the patch after the test
+
+
+def test_a_save_during_the_write_itself_is_not_overwritten(
+    ran: Path, tmp_path: Path, translator_saves_during_the_write: list[bytes]
+) -> None:
+    po = tmp_path / "x.po"
+    shutil.copy2(es_po(ran), po)
+    cat = read_po(po)
+    cat.set_machine_translation(cat.entries()[0].source, cat.entries()[0].context, "Otra.", "test engine")
+    try:
+        write_po(cat, po)
+    except CatalogError:
+        pass
+    assert translator_saves_during_the_write, "the injection point was not reached"
+    assert po.read_bytes() == translator_saves_during_the_write[0]

@@ -7,8 +7,6 @@ new row.
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from i18n_pipeline.glossary import load_glossary
@@ -19,8 +17,8 @@ from i18n_pipeline.postedit import (
     tidy_machine_output,
 )
 from i18n_pipeline.segment import Protected
+from tests.paths import ROOT
 
-ROOT = Path(__file__).resolve().parents[1]
 GLOSSARY = load_glossary(ROOT / "locales" / "glossary.yaml")
 
 # A sentence long enough that the rules for names standing alone stay out of the way.

@@ -1,7 +1,7 @@
 """Translation memory, MT cache and the ``translate --json`` report, end to end through
 ``main([...])`` on copies of the bundled project, with real Apertium.
 
-The bundled project is run once per module (the slow part); each test works on its own copy.
+The bundled project is run once per test session (the slow part); each test works on its own copy.
 A translator's approval is simulated as Poedit does it: "fuzzy" cleared, the msgstr possibly
 rewritten, the file then normalised by GNU gettext (``msgcat -o f f``).
 """
@@ -18,9 +18,8 @@ from typing import Any
 import pytest
 
 from i18n_pipeline.cli import main
-from project import copy_project
+from tests.project import copy_project, release_name
 
-ROOT = Path(__file__).resolve().parents[1]
 SEED = "new-iom-publication-compiles-cases-of-human-trafficking-assisted"
 LANGS = ("es", "fr")
 
@@ -293,3 +292,16 @@ def test_a_changed_word_gets_a_fuzzy_memory_match(approved: Path, capsys: pytest
     path = po_file(approved, "es", "third")
     subprocess.run(["msgfmt", "-c", "-o", "/dev/null", str(path)], check=True)
     assert subprocess.run(["msgcat", str(path)], check=True, capture_output=True).stdout == path.read_bytes()
+
+
+def test_machine_output_is_marked_in_the_po(project: Path) -> None:
+    po = (project / "locales" / "fr" / "LC_MESSAGES" / f"{release_name(project)}.po").read_text("utf-8")
+    entries = [e for e in po.split("\n\n")[1:] if "msgid" in e and not e.startswith("#~")]
+    assert entries
+    for entry in entries:
+        assert "#, fuzzy" in entry
+        assert "# machine translation: apertium" in entry or "# translation memory: " in entry
+    machine = [e for e in entries if "# machine translation: apertium" in e]
+    assert len(machine) >= len(entries) - 2
+    for entry in machine:
+        assert "pivot" in entry  # en→es→fr through Spanish, said in the provenance

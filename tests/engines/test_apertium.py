@@ -66,7 +66,7 @@ def test_english_to_spanish(apertium: ApertiumEngine) -> None:
     ]
     outputs = apertium.translate_batch(sources, "en", "es")
     assert len(outputs) == len(sources)
-    for source, output in zip(sources, outputs):
+    for output in outputs:
         assert words(output) & SPANISH_WORDS, output
         assert not words(output) & ENGLISH_WORDS, output
         assert output.endswith("."), output
@@ -95,7 +95,7 @@ def test_placeholders_urls_and_addresses_survive(apertium: ApertiumEngine) -> No
         "Visit https://example.org/a_b?x=1&y=2 or write to press@example.com today.",
     ]
     outputs = apertium.translate_batch(sources, "en", "es")
-    for source, output in zip(sources, outputs):
+    for source, output in zip(sources, outputs, strict=True):
         assert placeholders(output) == placeholders(source), output
         for match in re.finditer(r"<(\d+)>", source):
             assert output.index(match.group(0)) < output.index(f"</{match.group(1)}>")
@@ -175,9 +175,8 @@ def test_missing_pair_names_the_debian_package(tmp_path: Path) -> None:
         assert "apertium-eng-spa" in message and "sudo apt-get install" in message
         with pytest.raises(EngineError, match="apertium-eng-spa"):
             engine.describe("en", "fr")
-    with ApertiumEngine(modes_dir=fake_modes(tmp_path / "x")) as engine:
-        with pytest.raises(EngineError, match="apertium-fr-es"):
-            engine.translate_batch(["La casa."], "es", "fr")
+    with ApertiumEngine(modes_dir=fake_modes(tmp_path / "x")) as engine, pytest.raises(EngineError, match="apertium-fr-es"):
+        engine.translate_batch(["La casa."], "es", "fr")
 
 
 def test_modes_dir_from_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -188,9 +187,9 @@ def test_modes_dir_from_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPa
 
 def test_missing_program_says_apertium_is_not_installed(tmp_path: Path) -> None:
     directory = fake_modes(tmp_path, eng_spa="no-such-apertium-stage /x/eng-spa.bin | sed -u p")
-    with ApertiumEngine(modes_dir=directory) as engine:
-        with pytest.raises(EngineError, match="not installed.*sudo apt-get install apertium"):
-            engine.translate_batch(["The house."], "en", "es")
+    missing = pytest.raises(EngineError, match=r"not installed.*sudo apt-get install apertium")
+    with ApertiumEngine(modes_dir=directory) as engine, missing:
+        engine.translate_batch(["The house."], "en", "es")
 
 
 def test_stage_that_never_answers_times_out(tmp_path: Path) -> None:
@@ -206,7 +205,7 @@ def test_stage_that_never_answers_times_out(tmp_path: Path) -> None:
 def test_stage_that_dies_reports_its_stderr(tmp_path: Path) -> None:
     directory = fake_modes(tmp_path, eng_spa="sed -u s/a/b/w/nonexistent-dir/out")
     with ApertiumEngine(modes_dir=directory, timeout=5) as engine:
-        with pytest.raises(EngineError, match="died twice.*sed exited with .*nonexistent"):
+        with pytest.raises(EngineError, match=r"died twice.*sed exited with .*nonexistent"):
             engine.translate_batch(["The house."], "en", "es")
         assert engine.pipelines_started == 2
 

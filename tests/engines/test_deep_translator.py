@@ -4,11 +4,11 @@ their APIs on 127.0.0.1."""
 from __future__ import annotations
 
 import pytest
-from fake_apis import google_page, make, requests_made, serve
 from pytest_httpserver import HTTPServer
 
 from i18n_pipeline.engines.deep_translator import GoogleEngine
 from i18n_pipeline.errors import EngineError
+from tests.engines.fake_apis import google_page, make, requests_made, serve
 
 
 def test_mymemory_goes_through_deep_translator_one_get_per_text(

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import pytest
-from fake_apis import make, requests_made, serve
 from pytest_httpserver import HTTPServer
 
 from i18n_pipeline.engines import get_engine
 from i18n_pipeline.engines.deepl import DeepLEngine
 from i18n_pipeline.errors import EngineError
+from tests.engines.fake_apis import make, requests_made, serve
 
 
 def test_deepl_sends_the_key_in_the_header_and_texts_as_repeated_fields(

@@ -8,12 +8,12 @@ import threading
 import time
 
 import pytest
-from fake_apis import APIS, FAST, ONLINE, libretranslate_api, make, requests_made
 from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
 from i18n_pipeline.engines import get_engine
 from i18n_pipeline.errors import EngineError
+from tests.engines.fake_apis import APIS, FAST, ONLINE, libretranslate_api, make, requests_made
 
 
 @pytest.mark.parametrize("name", ["deepl", "libretranslate", "mymemory"])

@@ -6,10 +6,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from fake_apis import make, requests_made, serve
 from pytest_httpserver import HTTPServer
 
 from i18n_pipeline.cli import main
+from tests.engines.fake_apis import make, requests_made, serve
 
 
 def test_libretranslate_sends_the_batch_in_one_json_request(

@@ -4,12 +4,12 @@ placeholders and their markup, key errors; against the fake APIs on 127.0.0.1.""
 from __future__ import annotations
 
 import pytest
-from fake_apis import APIS, ONLINE, make, placeholders, requests_made, serve
 from pytest_httpserver import HTTPServer
 
 from i18n_pipeline.engines import Engine, available_engines, get_engine
 from i18n_pipeline.engines.online import from_markup, to_markup
 from i18n_pipeline.errors import EngineError
+from tests.engines.fake_apis import APIS, ONLINE, make, placeholders, requests_made, serve
 
 # -- the registry ------------------------------------------------------------------------------
 

@@ -1,6 +1,6 @@
-"""Tests of the ingest stage as a whole: the seed release, slugs, warnings, format detection,
-Markdown pass-through and the extraction eval. The rules of each kind of input are tested in
-test_ingest_decode.py, test_ingest_scraped.py and test_ingest_web.py."""
+"""The ingest stage as a whole (i18n_pipeline.ingest): the seed release, slugs, warnings, format
+detection, Markdown pass-through and the extraction eval. The rules of each kind of input are
+tested in test_decode.py, test_scraped.py, test_web.py and test_language.py."""
 
 from __future__ import annotations
 
@@ -16,11 +16,9 @@ import yaml
 from i18n_pipeline.cli import main
 from i18n_pipeline.errors import DocumentError
 from i18n_pipeline.ingest import IngestResult, detect_format, ingest
+from tests.paths import BENCH, EVAL, ROOT, SEED_TEXT
 
-SHARED = Path(__file__).resolve().parents[2] / "shared"
-SEED = SHARED / "seed" / "000_adedd758250034a0.txt"
-EVAL = SHARED / "eval"
-BENCH = Path(__file__).resolve().parents[1] / "bench" / "ingest_eval.py"
+SEED = SEED_TEXT
 
 TITLE = (
     "New IOM Publication Compiles Cases of Human Trafficking Assisted by the Organization "
@@ -77,7 +75,9 @@ def test_seed_body_has_the_eleven_paragraphs(seed: IngestResult) -> None:
     assert all("\n" not in p and p == p.strip() for p in paragraphs)
     assert paragraphs[0].startswith("As part of its programme Direct Assistance to Victims of Human Trafficking, IOM")
     assert paragraphs[0].endswith("Bureau of Population, Refugees and Migration (PRM).")
-    assert paragraphs[1].startswith("The publication, to be launched in the southern border city of Tapachula on Wednesday, 3 August")
+    assert paragraphs[1].startswith(
+        "The publication, to be launched in the southern border city of Tapachula on Wednesday, 3 August"
+    )
     assert paragraphs[2].startswith("According to Mexico's National Human Rights Commission")
     assert paragraphs[7].startswith("To date, IOM Mexico has assisted 185 victims") and paragraphs[7].endswith("programmes.")
     # The quotation keeps its marks.
@@ -134,6 +134,24 @@ def test_seed_language_and_slug(seed: IngestResult) -> None:
     assert seed.slug == "new-iom-publication-compiles-cases-of-human-trafficking-assisted"
 
 
+def test_ingest_of_the_seed_is_the_bundled_release(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    seed = SEED
+    if not seed.exists():
+        pytest.skip("../shared/seed is absent (outside CI)")
+    project = tmp_path / "p"
+    project.mkdir()  # no pipeline.yaml: ingest needs only the source language (default en)
+    assert main(["ingest", str(seed), "--project", str(project), "--explain"]) == 0
+    out = capsys.readouterr().out
+    made = list((project / "content").glob("*.md"))
+    assert len(made) == 1
+    assert made[0].read_bytes() == (ROOT / "content" / made[0].name).read_bytes()
+    assert "[html-attributes]" in out and "[menu-echo]" in out  # --explain names each rule
+    # A second ingest with other content does not silently replace the release.
+    made[0].write_text(made[0].read_text("utf-8") + "\nEdited by hand.\n", "utf-8")
+    assert main(["ingest", str(seed), "--project", str(project)]) == 1
+    assert "--force" in capsys.readouterr().err
+
+
 def test_slug_option_is_respected() -> None:
     text = b"Headline Of A Short Release\nIOM Mexico is presenting its most recent publication today.\n"
     result = ingest(text, "inbox/release.txt", slug="iom-mexico-trafficking-2011")
@@ -149,35 +167,12 @@ def test_slug_falls_back_to_the_file_stem() -> None:
 
 # --------------------------------------------------------------------------- warnings
 
-SPANISH = (
-    "La Organización Internacional para las Migraciones Presenta Un Estudio\n"
-    "La OIM presentó hoy un estudio sobre la trata de personas en México. El informe\n"
-    "describe la asistencia brindada a las víctimas durante los últimos cinco años.\n"
-)
-
-
-def test_language_warning_when_body_differs_from_source_language() -> None:
-    result = ingest(SPANISH.encode(), "es.txt", source_language="en")
-    assert result.language == "es"
-    assert any("'es'" in w and "'en'" in w for w in result.warnings)
-    assert ingest(SPANISH.encode(), "es.txt", source_language="es").warnings == ()
-
 
 def test_warnings_are_returned_not_logged(caplog: pytest.LogCaptureFixture) -> None:
     with caplog.at_level(logging.WARNING):
         result = ingest(b"just a line of text without any title at all.\n", "inbox/note.txt")
     assert result.warnings == ("inbox/note.txt: no title was found; add one to the front matter",)
     assert not caplog.records
-
-
-def test_the_cli_prints_each_warning_once(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    source = tmp_path / "es.txt"
-    source.write_text(SPANISH, encoding="utf-8")
-    assert main(["ingest", str(source), "--project", str(tmp_path / "p")]) == 0
-    err = capsys.readouterr().err
-    assert err.count("the body reads as 'es'") == 1, err
-    assert err.startswith(f"warning: {source}: the body reads as 'es', not the source language 'en'")
-    assert f"{source}: {source}" not in err
 
 
 # --------------------------------------------------------------------------- formats
@@ -230,14 +225,16 @@ def test_markdown_with_broken_front_matter_is_refused() -> None:
 
 
 def _load_bench() -> object:
-    spec = importlib.util.spec_from_file_location("ingest_eval", BENCH)
+    spec = importlib.util.spec_from_file_location("ingest_eval", BENCH / "ingest_eval.py")
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
 
 
-@pytest.mark.skipif(not (EVAL / "html-pages").is_dir(), reason=f"evaluation data not found at {EVAL} (../shared/eval is absent outside CI)")
+@pytest.mark.skipif(
+    not (EVAL / "html-pages").is_dir(), reason=f"evaluation data not found at {EVAL} (../shared/eval is absent outside CI)"
+)
 def test_eval_thresholds() -> None:
     bench = _load_bench()
     passed, total, lowest, _ = bench.run(bench.ours, verbose=False)  # type: ignore[attr-defined]

@@ -9,13 +9,16 @@ from types import ModuleType
 
 import pytest
 
-EVAL = Path(__file__).resolve().parents[2] / "shared" / "eval"
+from tests.paths import BENCH, EVAL, ROOT
+
 PEER = EVAL / "peer-suites"
-pytestmark = pytest.mark.skipif(not PEER.is_dir(), reason=f"peer suites not found at {PEER} (../shared/eval is absent outside CI)")
+pytestmark = pytest.mark.skipif(
+    not PEER.is_dir(), reason=f"peer suites not found at {PEER} (../shared/eval is absent outside CI)"
+)
 
 
 def _harness() -> ModuleType:
-    path = Path(__file__).resolve().parents[1] / "bench" / "peer_suites.py"
+    path = BENCH / "peer_suites.py"
     spec = importlib.util.spec_from_file_location("peer_suites", path)
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
@@ -41,7 +44,7 @@ def test_at_least_95_percent_pass() -> None:
 
 
 def test_failures_are_documented() -> None:
-    doc = Path(__file__).resolve().parents[1] / "docs" / "peer-suite-failures.md"
+    doc = ROOT / "docs" / "peer-suite-failures.md"
     text = doc.read_text(encoding="utf-8")
     for r in HARNESS.run_all():
         if not r.passed:

@@ -1,0 +1,193 @@
+"""Reassembly and publishing (i18n_pipeline.build, and the ``build`` stage): the releases a run
+builds, reviewed-only builds, the publish threshold, HTML pages and MO files.
+
+The golden files of tests/data/ check the build of each format case by case
+(tests/formats/test_golden.py); the tests here run it on the bundled project and on small
+catalogs.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from i18n_pipeline.build import build_release
+from i18n_pipeline.catalog import Catalog, new_template, update_catalog
+from i18n_pipeline.cli import main
+from i18n_pipeline.formats import ParseOptions, parse_document
+from i18n_pipeline.model import Document
+from i18n_pipeline.pipeline import template_entries
+from tests.project import approve_first_entry, break_placeholder, release_name
+
+# --- the bundled release, built after a run ------------------------------------------------------
+
+
+def test_spanish_release_reads_as_spanish(project: Path) -> None:
+    name = release_name(project)
+    md = (project / "build" / "es" / f"{name}.md").read_text("utf-8")
+    page = (project / "build" / "es" / f"{name}.html").read_text("utf-8")
+    source = (project / "content" / f"{name}.md").read_text("utf-8")
+    body = source.split("\n---\n", 1)[1]
+    # No English sentence of the body survives.
+    for line in body.split("\n"):
+        for sentence in re.split(r"(?<=[.!?])\s+", line.strip()):
+            if len(sentence.split()) >= 5:
+                assert sentence not in md, f"English left in the Spanish release: {sentence}"
+    for junk in ("Who we are", "Take Action", "alt=", "onclick", "src="):
+        assert junk not in md and junk not in page
+    assert not re.search(r"(?:^|\s)[*#@][^\W\d_]", re.sub(r"^#+ |^\s*[*-] ", "", md, flags=re.M).replace("**", ""))
+    for text in (md, page):
+        assert "hlegoff@iom.int" in text
+        assert "http://www.oim.org.mx/index.php" in text
+    assert "traducción automática" in page.lower()  # the unreviewed-machine notice
+    assert '<html lang="es">' in page
+
+
+def _spaces(text: str) -> str:
+    """CLDR's no-break and narrow no-break spaces read as spaces."""
+    return text.replace("\u00a0", " ").replace("\u202f", " ")
+
+
+def test_releases_use_the_organisations_terms_and_cldr(project: Path) -> None:
+    name = release_name(project)
+    for suffix in (".md", ".html"):
+        es = _spaces((project / "build" / "es" / f"{name}{suffix}").read_text("utf-8"))
+        fr = _spaces((project / "build" / "fr" / f"{name}{suffix}").read_text("utf-8"))
+        assert "trata de personas" in es and "tráfico humano" not in es
+        assert "OIM" in es and "IOM" not in es
+        assert "20.000" in es and "60 %" in es and "3 de agosto" in es
+        assert "La trata de personas en Mexico: Diagnóstico sobre la asistencia a víctimas" in es
+        assert "OIM" in fr and "IOM" not in fr
+        assert "20 000" in fr and "3 août" in fr
+    raw_fr = (project / "build" / "fr" / f"{name}.md").read_text("utf-8")
+    assert "20\u202f000" in raw_fr  # CLDR's grouping space for French, as babel gives it
+
+
+def test_a_translation_that_breaks_a_placeholder_is_not_published(project: Path) -> None:
+    name = release_name(project)
+    break_placeholder(project)
+    assert main(["build", "--project", str(project), "-l", "es"]) == 0
+    md = (project / "build" / "es" / f"{name}.md").read_text("utf-8")
+    assert "disponible pronto" not in md  # the broken translation is not used...
+    assert "<http://www.oim.org.mx/index.php>" in md  # ...and the link survives in the source
+
+
+def test_build_mo_compiles_reviewed_entries(project: Path) -> None:
+    assert main(["build", "--mo", "--project", str(project)]) == 0
+    for lang in ("es", "fr"):
+        mo = project / "locales" / lang / "LC_MESSAGES" / f"{release_name(project)}.mo"
+        assert mo.is_file()
+        listed = subprocess.run(["msgunfmt", str(mo)], check=True, capture_output=True, text=True).stdout
+        assert "fuzzy" not in listed  # machine output (fuzzy) is not compiled
+
+
+def test_a_release_below_the_publish_threshold_is_withheld(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    name = release_name(project)
+    settings = project / "pipeline.yaml"
+    text = settings.read_text("utf-8")
+    assert "\npublish:\n" in text
+    settings.write_text(text.replace("\npublish:\n", "\npublish:\n  min_reviewed: 0.01\n"), "utf-8")
+    shutil.rmtree(project / "build")
+    capsys.readouterr()
+    # Nothing reviewed yet: the reviewed-only build withholds every release, says why, exits 1.
+    assert main(["build", "--project", str(project), "-l", "es"]) == 1
+    err = capsys.readouterr().err
+    assert f"es/{name}" in err and "0%" in err and "min_reviewed" in err, err
+    assert not (project / "build" / "es" / f"{name}.md").exists()
+    assert not (project / "build" / "es" / f"{name}.html").exists()
+    # One approved sentence of about twenty is enough for 1 %.
+    po = project / "locales" / "es" / "LC_MESSAGES" / f"{name}.po"
+    approve_first_entry(po, "Traducción revisada por una persona.")
+    assert main(["build", "--project", str(project), "-l", "es"]) == 0
+    assert "Traducción revisada por una persona." in (project / "build" / "es" / f"{name}.md").read_text("utf-8")
+    # A build with machine output publishes whatever the share of reviewed segments.
+    settings.write_text(settings.read_text("utf-8").replace("min_reviewed: 0.01", "min_reviewed: 1"), "utf-8")
+    assert main(["build", "--project", str(project), "-l", "es", "--include-machine"]) == 0
+
+
+# --- build_release on small catalogs ----------------------------------------------------------
+
+RELEASE = """---
+title: Shelters open in the north
+date: 2011-08-03
+place: Mexico
+---
+
+Three shelters opened this week. They have 300 beds in total.
+"""
+SPANISH = {
+    "Shelters open in the north": "Abren albergues en el norte",
+    "Mexico": "México",
+    "Three shelters opened this week.": "Esta semana abrieron tres albergues.",
+    "They have 300 beds in total.": "Suman 300 camas en total.",
+}
+OPTIONS = ParseOptions(front_matter_keys=("title", "place"))
+
+
+def catalog(document: Document, *, reviewed: set[str], machine: set[str]) -> Catalog:
+    """A Spanish catalog of ``document``: the sources in ``reviewed`` approved, those in
+    ``machine`` machine-translated (fuzzy), the rest untranslated."""
+    template = new_template(template_entries(document), project="test", creation_date="2026-11-29 10:00+0000")
+    cat = update_catalog(None, template, language="es", project="test")
+    for source in reviewed:
+        cat.set_suggestion(source, None, SPANISH[source], "", approved=True)
+    for source in machine:
+        cat.set_machine_translation(source, None, SPANISH[source], "machine translation: test")
+    return cat
+
+
+def test_without_a_catalog_the_release_stays_in_the_source_language() -> None:
+    doc = parse_document(RELEASE, "shelters.md", OPTIONS)
+    built = build_release(doc, None, "es", include_machine=True)
+    assert built.markdown == RELEASE
+    assert (built.machine_segments, built.fallback_segments) == (0, len(doc.segments))
+    assert "machine-translation-notice" not in built.html
+
+
+def test_a_reviewed_build_uses_reviewed_translations_only() -> None:
+    doc = parse_document(RELEASE, "shelters.md", OPTIONS)
+    cat = catalog(doc, reviewed={"Shelters open in the north", "Mexico"}, machine={"Three shelters opened this week."})
+    built = build_release(doc, cat, "es", include_machine=False)
+    assert (built.machine_segments, built.fallback_segments) == (0, 2)
+    assert built.markdown == RELEASE.replace("Shelters open in the north", '"Abren albergues en el norte"').replace(
+        "Mexico", '"México"'
+    )
+    assert "sin revisar" not in built.markdown and "sin revisar" not in built.html
+
+
+def test_machine_output_is_used_only_when_asked_and_then_announced() -> None:
+    doc = parse_document(RELEASE, "shelters.md", OPTIONS)
+    cat = catalog(doc, reviewed={"Shelters open in the north"}, machine={"Three shelters opened this week.", "Mexico"})
+    built = build_release(doc, cat, "es", include_machine=True)
+    assert (built.machine_segments, built.fallback_segments) == (2, 1)
+    notice = "Este texto es una traducción automática sin revisar."
+    # In Markdown, right after the front matter, so the release still starts with it.
+    head, body = built.markdown.split("\n---\n", 1)
+    assert head.startswith("---\ntitle: ") and body.startswith(f"\n> **{notice}**\n\nEsta semana abrieron tres albergues.")
+    assert f'<p class="machine-translation-notice"><strong>{notice}</strong></p>' in built.html
+
+
+def test_the_html_page_localises_the_header_and_escapes_every_value() -> None:
+    release = RELEASE.replace("title: Shelters open in the north", 'title: "Shelters <b>open</b> & more"')
+    doc = parse_document(release, "shelters.md", OPTIONS)
+    page = build_release(doc, None, "es", include_machine=False).html
+    assert page.startswith('<!DOCTYPE html>\n<html lang="es">\n')
+    assert "<title>Shelters &lt;b&gt;open&lt;/b&gt; &amp; more</title>" in page
+    assert "<h1>Shelters &lt;b&gt;open&lt;/b&gt; &amp; more</h1>" in page
+    assert '<p class="dateline">Mexico – <time datetime="2011-08-03">3 de agosto de 2011</time></p>' in page
+    assert "<p>Three shelters opened this week. They have 300 beds in total.</p>" in page
+
+
+def test_a_language_without_labels_gets_english_ones_and_cldr_dates() -> None:
+    release = RELEASE + "\n"
+    release = release.replace("place: Mexico\n", "place: Mexico\ncontacts:\n- name: Ana Pérez\n  email: ana@example.org\n")
+    doc = parse_document(release, "shelters.md", OPTIONS)
+    page = build_release(doc, None, "de", include_machine=False).html
+    assert '<html lang="de">' in page
+    assert "3. August 2011" in page  # CLDR's long date for German
+    assert "<p>For further information, please contact:</p>" in page
+    assert 'E-mail: <a href="mailto:ana@example.org">ana@example.org</a>' in page

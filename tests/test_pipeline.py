@@ -1,0 +1,296 @@
+"""The stages over a project tree (i18n_pipeline.pipeline): what ``run`` leaves on disk, status,
+the translation memory files, a translator's edits and saves, and the errors of a project that
+is not as it should be.
+
+End-to-end tests go through ``main([...])`` on a copy of the bundled project after one real run
+(the ``project`` fixture), with real Apertium and GNU gettext.
+"""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from i18n_pipeline import pipeline
+from i18n_pipeline.catalog import update_catalog
+from i18n_pipeline.cli import main
+from i18n_pipeline.config import Settings, load_settings
+from i18n_pipeline.errors import DocumentError, PipelineError
+from i18n_pipeline.formats import ParseOptions, parse_document
+from i18n_pipeline.pofile import read_po
+from i18n_pipeline.translate import fill_catalogs
+from tests.project import (
+    MARKER,
+    SEED,
+    approve_first_entry,
+    copy_project,
+    es_po,
+    msgfmt_check,
+    release_name,
+    run_json,
+    translator_saves,
+)
+
+# --- run ------------------------------------------------------------------------------------
+
+
+def test_run_writes_templates_po_and_builds(project: Path) -> None:
+    name = release_name(project)
+    assert (project / "locales" / "templates" / f"{name}.pot").is_file()
+    for lang in ("es", "fr"):
+        assert (project / "locales" / lang / "LC_MESSAGES" / f"{name}.po").is_file()
+        assert (project / "build" / lang / f"{name}.md").is_file()
+        assert (project / "build" / lang / f"{name}.html").is_file()
+
+
+def test_every_po_passes_msgfmt_and_msgcat(project: Path) -> None:
+    files = sorted((project / "locales").rglob("*.po")) + sorted((project / "locales").rglob("*.pot"))
+    assert len(files) >= 3
+    for path in files:
+        subprocess.run(["msgfmt", "-c", "-o", "/dev/null", str(path)], check=True)
+        catted = subprocess.run(["msgcat", str(path)], check=True, capture_output=True).stdout
+        assert catted == path.read_bytes(), f"{path} is not formatted as GNU gettext formats it"
+
+
+def test_status_reports_every_segment_as_machine(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    data = run_json(capsys, "status", "--json", "--project", str(project))
+    assert isinstance(data, dict)
+    name = release_name(project)
+    for lang in ("es", "fr"):
+        counts = data[lang]["releases"][name]["segments"]
+        assert set(counts) == {"reviewed", "machine", "needs_update", "untranslated"}
+        assert counts["machine"] > 10
+        assert counts["reviewed"] == counts["needs_update"] == counts["untranslated"] == 0
+
+
+# --- a translator's work -------------------------------------------------------------------
+
+
+def test_translator_edit_survives_and_is_used(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    name = release_name(project)
+    po = project / "locales" / "es" / "LC_MESSAGES" / f"{name}.po"
+    # Normalise to gettext formatting after the hand edit, as Poedit would.
+    msgid = approve_first_entry(po, "Traducción revisada por una persona.")
+    subprocess.run(["msgcat", "-o", str(po), str(po)], check=True)
+    edited = po.read_bytes()
+    assert main(["run", "--project", str(project)]) == 0
+    assert b'msgstr "Traducci\xc3\xb3n revisada por una persona."' in po.read_bytes()
+    data = run_json(capsys, "status", "--json", "--project", str(project), "-l", "es")
+    assert isinstance(data, dict)
+    assert data["es"]["releases"][name]["segments"]["reviewed"] == 1
+    assert main(["build", "--project", str(project), "-l", "es"]) == 0
+    md = (project / "build" / "es" / f"{name}.md").read_text("utf-8")
+    assert "Traducción revisada por una persona." in md
+    assert "traducción automática" not in md.lower()  # reviewed-only build has no machine text
+    assert msgid
+    assert po.read_bytes() == edited or b"Traducci\xc3\xb3n revisada" in po.read_bytes()
+
+
+@pytest.fixture
+def small(project: Path, capsys: pytest.CaptureFixture[str]) -> Path:
+    """The run project with one new sentence in the seed release."""
+    dst = project
+    # A new sentence, so update and translate both have real work in the next run.
+    source = dst / "content" / f"{SEED}.md"
+    source.write_text(source.read_text("utf-8") + "\nIOM thanks its partners in Mexico for their support.\n", "utf-8")
+    capsys.readouterr()
+    return dst
+
+
+def assert_refused_then_merged(
+    project: Path, saved: bytes, code: int, capsys: pytest.CaptureFixture[str]
+) -> None:
+    po = es_po(project)
+    err = capsys.readouterr().err
+    assert code == 1, err
+    assert "Traceback" not in err
+    assert str(po) in err and "changed on disk" in err, err
+    assert po.read_bytes() == saved, "the translator's save was overwritten"
+    # Running again reads the translator's file and merges from it.
+    assert main(["run", "--project", str(project)]) == 0, capsys.readouterr().err
+    cat = read_po(po)
+    kept = [e for e in cat.entries() if e.target == MARKER]
+    assert len(kept) == 1 and kept[0].state.value == "reviewed"
+    new = cat.get("IOM thanks its partners in Mexico for their support.")
+    assert new is not None and new.target and new.state.value in ("machine", "reviewed")
+    rows = pipeline.status(load_settings(project), ["es"])
+    assert sum(r.stats.segments["untranslated"] for r in rows) == 0
+    msgfmt_check([po])
+
+
+def test_translator_save_during_translate_is_not_overwritten(
+    small: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    real = fill_catalogs  # what i18n_pipeline.pipeline calls
+    saved: list[bytes] = []
+
+    def fill_then_translator_saves(catalogs: Any, **kwargs: Any) -> Any:
+        result = real(catalogs, **kwargs)
+        if kwargs["target_language"] == "es":
+            saved.append(translator_saves(es_po(small)))
+        return result
+
+    monkeypatch.setattr("i18n_pipeline.pipeline.fill_catalogs", fill_then_translator_saves)
+    code = main(["run", "--project", str(small)])
+    monkeypatch.undo()
+    assert saved
+    assert_refused_then_merged(small, saved[0], code, capsys)
+
+
+def test_translator_save_during_update_is_not_overwritten(
+    small: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    real = update_catalog  # what i18n_pipeline.pipeline calls
+    saved: list[bytes] = []
+
+    def merge_then_translator_saves(old: Any, template: Any, **kwargs: Any) -> Any:
+        result = real(old, template, **kwargs)
+        if old is not None and Path(old.path).resolve() == es_po(small).resolve():
+            saved.append(translator_saves(es_po(small)))
+        return result
+
+    monkeypatch.setattr("i18n_pipeline.pipeline.update_catalog", merge_then_translator_saves)
+    code = main(["run", "--project", str(small)])
+    monkeypatch.undo()
+    assert saved
+    assert_refused_then_merged(small, saved[0], code, capsys)
+
+
+# --- translation memory files --------------------------------------------------------------
+
+
+def test_tm_import_keeps_the_file_and_export_writes_tmx(
+    project: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    exported = tmp_path / "out.tmx"
+    assert main(["tm", "export", str(exported), "--project", str(project)]) == 0
+    assert b"<tmx" in exported.read_bytes() and b'version="1.4"' in exported.read_bytes()
+    assert main(["tm", "import", str(exported), "--project", str(project)]) == 0
+    assert (project / "locales" / "memory" / "out.tmx").read_bytes() == exported.read_bytes()
+    broken = tmp_path / "broken.tmx"
+    broken.write_text("<tmx version='1.4'><body><tu>", "utf-8")
+    capsys.readouterr()
+    assert main(["tm", "import", str(broken), "--project", str(project)]) == 1
+    err = capsys.readouterr().err
+    assert "broken.tmx" in err and "Traceback" not in err
+    assert not (project / "locales" / "memory" / "broken.tmx").exists()
+
+
+# --- extraction -------------------------------------------------------------------------------
+
+
+def test_template_entries_merge_repeated_sentences_and_name_every_place(tmp_path: Path) -> None:
+    doc = parse_document(
+        "# Same sentence.\n\nSame sentence. Read [the report](https://example.org/r).\n", "news.md", ParseOptions()
+    )
+    blocks = [s.block for s in doc.segments if s.text == "Same sentence."]
+    assert len(blocks) == 2 and blocks[0] != blocks[1]
+    entries = pipeline.template_entries(doc)
+    assert [e.source for e in entries] == ["Same sentence.", "Read <1>the report</1>."]
+    same, link = entries
+    assert same.references == tuple(f"news:{b}" for b in blocks)  # the release and the block, no line
+    assert same.notes == ("heading", "paragraph")
+    assert link.notes == ("paragraph", "<1> </1> = link to https://example.org/r")
+
+
+def test_extract_writes_one_template_per_release_and_status_counts_it(tmp_path: Path) -> None:
+    settings = load_settings(copy_project(tmp_path))
+    result = pipeline.extract(settings)
+    releases = pipeline.release_paths(settings)
+    assert result.written == [pipeline.template_path(settings, p.stem) for p in releases]
+    assert pipeline.extract(settings).unchanged == result.written  # nothing changed: nothing written
+    # Before 'update', status counts the template: every segment untranslated, no problem.
+    rows = pipeline.status(settings)
+    assert [(r.language, r.release) for r in rows] == [(lang, p.stem) for lang in ("es", "fr") for p in releases]
+    for row in rows:
+        assert row.stats.segments["untranslated"] == row.stats.total_segments > 10
+        assert row.problems == []
+
+
+# --- a project that is not as it should be -----------------------------------------------------
+
+
+def bare_settings(root: Path) -> Settings:
+    return Settings(root=root, target_languages=("es",))
+
+
+def test_releases_are_the_content_files_of_known_formats_by_name(tmp_path: Path) -> None:
+    content = tmp_path / "content"
+    content.mkdir()
+    for name in ("b.md", "a.html", "c.txt", "notes.docx", "README"):
+        (content / name).write_text("Text.\n", "utf-8")
+    (content / "folder.md").mkdir()  # a folder named like a release is not one
+    assert [p.name for p in pipeline.release_paths(bare_settings(tmp_path))] == ["a.html", "b.md", "c.txt"]
+
+
+def test_a_project_without_releases_says_where_to_put_them(tmp_path: Path) -> None:
+    settings = bare_settings(tmp_path)
+    with pytest.raises(PipelineError, match="no content folder") as caught:
+        pipeline.release_paths(settings)
+    assert "content/<name>.md" in caught.value.fix
+    (tmp_path / "content").mkdir()
+    (tmp_path / "content" / "notes.docx").write_bytes(b"PK")
+    with pytest.raises(PipelineError, match="no releases here") as caught:
+        pipeline.release_paths(settings)
+    assert caught.value.where == str(tmp_path / "content")
+
+
+def test_two_releases_with_one_name_are_refused(tmp_path: Path) -> None:
+    (tmp_path / "content").mkdir()
+    for name in ("news.md", "news.html"):
+        (tmp_path / "content" / name).write_text("Text.\n", "utf-8")
+    with pytest.raises(PipelineError, match="two releases named 'news'"):
+        pipeline.release_paths(bare_settings(tmp_path))
+
+
+def test_a_release_that_is_not_utf8_names_its_line(tmp_path: Path) -> None:
+    path = tmp_path / "content" / "news.md"
+    path.parent.mkdir()
+    path.write_bytes(b"# News\n\nCaf\xe9 opens.\n")
+    with pytest.raises(DocumentError, match="not UTF-8") as caught:
+        pipeline.load_document(bare_settings(tmp_path), path)
+    assert caught.value.where == f"{path}:3"
+    assert "ingest" in caught.value.fix
+
+
+def test_a_language_that_is_not_a_target_is_refused_before_any_work(tmp_path: Path) -> None:
+    project = copy_project(tmp_path)
+    settings = load_settings(project)
+    with pytest.raises(PipelineError) as caught:
+        pipeline.update(settings, ["de"])
+    assert "'de'" in caught.value.what and "es, fr" in caught.value.fix
+    assert not (project / "locales" / "de").exists()
+
+
+def test_each_stage_says_which_one_to_run_first(tmp_path: Path) -> None:
+    settings = load_settings(copy_project(tmp_path))
+    with pytest.raises(PipelineError, match="no template") as caught:
+        pipeline.update(settings)
+    assert "extract" in caught.value.fix
+    pipeline.extract(settings)
+    with pytest.raises(PipelineError, match="no PO file") as caught:
+        pipeline.translate(settings, engine_name="pseudo")
+    assert "update" in caught.value.fix
+
+
+def test_ingest_does_not_replace_a_release_edited_by_hand(tmp_path: Path) -> None:
+    settings = Settings(root=tmp_path)
+    source = tmp_path / "inbox.txt"
+    source.write_text(
+        "A Headline That Is Clearly A Title Here\nThe office opened a shelter in the north of the country this week.\n",
+        "utf-8",
+    )
+    [(_, target, result)] = pipeline.ingest_sources(settings, [source])
+    assert target == tmp_path / "content" / f"{result.slug}.md"
+    assert target.read_text("utf-8") == result.markdown
+    assert [t for _, t, _ in pipeline.ingest_sources(settings, [source])] == [target]  # same content: fine
+    edited = result.markdown + "\nEdited by hand.\n"
+    target.write_text(edited, "utf-8")
+    with pytest.raises(DocumentError, match="already exists with other content"):
+        list(pipeline.ingest_sources(settings, [source]))
+    assert target.read_text("utf-8") == edited
+    list(pipeline.ingest_sources(settings, [source], force=True))
+    assert target.read_text("utf-8") == result.markdown
