@@ -12,8 +12,8 @@ run: setup
 	$(BIN)/i18n-pipeline run
 
 test: setup .stamp-test-deps
-	$(BIN)/ruff check i18n_pipeline tests bench
-	$(BIN)/python -m mypy --strict i18n_pipeline
+	$(BIN)/ruff check .
+	$(BIN)/python -m mypy --strict i18n_pipeline tests bench
 	$(BIN)/python -m pytest
 
 setup: system-deps .stamp-venv

@@ -15,7 +15,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextC
 from i18n_pipeline import __version__, pipeline
 from i18n_pipeline.checks import CHECKS
 from i18n_pipeline.config import CONFIG_NAME, Settings, load_settings
-from i18n_pipeline.errors import PipelineError, UsageError
+from i18n_pipeline.errors import NoProjectError, PipelineError, ReleaseExistsError, UsageError
 from i18n_pipeline.model import Severity, Stats
 from i18n_pipeline.translate import TranslateReport
 
@@ -111,6 +111,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     except UsageError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_USAGE
+    except NoProjectError as exc:
+        print(f"error: {exc.where}: {exc.what}; {exc.fix}, or pass --project DIR", file=sys.stderr)
+        return EXIT_ERROR
+    except ReleaseExistsError as exc:
+        print(f"error: {exc.where}: {exc.what}; pass --force to replace it, or --slug NAME", file=sys.stderr)
+        return EXIT_ERROR
     except PipelineError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_ERROR

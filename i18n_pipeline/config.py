@@ -13,7 +13,7 @@ from typing import Any
 
 import yaml
 
-from i18n_pipeline.errors import ConfigError
+from i18n_pipeline.errors import ConfigError, NoProjectError
 from i18n_pipeline.formats.front_matter import yaml_error_location
 from i18n_pipeline.languages import is_valid_tag
 
@@ -87,11 +87,7 @@ def load_settings(root: Path) -> Settings:
     """Read ``root/pipeline.yaml``."""
     path = root / CONFIG_NAME
     if not path.is_file():
-        raise ConfigError(
-            str(path),
-            "no pipeline.yaml here",
-            "run the command in a project folder or pass --project DIR",
-        )
+        raise NoProjectError(str(path), "no pipeline.yaml here", "run the command in a project folder")
     text = path.read_text(encoding="utf-8")
     try:
         node = yaml.compose(text)

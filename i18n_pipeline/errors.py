@@ -36,5 +36,13 @@ class EngineError(PipelineError):
     """A translation engine is missing, failed or answered nonsense."""
 
 
+class NoProjectError(ConfigError):
+    """The folder has no pipeline.yaml (the command line says how to point at a project)."""
+
+
+class ReleaseExistsError(DocumentError):
+    """Ingest would replace a release that has other content (the command line says how to allow it)."""
+
+
 class UsageError(PipelineError):
     """The command line asks for something that cannot be (exit code 2)."""

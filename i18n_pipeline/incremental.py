@@ -34,11 +34,14 @@ class WorkLog:
     def __init__(self, path: Path, salt: str) -> None:
         self.path = path
         self.salt = salt
+        self._done: dict[str, str] = {}
         try:
             data = json.loads(path.read_text("utf-8"))
-            self._done: dict[str, str] = data["done"] if data.get("salt") == salt else {}
-        except (OSError, ValueError, KeyError, TypeError):
-            self._done = {}
+        except (OSError, ValueError):
+            return  # no log, or a damaged one: it only costs time
+        done = data.get("done") if isinstance(data, dict) and data.get("salt") == salt else None
+        if isinstance(done, dict):
+            self._done = {str(k): str(v) for k, v in done.items()}
 
     def digest(self, files: Iterable[Path], *extra: str) -> str:
         h = hashlib.sha256(self.salt.encode())

@@ -17,7 +17,7 @@ from i18n_pipeline.catalog import Catalog, TemplateEntry, new_template, update_c
 from i18n_pipeline.checks import CheckContext, check_catalog
 from i18n_pipeline.config import Settings
 from i18n_pipeline.engines import Engine, available_engines, get_engine
-from i18n_pipeline.errors import DocumentError, PipelineError, UsageError
+from i18n_pipeline.errors import DocumentError, PipelineError, ReleaseExistsError, UsageError
 from i18n_pipeline.files import write_if_changed
 from i18n_pipeline.formats import FORMATS, ParseOptions, parse_document
 from i18n_pipeline.glossary import load_glossary
@@ -95,7 +95,7 @@ def ingest_sources(
         result = ingest(data, str(source), fmt=fmt, slug=slug, source_language=settings.source_language)
         target = settings.content_dir / f"{result.slug}.md"
         if target.exists() and target.read_text(encoding="utf-8") != result.markdown and not force:
-            raise DocumentError(str(target), "already exists with other content", "pass --force to replace it, or --slug NAME")
+            raise ReleaseExistsError(str(target), "already exists with other content", "replace it, or choose another name")
         _write_text(target, result.markdown)
         yield source, target, result
 

@@ -11,6 +11,10 @@ import pytest
 
 from i18n_pipeline.checks import (
     CHECKS,
+    CheckContext,
+    CheckFunction,
+    check_catalog,
+    check_double_space,
     check_engine_marks,
     check_glossary,
     check_placeholders,
@@ -20,10 +24,19 @@ from i18n_pipeline.checks import (
 from i18n_pipeline.cli import main
 from i18n_pipeline.glossary import load_glossary
 from i18n_pipeline.model import Problem, Severity
+from i18n_pipeline.pofile import read_po
 from tests.paths import ROOT
 from tests.project import break_placeholder, release_name
 
 # --- each check -------------------------------------------------------------------------------
+
+NO_CONTEXT = CheckContext()
+
+
+def first(check: CheckFunction, source: str, target: str, context: CheckContext = NO_CONTEXT) -> str | None:
+    """The first message of ``check`` on one pair, or None when it passes."""
+    return next(iter(check(source, target, context)), None)
+
 
 
 @pytest.mark.parametrize(
@@ -31,7 +44,7 @@ from tests.project import break_placeholder, release_name
     ["Lea <1>el informe</1> en <2/>.", "En <2/>, lea <1>el informe</1>."],  # order may change
 )
 def test_placeholders_kept_in_any_order_pass(target: str) -> None:
-    assert check_placeholders("Read <1>the report</1> at <2/>.", target) is None
+    assert first(check_placeholders, "Read <1>the report</1> at <2/>.", target) is None
 
 
 @pytest.mark.parametrize(
@@ -44,7 +57,7 @@ def test_placeholders_kept_in_any_order_pass(target: str) -> None:
     ],
 )
 def test_placeholders_lost_doubled_or_reversed_are_critical(target: str, has: str) -> None:
-    message = check_placeholders("Read <1>the report</1> at <2/>.", target)
+    message = first(check_placeholders, "Read <1>the report</1> at <2/>.", target)
     assert message is not None
     assert message.startswith(f"placeholders differ: source has <1> </1> <2/>, translation has {has};")
     [problem] = check_translation("Read <1>the report</1> at <2/>.", target, "es.po:12")
@@ -52,19 +65,19 @@ def test_placeholders_lost_doubled_or_reversed_are_critical(target: str, has: st
 
 
 def test_engine_marks_are_caught_unless_the_source_has_them() -> None:
-    assert check_engine_marks("The migrants arrived.", "Los *migrants llegaron.") is not None
-    assert check_engine_marks("The migrants arrived.", "Los migrantes #llegaron.") is not None
-    assert check_engine_marks("Write to the office.", "Escriba a @oficina.") is not None
-    assert check_engine_marks("Follow #IOM today.", "Siga #OIM hoy.") is None  # a hashtag in both
-    assert check_engine_marks("5 * 3 = 15", "5 * 3 = 15") is None  # no word right after the mark
-    assert check_engine_marks("The migrants arrived.", "Los migrantes llegaron.") is None
+    assert first(check_engine_marks, "The migrants arrived.", "Los *migrants llegaron.") is not None
+    assert first(check_engine_marks, "The migrants arrived.", "Los migrantes #llegaron.") is not None
+    assert first(check_engine_marks, "Write to the office.", "Escriba a @oficina.") is not None
+    assert first(check_engine_marks, "Follow #IOM today.", "Siga #OIM hoy.") is None  # a hashtag in both
+    assert first(check_engine_marks, "5 * 3 = 15", "5 * 3 = 15") is None  # no word right after the mark
+    assert first(check_engine_marks, "The migrants arrived.", "Los migrantes llegaron.") is None
 
 
 def test_a_literal_url_or_address_in_a_translation_is_a_leak() -> None:
-    assert check_untranslated_urls("Read it at <1/>.", "Léalo en https://example.org.") is not None
-    assert check_untranslated_urls("Write to <1/>.", "Escriba a prensa@example.org.") is not None
-    assert check_untranslated_urls("See https://example.org.", "Vea https://example.org.") is None
-    assert check_untranslated_urls("Read it at <1/>.", "Léalo en <1/>.") is None
+    assert first(check_untranslated_urls, "Read it at <1/>.", "Léalo en https://example.org.") is not None
+    assert first(check_untranslated_urls, "Write to <1/>.", "Escriba a prensa@example.org.") is not None
+    assert first(check_untranslated_urls, "See https://example.org.", "Vea https://example.org.") is None
+    assert first(check_untranslated_urls, "Read it at <1/>.", "Léalo en <1/>.") is None
 
 
 def test_every_problem_of_a_translation_is_reported_and_an_empty_one_has_none() -> None:
@@ -81,19 +94,46 @@ def test_every_problem_of_a_translation_is_reported_and_an_empty_one_has_none() 
 
 
 def test_the_glossary_check_names_the_term_and_its_translation() -> None:
-    glossary = load_glossary(ROOT / "locales" / "glossary.yaml")
+    context = CheckContext("es", load_glossary(ROOT / "locales" / "glossary.yaml"))
     source = "IOM opened an office."
-    [problem] = check_glossary(glossary, source, "La IOM abrió una oficina.", "es", "es.po:3")
+    [problem] = [p for p in check_translation(source, "La IOM abrió una oficina.", "es.po:3", context) if p.check == "glossary"]
     assert (problem.check, problem.severity, problem.where) == ("glossary", Severity.FUNCTIONAL, "es.po:3")
     assert '"IOM"' in problem.message and '"OIM"' in problem.message
-    assert check_glossary(glossary, source, "La OIM abrió una oficina.", "es", "es.po:3") == []
-    assert check_glossary(glossary, source, "", "es", "es.po:3") == []
+    assert list(check_glossary(source, "La OIM abrió una oficina.", context)) == []
+    assert check_translation(source, "", "es.po:3", context) == []
+    assert list(check_glossary(source, "La IOM abrió una oficina.", NO_CONTEXT)) == []  # no glossary, no check
+
+
+def test_a_doubled_space_is_cosmetic_unless_the_source_has_one() -> None:
+    assert first(check_double_space, "Read the report.", "Lea  el informe.") is not None
+    assert first(check_double_space, "Read  the report.", "Lea  el informe.") is None
+    assert first(check_double_space, "Read the report.", "Lea el informe.") is None
+    [problem] = check_translation("Read the report.", "Lea  el informe.", "es.po:9")
+    assert (problem.check, problem.severity) == ("double-space", Severity.COSMETIC)
 
 
 def test_every_check_has_its_help_in_its_docstring() -> None:
-    for name, (_, check) in CHECKS.items():
-        assert check.__doc__ and len(check.__doc__.split()) >= 8, f"check {name} has no help"
-    assert check_glossary.__doc__ and "glossary" in check_glossary.__doc__
+    for name, check in CHECKS.items():
+        assert check.name == name
+        assert len(check.help.split()) >= 8, f"check {name} has no help"
+    assert "glossary" in CHECKS["glossary"].help
+
+
+def test_check_list_prints_every_check_with_its_severity_and_help(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["check", "--list"]) == 0  # works outside a project: nothing is read
+    out = capsys.readouterr().out
+    for check in CHECKS.values():
+        assert f"{check.name} ({check.severity.value})" in out
+        assert check.help.splitlines()[0] in out
+
+
+def test_a_catalog_is_checked_entry_by_entry_with_file_and_line(ran: Path) -> None:
+    po = ran / "locales" / "es" / "LC_MESSAGES" / f"{release_name(ran)}.po"
+    catalog = read_po(po)
+    entry = catalog.entries()[0]
+    catalog.set_machine_translation(entry.source, entry.context, entry.target + "  <9/>", "test")
+    problems = check_catalog(catalog, "es.po", CheckContext("es"))
+    assert {(p.check, p.where) for p in problems} >= {("placeholders", f"es.po:{entry.line}")}
 
 
 # --- 'check' on the bundled project ---------------------------------------------------------

@@ -17,7 +17,6 @@ import shutil
 import signal
 import stat
 import subprocess
-import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -113,19 +112,19 @@ def test_write_if_changed_leaves_identical_bytes_alone(tmp_path: Path) -> None:
 
 
 
-# atomic_stream calls tempfile.mkstemp before its try block: a Ctrl-C that lands while mkstemp
-# creates the file (or just after) leaves the hidden temporary file behind, which is what makes
-# test_cli.py's Ctrl-C test fail now and then. Strict xfail: a fix must remove the mark.
-@pytest.mark.xfail(strict=True, reason="atomic_stream creates its temporary file outside its try block")
+# A Ctrl-C that lands while the temporary file is being created (or just after) must not leave it
+# behind: atomic_stream picks the name before it creates the file, inside its try block.
 def test_a_ctrl_c_as_the_temporary_file_is_made_leaves_nothing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    real_mkstemp = tempfile.mkstemp
+    real_open = os.open
 
-    def mkstemp_then_ctrl_c(*args: Any, **kwargs: Any) -> tuple[int, str]:
-        made = real_mkstemp(*args, **kwargs)
-        os.kill(os.getpid(), signal.SIGINT)  # delivered before kill() returns: Python raises here
-        return made  # pragma: no cover - never reached
+    def open_then_ctrl_c(path: Any, flags: int, *args: Any, **kwargs: Any) -> int:
+        fd = real_open(path, flags, *args, **kwargs)
+        if flags & os.O_CREAT:
+            os.close(fd)
+            os.kill(os.getpid(), signal.SIGINT)  # delivered before kill() returns: Python raises here
+        return fd  # pragma: no cover - never reached for the temporary file
 
-    monkeypatch.setattr(tempfile, "mkstemp", mkstemp_then_ctrl_c)
+    monkeypatch.setattr(os, "open", open_then_ctrl_c)
     with pytest.raises(KeyboardInterrupt):
         write_atomic(tmp_path / "news.po", b"new")
     assert os.listdir(tmp_path) == []

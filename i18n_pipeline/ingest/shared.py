@@ -37,5 +37,6 @@ def plain_text(markdown: str) -> str:
     text = re.sub(r"!?\[([^\]]*)\]\([^)]*\)", r"\1", markdown)
     text = re.sub(r"<((?:https?|ftp|mailto):[^>]+)>", r"\1", text)
     text = re.sub(r"^\s{0,3}(?:#{1,6}|>|[-*+]|\d+[.)])\s+", "", text, flags=re.M)
-    text = re.sub(r"\\([\\`*_\[\]<>|~#+\-.!()&=])", r"\1", text)
-    return re.sub(r"(?<!\\)[*_`]{1,3}", "", text)
+    # Emphasis marks go first, escaped ones stay (as escapes) until the escapes are removed.
+    text = re.sub(r"(?<!\\)[*_`]{1,3}", "", text)
+    return re.sub(r"\\([\\`*_\[\]<>|~#+\-.!()&=])", r"\1", text)
