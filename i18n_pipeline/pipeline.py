@@ -6,11 +6,13 @@ change, so re-running with nothing changed leaves every file as it was.
 
 from __future__ import annotations
 
+import functools
 import logging
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import ParamSpec, TypeVar
 
 from i18n_pipeline.build import build_release, withhold_reason
 from i18n_pipeline.catalog import Catalog, TemplateEntry, new_template, update_catalog
@@ -18,7 +20,8 @@ from i18n_pipeline.checks import CheckContext, check_catalog
 from i18n_pipeline.config import Settings
 from i18n_pipeline.engines import Engine, available_engines, get_engine
 from i18n_pipeline.errors import DocumentError, PipelineError, ReleaseExistsError, UsageError
-from i18n_pipeline.files import write_if_changed
+from i18n_pipeline.files import LockHolder, make_folder, remove_stale_temp_files, write_if_changed
+from i18n_pipeline.files import project_lock as _hold_lock
 from i18n_pipeline.formats import FORMATS, ParseOptions, parse_document
 from i18n_pipeline.glossary import load_glossary
 from i18n_pipeline.incremental import WorkLog, code_digest
@@ -77,6 +80,48 @@ def _languages(settings: Settings, languages: Sequence[str] | None) -> list[str]
     return list(languages)
 
 
+# --- the project lock ------------------------------------------------------------------------
+
+_P = ParamSpec("_P")
+_R = TypeVar("_R")
+
+
+def _log_wait(holder: LockHolder | None) -> None:
+    log.warning("waiting for %s, which is working on this project", holder.describe() if holder else "another process")
+
+
+@contextmanager
+def project_lock(
+    settings: Settings,
+    command: str = "i18n-pipeline",
+    *,
+    wait: bool = True,
+    on_wait: Callable[[LockHolder | None], None] | None = None,
+) -> Iterator[None]:
+    """One writing command at a time on a project (``files.project_lock``); the outermost
+    holder first removes the temporary files a killed run left behind."""
+    with _hold_lock(settings.cache_dir, command, wait=wait, on_wait=on_wait or _log_wait) as outermost:
+        if outermost:
+            remove_stale_temp_files([settings.content_dir, settings.locales_dir, settings.build_dir, settings.cache_dir])
+        yield
+
+
+def _locked(command: str) -> Callable[[Callable[_P, _R]], Callable[_P, _R]]:
+    """A stage that writes holds the project lock (re-entrant: ``run`` holds it for its stages)."""
+
+    def decorate(stage: Callable[_P, _R]) -> Callable[_P, _R]:
+        @functools.wraps(stage)
+        def locked_stage(*args: _P.args, **kwargs: _P.kwargs) -> _R:
+            settings = args[0]
+            assert isinstance(settings, Settings)
+            with project_lock(settings, f"i18n-pipeline {command}"):
+                return stage(*args, **kwargs)
+
+        return locked_stage
+
+    return decorate
+
+
 # --- stages ----------------------------------------------------------------------------------
 
 
@@ -87,6 +132,13 @@ def ingest_sources(
 
     An existing release with other content is not replaced unless ``force``.
     """
+    with project_lock(settings, "i18n-pipeline ingest"):
+        yield from _ingest_sources(settings, sources, slug=slug, fmt=fmt, force=force)
+
+
+def _ingest_sources(
+    settings: Settings, sources: Sequence[Path], *, slug: str | None, fmt: str, force: bool
+) -> Iterator[tuple[Path, Path, IngestResult]]:
     for source in sources:
         try:
             data = source.read_bytes()
@@ -161,6 +213,7 @@ def work_log(settings: Settings) -> Iterator[WorkLog]:
         log.save()
 
 
+@_locked("extract")
 def extract(settings: Settings) -> StageResult:
     """Write one template per release: ``locales/templates/<release>.pot``."""
     result = StageResult()
@@ -179,6 +232,7 @@ def extract(settings: Settings) -> StageResult:
     return result
 
 
+@_locked("update")
 def update(settings: Settings, languages: Sequence[str] | None = None) -> StageResult:
     """Create or merge ``locales/<lang>/LC_MESSAGES/<release>.po`` from the templates."""
     result = StageResult()
@@ -213,6 +267,7 @@ def memory_files(settings: Settings) -> list[Path]:
     return ([shipped] if shipped.exists() else []) + sorted((settings.locales_dir / "memory").glob("*.tmx"))
 
 
+@_locked("tm import")
 def add_memory_file(settings: Settings, source: Path) -> tuple[Path, int]:
     """'tm import': check the TMX, keep a copy in locales/memory/ (committed with the project, so
     the cache can always be rebuilt), and load it. Returns the copy and the units loaded."""
@@ -248,6 +303,15 @@ def check_engines(settings: Settings, languages: Sequence[str] | None, engine_na
             engine.describe(settings.source_language, lang)  # raises EngineError naming the fix
 
 
+@_locked("tm export")
+def export_memory(settings: Settings, target: Path, *, tool_version: str) -> int:
+    """'tm export': the memory (reviewed translations, imported TMX files) as TMX 1.4."""
+    if target.is_dir():
+        raise PipelineError(str(target), "is a folder", f"give a file name, e.g. {target / 'memory.tmx'}")
+    with open_memory(settings) as memory:
+        return memory.export_tmx(target, settings.source_language, tool_version=tool_version)
+
+
 @contextmanager
 def open_memory(settings: Settings, read: Mapping[str, Mapping[str, Catalog]] | None = None) -> Iterator[Memory]:
     """The project's translation memory, taught the reviewed translations of every PO file.
@@ -256,7 +320,7 @@ def open_memory(settings: Settings, read: Mapping[str, Mapping[str, Catalog]] | 
     file is read twice.
     """
 
-    settings.cache_dir.mkdir(parents=True, exist_ok=True)
+    make_folder(settings.cache_dir)
     memory = Memory(settings.cache_dir / "memory.sqlite")
     try:
         for tmx in memory_files(settings):
@@ -276,6 +340,7 @@ def open_memory(settings: Settings, read: Mapping[str, Mapping[str, Catalog]] | 
         memory.close()
 
 
+@_locked("translate")
 def translate(
     settings: Settings,
     languages: Sequence[str] | None = None,
@@ -375,6 +440,7 @@ class BuildResult:
     withheld: list[str] = field(default_factory=list)  # "<lang>/<release>: why"
 
 
+@_locked("build")
 def build(
     settings: Settings,
     languages: Sequence[str] | None = None,
@@ -439,6 +505,7 @@ class RunResult:
     built: BuildResult
 
 
+@_locked("run")
 def run(
     settings: Settings,
     languages: Sequence[str] | None = None,
