@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
@@ -26,7 +27,9 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-ENGINE_BATCH = 2000  # segments per engine request
+ENGINE_BATCH = 2000  # segments per engine request, at most
+FIRST_REQUEST = 100  # segments in the first request of a run, before the engine's speed is known
+COMMIT_SECONDS = 2.0  # engine work between two commits of the MT cache: what a kill -9 can cost
 REVIEWED_ORIGIN = "reviewed in "  # origin of memory entries learnt from reviewed PO entries
 SOURCES = ("tm_exact", "tm_fuzzy", "cache", "engine", "failed")
 
@@ -141,12 +144,18 @@ def fill_catalogs(
             for s in pending
         ]
         done = len(jobs) - len(pending)
-        # Requests of ENGINE_BATCH segments: each is streamed whole, and what it returns is
-        # stored at once, so an interrupted run keeps every translation already paid for.
-        for start in range(0, len(pending), ENGINE_BATCH):
-            chunk = pending[start : start + ENGINE_BATCH]
-            sent = protected[start : start + ENGINE_BATCH]
+        # Requests of about COMMIT_SECONDS of engine work (FIRST_REQUEST segments, then as many as
+        # the engine did in that time, at most ENGINE_BATCH): each is streamed whole, and what it
+        # returns is committed to the cache at once, so a killed run loses at most a few seconds
+        # of engine work and the next run pays the engine only for the rest.
+        start = 0
+        size = FIRST_REQUEST
+        while start < len(pending):
+            chunk = pending[start : start + size]
+            sent = protected[start : start + size]
+            began = time.monotonic()
             outputs = translate_detailed(engine, [p.text for p in sent], source_language, target_language)
+            seconds = time.monotonic() - began
             report.requests += 1
             report.sent += len(chunk)
             fresh: dict[str, list[tuple[str, str]]] = {}  # engine name -> (source, target) for the cache
@@ -165,10 +174,19 @@ def fill_catalogs(
             if memory is not None:
                 for name, pairs in fresh.items():
                     memory.store(name, source_language, target_language, pairs)
+            start += len(chunk)
             done += len(chunk)
+            size = _next_request_size(len(chunk), seconds)
             if progress:
                 progress(target_language, done, len(jobs))
     return report
+
+
+def _next_request_size(segments: int, seconds: float) -> int:
+    """Segments the engine translates in about COMMIT_SECONDS, judged by the last request."""
+    if seconds <= 0:
+        return ENGINE_BATCH
+    return max(1, min(ENGINE_BATCH, int(segments * COMMIT_SECONDS / seconds)))
 
 
 def check_placeholders_ok(source: str, target: str) -> bool:
