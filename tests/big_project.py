@@ -9,6 +9,7 @@ leaves on disk.
 from __future__ import annotations
 
 import json
+import os
 import random
 import re
 import shutil
@@ -89,16 +90,55 @@ def cli(project: Path, *args: str) -> list[str]:
     return [sys.executable, "-m", "i18n_pipeline", *args, "--project", str(project)]
 
 
-def start_run(project: Path) -> subprocess.Popen[bytes]:
+# --- counting what the engine receives ----------------------------------------------------------
+
+_COUNTER = """#!{python}
+# First stage of a counting Apertium mode: passes its input on unchanged and appends a copy to
+# the log named by its argument (the pipeline adds -z to every stage; it is ignored here).
+import os, sys
+log = os.open([a for a in sys.argv[1:] if a != "-z"][0], os.O_WRONLY | os.O_APPEND | os.O_CREAT)
+while True:
+    data = os.read(0, 65536)
+    if not data:
+        break
+    os.write(log, data)
+    view = memoryview(data)
+    while view:
+        view = view[os.write(1, view):]
+"""
+
+
+def counting_modes(folder: Path, log: Path) -> Path:
+    """A copy of the installed eng-spa and es-fr modes whose pipelines first copy their input
+    into ``log``: every segment any run sends to an Apertium pipeline is one NUL-ended record
+    there, killed runs included (en→fr counts twice: eng-spa, then es-fr)."""
+    folder.mkdir(parents=True)
+    counter = folder / "count-stage"
+    counter.write_text(_COUNTER.format(python=sys.executable), "utf-8")
+    counter.chmod(0o755)
+    installed = Path("/usr/share/apertium/modes")
+    for name in ("eng-spa", "es-fr"):
+        command = (installed / f"{name}.mode").read_text("utf-8").strip()
+        command = f"'{counter}' '{log}' | {command}"
+        (folder / f"{name}.mode").write_text(command + "\n", "utf-8")
+    return folder
+
+
+def segments_received(log: Path) -> int:
+    return log.read_bytes().count(b"\0") if log.exists() else 0
+
+
+def start_run(project: Path, env: dict[str, str] | None = None) -> subprocess.Popen[bytes]:
     # Own session: a signal to its process group reaches the pipeline (as Ctrl-C in a terminal
     # does) and never pytest. Apertium's stages run in sessions of their own.
     return subprocess.Popen(
-        cli(project, "run"), stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True, cwd=project
+        cli(project, "run"), stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True, cwd=project,
+        env=env,
     )
 
 
-def run_to_completion(project: Path) -> subprocess.CompletedProcess[str]:
-    done = subprocess.run(cli(project, "run"), capture_output=True, text=True, timeout=TIMEOUT, cwd=project)
+def run_to_completion(project: Path, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    done = subprocess.run(cli(project, "run"), capture_output=True, text=True, timeout=TIMEOUT, cwd=project, env=env)
     assert done.returncode == 0, f"run failed ({done.returncode}):\n{done.stdout}\n{done.stderr}"
     assert "Traceback" not in done.stderr
     return done
@@ -110,25 +150,45 @@ class Reference:
     seconds: float  # one full run from scratch
     keys: dict[str, set[tuple[str | None, str]]]  # relative catalog path -> entry keys
     segments: dict[tuple[str, str], dict[str, int]]  # (language, release) -> segments per state
+    full: Path  # the project after that run (never modified)
+    modes: Path  # Apertium modes that count what the engine receives (counting_modes)
+    received_log: Path
+    engine_segments: int  # what the engine received in that one full run
+
+    def env(self) -> dict[str, str]:
+        """The environment of a run whose engine input is counted."""
+        return {**os.environ, "APERTIUM_MODES": str(self.modes)}
+
+    def received(self) -> int:
+        """Segments the engine received so far, over every run with ``env()``."""
+        return segments_received(self.received_log)
 
 
 def make_reference(base: Path) -> Reference:
-    """The big project, and one full run of it timed (to scale the kill delays)."""
+    """The big project, and one full run of it timed (to scale the kill delays), its engine
+    input counted."""
     inputs = copy_project(base / "inputs")
     add_releases(inputs, RELEASES, random.Random(RANDOM_SEED))
     full = base / "full"
     shutil.copytree(inputs, full)
+    log = base / "engine-received.log"
+    modes = counting_modes(base / "modes", log)
     started = time.monotonic()
-    run_to_completion(full)
+    run_to_completion(full, {**os.environ, "APERTIUM_MODES": str(modes)})
     seconds = time.monotonic() - started
+    engine_segments = segments_received(log)
+    assert engine_segments > 0, "the counting mode saw what the engine received"
     files = catalog_files(full)
     assert len(files) == (RELEASES + 1) * (1 + len(LANGS))
     keys = {str(p.relative_to(full)): entry_keys(p) for p in files}
     segments = {(r.language, r.release): dict(r.stats.segments) for r in pipeline.status(load_settings(full))}
     for where, seg in segments.items():
         assert seg["untranslated"] == 0 and seg["machine"] + seg["reviewed"] > 0, (where, seg)
-    print(f"\nreference run: {seconds:.2f} s for {RELEASES + 1} releases, {len(files)} catalogs")
-    return Reference(inputs, seconds, keys, segments)
+    print(
+        f"\nreference run: {seconds:.2f} s for {RELEASES + 1} releases, {len(files)} catalogs, "
+        f"{engine_segments} segments sent to the engine"
+    )
+    return Reference(inputs, seconds, keys, segments, full, modes, log, engine_segments)
 
 
 def assert_catalogs_whole(project: Path, ref: Reference, *, msgfmt: bool = True) -> None:
@@ -158,3 +218,78 @@ def assert_complete(project: Path, ref: Reference) -> None:
         # reviewed, unless the uninterrupted run itself leaves some needing an update).
         assert seg == ref.segments[(row.language, row.release)], (row.language, row.release, seg)
     assert_catalogs_whole(project, ref, msgfmt=False)  # written by a normal run: test_pipeline checks those
+
+
+# --- comparing whole projects -------------------------------------------------------------------
+
+_DATES = re.compile(
+    rb'^("(?:POT-Creation-Date|PO-Revision-Date): )[^\\]*'  # header dates
+    rb"|^(#~? (?:machine translation|translation memory): .*)\d{4}-\d{2}-\d{2}",  # provenance day
+    re.M,
+)
+_MSGSTR = re.compile(rb'^msgstr (?:"(?:[^"\\\n]|\\.)*"\n?)+', re.M)
+
+
+def _without_dates(data: bytes) -> bytes:
+    return _DATES.sub(lambda m: (m.group(1) or m.group(2)) + b"<date>", data)
+
+
+def _machine_wording_masked(data: bytes) -> bytes:
+    """A PO file with the msgstr of every machine-translated entry (fuzzy, provenance comment
+    "machine translation: ...") replaced by a mark: its wording aside, the entry must match."""
+    blocks = data.split(b"\n\n")
+    for i, block in enumerate(blocks):
+        if b"\n#, fuzzy" in b"\n" + block and re.search(rb"(?m)^# machine translation: ", block):
+            blocks[i] = _MSGSTR.sub(b'msgstr "<machine translation>"\n', block).rstrip(b"\n")
+    return b"\n\n".join(blocks)
+
+
+def results(project: Path) -> dict[str, bytes]:
+    """What a run leaves for people: every file under locales/ and build/, dates masked (header
+    dates, and the day in provenance comments, which differs only across midnight)."""
+    out: dict[str, bytes] = {}
+    for folder in ("locales", "build"):
+        for path in sorted((project / folder).rglob("*")):
+            if path.is_file():
+                out[str(path.relative_to(project))] = _without_dates(path.read_bytes())
+    return out
+
+
+def compare_results(got: dict[str, bytes], expected: dict[str, bytes]) -> tuple[list[str], int, int]:
+    """Compare a resumed run's results with an uninterrupted run's.
+
+    Apertium's tagger carries state from one segment to the next, even across the null flush
+    (FACTS.md), so a sentence can be worded differently when the stream before it differs, as
+    it does when a rerun sends only what the killed run had not finished. So: every file must
+    be identical, except that a machine-translated msgstr may be worded differently; a built
+    page is compared where its release's catalogs are identical. Returns (files that differ
+    otherwise, machine entries worded differently, built pages compared).
+    """
+    wrong: list[str] = []
+    worded = 0
+    same_catalogs: dict[str, bool] = {}
+    for name, data in sorted(expected.items()):
+        if not name.endswith((".po", ".pot")):
+            continue
+        mine = got.get(name, b"")
+        if mine == data:
+            same_catalogs.setdefault(Path(name).stem, True)
+            continue
+        same_catalogs[Path(name).stem] = False
+        if _machine_wording_masked(mine) != _machine_wording_masked(data):
+            wrong.append(name)
+            continue
+        worded += sum(a != b for a, b in zip(_MSGSTR.findall(mine), _MSGSTR.findall(data), strict=True))
+    compared = 0
+    for name, data in sorted(expected.items()):
+        if name.endswith((".po", ".pot")) or not same_catalogs.get(Path(name).stem, True):
+            continue
+        compared += 1
+        if got.get(name) != data:
+            wrong.append(name)
+    return wrong, worded, compared
+
+
+def temp_files(project: Path) -> list[Path]:
+    """Temporary files of the atomic writer anywhere in the project."""
+    return sorted(p for p in project.rglob("*") if re.fullmatch(r"\..+\.[0-9a-f]{12}\.tmp", p.name))

@@ -101,7 +101,7 @@ def test_ctrl_c_exits_non_zero_without_traceback(reference: Reference, tmp_path:
     for i, fraction in enumerate((0.0, 0.3 + 0.1 * rng.random())):
         project = tmp_path / f"int-{i}"
         shutil.copytree(reference.inputs, project)
-        proc = start_run(project)
+        proc = start_run(project, reference.env())
         deadline = time.monotonic() + TIMEOUT
         templates = project / "locales" / "templates"
         # Wait until main() is surely running (its first template is on disk): a Ctrl-C during
@@ -123,5 +123,5 @@ def test_ctrl_c_exits_non_zero_without_traceback(reference: Reference, tmp_path:
         assert_catalogs_whole(project, reference)
         # A clean interrupt cleans up after itself.
         assert temp_leftovers(project) == [], temp_leftovers(project)
-        run_to_completion(project)
+        run_to_completion(project, reference.env())
         assert_complete(project, reference)
