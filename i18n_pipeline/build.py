@@ -18,6 +18,7 @@ from i18n_pipeline.formats.front_matter import find_front_matter, parse_front_ma
 from i18n_pipeline.formats.markdown import to_html
 from i18n_pipeline.localise import format_date_long
 from i18n_pipeline.model import Document, Segment
+from i18n_pipeline.sanitise import clean_fragment, clean_page
 
 # Shown at the top of a release that contains unreviewed machine translation.
 MACHINE_NOTICE = {
@@ -86,6 +87,8 @@ def build_release(
         return None
 
     body = render_document(document, lookup)
+    if document.format == "html":
+        body = clean_page(body)  # the source page's own scripts included: nothing runs
     notice = MACHINE_NOTICE.get(language, MACHINE_NOTICE["en"]) if machine else ""
     markdown = _with_notice(body, document.format, notice)
     page = render_html(document, body, language, notice) if document.format == "markdown" else body
@@ -138,7 +141,7 @@ def render_html(document: Document, localized_markdown: str, language: str, noti
         if isinstance(meta.get(key), str) and meta[key].strip():
             parts.append(f'<p class="{key}"><strong>{e(meta[key])}</strong></p>')
             break
-    parts.append(to_html(body_md).rstrip("\n"))
+    parts.append(clean_fragment(to_html(body_md)).rstrip("\n"))  # raw HTML of the release: nothing runs
     links = meta.get("links") or []
     if isinstance(links, list) and links:
         parts.append(f'<section class="links"><h2>{e(labels["links"])}</h2><ul>')
