@@ -95,6 +95,7 @@ class _Structure(HTMLParser):
         self.found: list[tuple[int, int, str]] = []  # start, end, rebuilt tag
         self._line_starts = [0] + [m.end() for m in re.finditer("\n", text)]
         self._seen: set[str] = set()
+        self._text = text
 
     def _offset(self) -> int:
         line, column = self.getpos()
@@ -116,7 +117,8 @@ class _Structure(HTMLParser):
         self._seen.add(key)
         start = self._offset()
         raw = self.get_starttag_text() if not closing else None
-        end = start + len(raw) if raw is not None else self.rawdata.index(">", start) + 1
+        closing_bracket = self._text.find(">", start)
+        end = start + len(raw) if raw is not None else len(self._text) if closing_bracket < 0 else closing_bracket + 1
         if closing:
             rebuilt = f"</{tag}>"
         else:
