@@ -48,7 +48,7 @@ def atomic_stream(path: Path, *, before_replace: Callable[[], None] | None = Non
     temporary file is hidden (``.<name>.<random>.tmp``) and removed on any failure. An existing
     file keeps its permissions; a new one gets the umask's.
     """
-    make_folder(path.parent)
+    created = make_folder(path.parent)
     try:
         mode = path.stat().st_mode & 0o777 if path.exists() else None
     except OSError as exc:
@@ -64,15 +64,19 @@ def atomic_stream(path: Path, *, before_replace: Callable[[], None] | None = Non
             handle = os.fdopen(fd, "wb")
         except OSError as exc:
             raise write_error(path, exc) from None
-        with handle:
+        try:
+            yield handle
+            handle.flush()
+            os.fsync(handle.fileno())
+        except OSError as exc:
+            if exc.errno is None:
+                raise  # the caller's own exception, not the disk's
+            raise write_error(path, exc) from None
+        finally:
             try:
-                yield handle
-                handle.flush()
-                os.fsync(handle.fileno())
-            except OSError as exc:
-                if exc.errno is None:
-                    raise  # the caller's own exception, not the disk's
-                raise write_error(path, exc) from None
+                handle.close()
+            except OSError:
+                pass  # a full disk again, flushing what failed: the file is removed below
         if mode is None:
             umask = os.umask(0)
             os.umask(umask)
@@ -89,6 +93,11 @@ def atomic_stream(path: Path, *, before_replace: Callable[[], None] | None = Non
             raise write_error(path, exc) from None
     except BaseException:
         _unlink_quietly(tmp)
+        for folder in reversed(created):  # a failed write leaves no trace, empty folders included
+            try:
+                folder.rmdir()
+            except OSError:
+                break
         raise
     _fsync_dir(path.parent)
 
@@ -122,10 +131,13 @@ def _file_in_the_way(folder: Path) -> Path | None:
     return None
 
 
-def make_folder(folder: Path) -> None:
-    """``mkdir -p``, with a file in the way or a read-only parent reported as a PipelineError."""
+def make_folder(folder: Path) -> list[Path]:
+    """``mkdir -p``, with a file in the way or a read-only parent reported as a PipelineError;
+    returns the folders it created, outermost first."""
+    missing = [f for f in reversed([folder, *folder.parents]) if not f.exists()]
     try:
         folder.mkdir(parents=True, exist_ok=True)
+        return missing
     except OSError as exc:
         blocker = _file_in_the_way(folder)
         if blocker is not None:
@@ -144,8 +156,10 @@ def write_if_changed(path: Path, data: bytes) -> bool:
     try:
         if path.read_bytes() == data:
             return False
-    except FileNotFoundError:
-        pass
+    except (FileNotFoundError, NotADirectoryError):
+        pass  # not there (or a file in the way of its folder, which write_atomic reports)
+    except OSError as exc:
+        raise PipelineError(str(path), f"cannot read ({exc.strerror})", "check the path") from None
     write_atomic(path, data)
     return True
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 import logging
+import re
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
@@ -19,16 +20,19 @@ from i18n_pipeline.catalog import Catalog, TemplateEntry, new_template, update_c
 from i18n_pipeline.checks import CheckContext, check_catalog
 from i18n_pipeline.config import Settings
 from i18n_pipeline.engines import Engine, available_engines, get_engine
-from i18n_pipeline.errors import DocumentError, PipelineError, ReleaseExistsError, UsageError
+from i18n_pipeline.errors import ConfigError, DocumentError, PipelineError, ReleaseExistsError, UsageError
 from i18n_pipeline.files import LockHolder, make_folder, remove_stale_temp_files, write_if_changed
 from i18n_pipeline.files import project_lock as _hold_lock
-from i18n_pipeline.formats import FORMATS, ParseOptions, parse_document
+from i18n_pipeline.formats import FORMATS, ParseOptions, format_of, parse_document
+from i18n_pipeline.formats.front_matter import check_release_front_matter
 from i18n_pipeline.glossary import load_glossary
 from i18n_pipeline.incremental import WorkLog, code_digest
 from i18n_pipeline.ingest import IngestResult, ingest
+from i18n_pipeline.languages import base_language
 from i18n_pipeline.memory import Memory
 from i18n_pipeline.model import Document, Problem, Stats
 from i18n_pipeline.pofile import compile_mo, read_po, write_po
+from i18n_pipeline.tmx import TranslationUnit, read_tmx
 from i18n_pipeline.translate import REVIEWED_ORIGIN, TranslateReport, fill_catalogs
 
 log = logging.getLogger(__name__)
@@ -40,8 +44,9 @@ log = logging.getLogger(__name__)
 def release_paths(settings: Settings) -> list[Path]:
     """Source releases in ``content/``, sorted by name."""
     if not settings.content_dir.is_dir():
-        raise PipelineError(str(settings.content_dir), "no content folder", "put releases in content/<name>.md")
-    paths = sorted(p for p in settings.content_dir.iterdir() if p.suffix.lower() in FORMATS and p.is_file())
+        what = "not a folder" if settings.content_dir.exists() else "no content folder"
+        raise PipelineError(str(settings.content_dir), what, "put releases in content/<name>.md")
+    paths = sorted(p for p in settings.content_dir.iterdir() if p.suffix.lower() in FORMATS and _is_release(settings, p))
     if not paths:
         raise PipelineError(
             str(settings.content_dir), "no releases here", "put releases in content/<name>.md, or run 'i18n-pipeline ingest'"
@@ -52,6 +57,39 @@ def release_paths(settings: Settings) -> list[Path]:
             raise PipelineError(str(p), f"two releases named '{p.stem}' ({names[p.stem].name})", "rename one")
         names[p.stem] = p
     return paths
+
+
+# A release's name becomes file names, #: references ("name:block") and URLs: letters (any
+# script), digits, "-", "_" and "."; it starts with a letter or digit.
+_RELEASE_NAME_RE = re.compile(r"[^\W_][\w.-]*")
+
+
+def _is_release(settings: Settings, path: Path) -> bool:
+    """A file of a release format in content/ that may be read: refuses names that would break
+    references, links to nothing and links that leave the project."""
+    if path.is_symlink():
+        target = path.resolve()
+        if not target.exists():
+            raise DocumentError(str(path), "a link to a file that does not exist", "remove it or restore its file")
+        if not target.is_relative_to(settings.root.resolve()):
+            raise DocumentError(
+                str(path), f"a link to {target}, outside the project", "copy the file into content/ instead"
+            )
+    if not path.is_file():
+        return False
+    if not _RELEASE_NAME_RE.fullmatch(path.stem):
+        suggestion = re.sub(r"[^\w.-]+", "-", path.stem).strip("-._") or "release"
+        raise DocumentError(
+            str(path) if str(path).isprintable() else repr(str(path)),
+            "a release name may hold letters, digits, '-', '_' and '.' only (it names PO files and references)",
+            f"rename it, e.g. {suggestion}{path.suffix}",
+        )
+    return True
+
+
+# Characters no release holds: NUL and the other C0/C1 controls but tab and line breaks (a
+# terminal escape, Windows-1252 text decoded as Latin-1). A PO file cannot carry them safely.
+_CONTROL_RE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
 
 def template_path(settings: Settings, release: str) -> Path:
@@ -165,12 +203,20 @@ def load_document(settings: Settings, path: Path) -> Document:
         raise DocumentError(
             f"{path}:{line}", "not UTF-8 text", "save it as UTF-8, or run 'i18n-pipeline ingest' on it"
         ) from None
+    where = str(path.relative_to(settings.root) if path.is_relative_to(settings.root) else path)
+    control = _CONTROL_RE.search(text)
+    if control is not None:
+        line = text.count("\n", 0, control.start()) + 1
+        what = "a NUL character (U+0000)" if control.group() == "\0" else f"a control character (U+{ord(control.group()):04X})"
+        raise DocumentError(f"{where}:{line}", f"{what} in the text", "remove it")
+    if format_of(path) == "markdown":
+        check_release_front_matter(text, where)
     options = ParseOptions(
         language=settings.source_language,
         sentences=settings.segmentation == "sentence",
         front_matter_keys=settings.front_matter_keys,
     )
-    return parse_document(text, str(path.relative_to(settings.root) if path.is_relative_to(settings.root) else path), options)
+    return parse_document(text, where, options)
 
 
 def template_entries(document: Document) -> list[TemplateEntry]:
@@ -209,8 +255,13 @@ def work_log(settings: Settings) -> Iterator[WorkLog]:
     log = WorkLog(settings.cache_dir / "work.json", code_digest() + repr(sorted(fingerprint.items())))
     try:
         yield log
-    finally:
-        log.save()
+    except BaseException:
+        try:
+            log.save()
+        except PipelineError:
+            pass  # a full disk: the stage's own error is the one to report
+        raise
+    log.save()
 
 
 @_locked("extract")
@@ -276,13 +327,26 @@ def add_memory_file(settings: Settings, source: Path) -> tuple[Path, int]:
         data = source.read_bytes()
     except OSError as exc:
         raise PipelineError(str(source), f"cannot read ({exc.strerror})", "check the path") from None
-    with Memory(Path(":memory:")) as scratch:
-        scratch.import_tmx(source)  # refuses a broken TMX before anything is kept
+    _check_memory_languages(settings, source, read_tmx(source))  # a broken TMX is refused before anything is kept
     kept = settings.locales_dir / "memory" / (source.stem + ".tmx")
     write_if_changed(kept, data)
     with open_memory(settings) as memory:
         units = memory.import_tmx(kept)
     return kept, units
+
+
+def _check_memory_languages(settings: Settings, source: Path, units: Sequence[TranslationUnit]) -> None:
+    """A memory that translates nothing of this project is a mistake, not an import."""
+    wanted = {(base_language(settings.source_language), base_language(t)) for t in settings.target_languages}
+    found = {(base_language(u.language), base_language(t.language)) for u in units for t in u.translations}
+    if units and not wanted & found:
+        targets = " or ".join(settings.target_languages)
+        has = ", ".join(f"{a}→{b}" for a, b in sorted(found))
+        raise PipelineError(
+            str(source),
+            f"no translation unit from {settings.source_language} into {targets} (the file has {has})",
+            "export the memory with the project's languages",
+        )
 
 
 def check_engines(settings: Settings, languages: Sequence[str] | None, engine_name: str | None) -> None:
@@ -294,7 +358,9 @@ def check_engines(settings: Settings, languages: Sequence[str] | None, engine_na
     for lang in _languages(settings, languages):
         name = engine_name or settings.engine_for(lang)
         if name not in available_engines():
-            raise UsageError(
+            # A misspelt --engine is a usage error (exit 2); a misspelt pipeline.yaml is not.
+            error = UsageError if engine_name else ConfigError
+            raise error(
                 f"engine '{name}'" if engine_name else f"{settings.root / 'pipeline.yaml'}: engines",
                 f"no engine called '{name}'",
                 f"choose one of {', '.join(available_engines())}",
@@ -395,7 +461,13 @@ def translate(
                 )
                 paths = [po_path(settings, lang, release) for release in releases]
                 for release, path in zip(releases, paths, strict=False):
+                    # Filling msgstrs does not undo update's merge: a file update had merged
+                    # stays merged, so the next run does not merge (and rewrite) it again.
+                    merged = [template_path(settings, release), path]
+                    was_merged = log.done(f"update:{lang}:{release}", merged)
                     write_po(catalogs[release], path)
+                    if was_merged:
+                        log.record(f"update:{lang}:{release}", merged)
                 log.record(f"translate:{lang}", [*paths, *inputs], name)
                 reports.append(report)
     reports.sort(key=lambda r: list(_languages(settings, languages)).index(r.language))
