@@ -154,13 +154,14 @@ def _mark_fenced_divs(text: str, pieces: list[Piece]) -> list[Piece]:
     """Pandoc fenced-div fences (":::: {#id .class}") are markup, never text to translate."""
     out: list[Piece] = []
     for p in pieces:
+        if p.role != "text" or ":::" not in p.text:  # before looking for the line: once per piece is quadratic
+            out.append(p)
+            continue
         line_start = text.rfind("\n", 0, p.start) + 1
         line_end = text.find("\n", p.start)
         line_end = len(text) if line_end < 0 else line_end
         if (
-            p.role == "text"
-            and ":::" in p.text
-            and not text[line_start : p.start].strip(" \t>")
+            not text[line_start : p.start].strip(" \t>")
             and p.end >= len(text[:line_end].rstrip("\r"))
             and _FENCED_DIV_RE.fullmatch(text[p.start : line_end].rstrip("\r"))
         ):
