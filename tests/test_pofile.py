@@ -329,3 +329,28 @@ def test_a_save_during_the_write_itself_is_not_overwritten(
         pass
     assert translator_saves_during_the_write, "the injection point was not reached"
     assert po.read_bytes() == translator_saves_during_the_write[0]
+
+
+# --- fuzzing: no input makes the reader raise anything but CatalogError --------------------------
+
+_PO_LINES = st.sampled_from([
+    'msgid ""', 'msgstr ""', 'msgid "Hello"', 'msgstr "Hola"', 'msgctxt "menu"', 'msgid_plural "Hellos"',
+    'msgstr[0] "Hola"', 'msgstr[1] "Holas"', 'msgstr[7] "x"', '"Content-Type: text/plain; charset=UTF-8\\n"',
+    '"Content-Type: text/plain; charset=latin-9\\n"', '"Plural-Forms: nplurals=2; plural=(n != 1);\\n"',
+    '"Plural-Forms: nplurals=x; plural=n ? ;\\n"', '"continued"', '#, fuzzy', '#| msgid "Old"', '#~ msgid "Gone"',
+    '#~ msgstr "Ido"', "#: news:p-1", "#. note", "# comment", "", '"unterminated', 'msgid "\\x41\\777"', "\ufeff",
+    'msgid "a\\', "msgstr", "\x00", "\r",
+])  # fmt: skip
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.one_of(
+    st.binary(max_size=300),
+    st.lists(st.one_of(_PO_LINES, st.text(max_size=12)), max_size=25).map(lambda lines: "\n".join(lines).encode("utf-8")),
+))
+def test_no_input_breaks_the_po_reader(data: bytes) -> None:
+    try:
+        catalog = read_po_bytes(data, "fuzz.po")
+    except CatalogError:
+        return
+    po_bytes(catalog)  # what was read can be written

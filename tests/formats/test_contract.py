@@ -21,7 +21,7 @@ from hypothesis import strategies as st
 from i18n_pipeline.errors import DocumentError
 from i18n_pipeline.formats import ParseOptions, format_of, parse_document, render_document
 from i18n_pipeline.model import PLACEHOLDER_RE
-from tests.formats.common import assert_round_trips, parse
+from tests.formats.common import EXTENSIONS, assert_round_trips, parse
 from tests.paths import EVAL
 
 # --- Hypothesis documents --------------------------------------------------------------------
@@ -286,3 +286,22 @@ def test_one_long_paragraph_takes_linear_time(suffix: str) -> None:
     n = _SIZES[suffix]
     small, large = seconds(n), seconds(4 * n)
     assert large < 8 * max(small, 0.02), f"{suffix}: {n} sentences {small:.2f} s, {4 * n} sentences {large:.2f} s"
+
+
+# --- fuzzing: only DocumentError ----------------------------------------------------------------
+
+_MARKUP_BITS = st.sampled_from([
+    "<p>", "</p>", "<a href='x'>", "</a>", "<script>", "</script>", "<!--", "-->", "<br>", "&amp;", "&#0;", "&#x110000;",
+    "*", "**", "_", "`", "[", "](", ")", "![", "\n", "\n\n", "---\n", "# ", "> ", "- ", "1. ", "    ", "|", "<1>", "</1>",
+    ":::", "% ", "<!-- i18n: off -->", "\\", "\r\n", "\x00", "é", "Sentence. Another one! ", "https://x.org ",
+])  # fmt: skip
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.one_of(_MARKUP_BITS, st.text(max_size=5)), max_size=30).map("".join), st.sampled_from(sorted(EXTENSIONS)))
+def test_no_text_breaks_a_format_parser(text: str, fmt: str) -> None:
+    try:
+        document = parse(text, fmt)
+    except DocumentError:
+        return
+    assert render_document(document, lambda s: None) == text
