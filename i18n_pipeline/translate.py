@@ -14,8 +14,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from i18n_pipeline.catalog import MACHINE_PREFIX, Catalog, Entry
-from i18n_pipeline.checks import check_translation, has_critical
+from i18n_pipeline.catalog import MACHINE_PREFIX, Catalog, Entry, machine_comment
+from i18n_pipeline.checks import CheckContext, check_placeholders
 from i18n_pipeline.engines import Engine, translate_detailed
 from i18n_pipeline.model import State
 from i18n_pipeline.postedit import proper_nouns, protect_for_engine, sentence_case, tidy_machine_output
@@ -124,8 +124,10 @@ def fill_catalogs(
         if cached:
             engine = open_engine()
             provenance = f"machine translation: {engine.describe(source_language, target_language)}, {date}"
+        # The words the engine did not know were cached with its output: the comment keeps them.
+        unknown = memory.unknown_words(engine_name, source_language, target_language, list(cached))
         for source, target in cached.items():
-            if _apply_machine(jobs[source], target, provenance):
+            if _apply_machine(jobs[source], target, machine_comment(provenance, unknown.get(source, ()))):
                 report.counts["cache"] += 1
             else:
                 report.counts["failed"] += 1
@@ -150,6 +152,7 @@ def fill_catalogs(
             report.requests += 1
             report.sent += len(chunk)
             fresh: dict[str, list[tuple[str, str]]] = {}  # engine name -> (source, target) for the cache
+            unknown_words: dict[str, tuple[str, ...]] = {}
             for source, prot, out in zip(chunk, sent, outputs, strict=True):
                 try:
                     target = tidy_machine_output(prot, out.text, target_language)
@@ -157,14 +160,16 @@ def fill_catalogs(
                     log.warning("engine lost a protected entity in %r", source)
                     report.counts["failed"] += 1
                     continue
-                if _apply_machine(jobs[source], target, f"{MACHINE_PREFIX} {out.provenance}, {date}"):
+                comment = machine_comment(f"{MACHINE_PREFIX} {out.provenance}, {date}", out.unknown_words)
+                if _apply_machine(jobs[source], target, comment):
                     fresh.setdefault(out.engine, []).append((source, target))
+                    unknown_words[source] = out.unknown_words
                     report.counts["engine"] += 1
                 else:
                     report.counts["failed"] += 1
             if memory is not None:
                 for name, pairs in fresh.items():
-                    memory.store(name, source_language, target_language, pairs)
+                    memory.store(name, source_language, target_language, pairs, unknown_words)
             done += len(chunk)
             if progress:
                 progress(target_language, done, len(jobs))
@@ -172,7 +177,9 @@ def fill_catalogs(
 
 
 def check_placeholders_ok(source: str, target: str) -> bool:
-    return not has_critical(check_translation(source, target, ""))
+    """Whether a candidate keeps the source's placeholders (what an engine or a fuzzy match may
+    lose); the other checks are ``check``'s, on the written catalogs."""
+    return not any(check_placeholders(source, target, CheckContext()))
 
 
 def _apply_machine(job: _Job, target: str, provenance: str) -> bool:
