@@ -48,6 +48,8 @@ bench: setup
 	$(BIN)/python bench/apertium_throughput.py
 	$(BIN)/python bench/pipeline_speed.py
 	$(BIN)/python bench/memory_lookup.py
+	$(BIN)/python bench/checks_on_references.py
+	$(BIN)/python bench/unknown_words.py
 
 clean:
 	rm -rf build .i18n-cache .stamp-venv .stamp-test-deps

@@ -1,10 +1,10 @@
 """Words of a language: Hunspell dictionaries (Debian's hunspell-es, hunspell-fr …) through
 pyenchant, in process. The only module that imports enchant.
 
-Measured before choosing (``/work/tools/research/dictionary/REPORT.md``, re-measured by
-``bench/dictionary.py``): Hunspell flags fewer correct words of human translations than
-Apertium's own analyser (which lacks many common words) with about the same recall on English
-or Spanish words left in a translation, and catches the engine's generation errors.
+Measured before choosing (README, "QA checks"; ``bench/checks_on_references.py``): Hunspell flags
+far fewer correct words of human translations than Apertium's own analyser (which lacks many
+common words) with about the same recall on English or Spanish words left in a translation, and
+it catches the engine's generation errors ("quelqu'uns").
 
 What counts as known, beyond the dictionary's own answer: a French elided article or pronoun is
 dropped before lookup ("l'assistance" → "assistance"); French "oe" may be the ligature "œ"

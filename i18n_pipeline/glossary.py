@@ -353,20 +353,23 @@ def term_notes(glossary: Glossary, source: str, target_lang: str) -> list[str]:
     """Notes for a translator (``#.`` comments): each glossary term of ``source`` with its
     approved ``target_lang`` translation, and each name that stays as it is, once, in order.
 
-    "glossary: human trafficking = trata de personas", "do not translate: Tapachula".
+    "glossary: human trafficking = trata de personas"; the names on one line, after the terms:
+    "do not translate: Chiapas, Tabasco".
     """
     notes: list[str] = []
+    names: list[str] = []
     for match in find_terms(glossary, source, target_lang):
         term = next(t for t in glossary.terms if t.source == match.term)
         if term.keep:
-            note = f"do not translate: {term.source}"
-        else:
-            english = (term.source_plural or match.source) if match.plural else term.source
-            note = f"glossary: {english} = {term.target(target_lang, plural=match.plural)}"
-            note += f" ({term.note})" if term.note else ""
+            if term.source not in names:
+                names.append(term.source)
+            continue
+        english = (term.source_plural or match.source) if match.plural else term.source
+        note = f"glossary: {english} = {term.target(target_lang, plural=match.plural)}"
+        note += f" ({term.note})" if term.note else ""
         if note not in notes:
             notes.append(note)
-    return notes
+    return notes + ([f"do not translate: {', '.join(names)}"] if names else [])
 
 
 def check_terms(

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from i18n_pipeline import pipeline
 from i18n_pipeline.checks import (
     CHECKS,
     CheckContext,
@@ -24,7 +25,8 @@ from i18n_pipeline.checks import (
 )
 from i18n_pipeline.cli import main
 from i18n_pipeline.glossary import load_glossary
-from i18n_pipeline.model import Problem, Severity
+from i18n_pipeline.model import Problem, Severity, Stats
+from i18n_pipeline.pipeline import ReleaseStatus
 from i18n_pipeline.pofile import read_po
 from tests.paths import ROOT
 from tests.project import break_placeholder, release_name
@@ -260,3 +262,43 @@ def test_check_finds_what_issue_10_planted_each_on_its_entry(project: Path, caps
         assert (path.resolve(), line, name, severity) in found, (path.name, line, name, on_line)
     words = {p["message"] for p in problems if p["check"] == "words" and p["line"] in (planted[5][1], planted[6][1])}
     assert any('"trafficked"' in m for m in words) and any('"acrónimo"' in m for m in words)
+
+
+def test_fail_on_sets_the_severity_that_fails_the_build(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["check", "--project", str(project), "-l", "es"]) == 0  # machine output: no critical problem
+    summary = capsys.readouterr().out.strip().split("\n")[-1]
+    assert re.fullmatch(r"\d+ problems \(\d+ functional(, \d+ cosmetic)?\)", summary), summary
+    assert main(["check", "--project", str(project), "-l", "es", "--fail-on", "functional"]) == 1
+    assert main(["check", "--project", str(project), "-l", "fr", "--fail-on", "cosmetic"]) == 1
+    capsys.readouterr()
+    assert main(["check", "--project", str(project), "--fail-on", "fatal"]) == 2
+    assert "invalid choice" in capsys.readouterr().err
+
+
+def test_one_problem_is_one_problem(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], project: Path) -> None:
+    one = Problem("numbers", Severity.CRITICAL, "es.po:3", "numbers differ", "es.po", 3)
+    monkeypatch.setattr(pipeline, "status", lambda settings, languages: [ReleaseStatus("es", "r", Stats(), [one])])
+    assert main(["check", "--project", str(project)]) == 1
+    assert capsys.readouterr().out.split("\n")[-2] == "1 problem (1 critical)"
+    assert main(["check", "--project", str(project), "--json"]) == 1
+    assert json.loads(capsys.readouterr().out) == [
+        {"file": "es.po", "line": 3, "check": "numbers", "severity": "critical", "message": "numbers differ"}
+    ]
+
+
+def test_a_translators_ignore_flag_silences_one_check_on_one_entry(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    po = project / "locales" / "es" / "LC_MESSAGES" / f"{release_name(project)}.po"
+    capsys.readouterr()
+    main(["check", "--project", str(project), "-l", "es", "--json"])
+    before = json.loads(capsys.readouterr().out)
+    line = msgid_line(po, "According to Mexico's National Human Rights")
+    assert {"words", "engine-unknown-words"} <= {p["check"] for p in before if p["line"] == line}
+    lines = po.read_text("utf-8").split("\n")
+    assert lines[line - 2] == "#, fuzzy"
+    lines[line - 2] = "#, fuzzy, ignore-words"
+    po.write_text("\n".join(lines), "utf-8")
+    main(["check", "--project", str(project), "-l", "es", "--json"])
+    after = json.loads(capsys.readouterr().out)
+    assert {p["check"] for p in after if p["line"] == line} == {p["check"] for p in before if p["line"] == line} - {"words"}
+    assert main(["update", "--project", str(project), "-l", "es"]) == 0  # a merge keeps the translator's flag
+    assert "#, fuzzy, ignore-words\n" in po.read_text("utf-8")
