@@ -92,7 +92,8 @@ def loose_values(source: str) -> frozenset[object]:
     return frozenset(values)
 
 
-def source_values(source: str) -> tuple[list[Found], list[Found]]:
+@lru_cache(maxsize=256)  # the numbers and dates checks read the same texts
+def source_values(source: str) -> tuple[tuple[Found, ...], tuple[Found, ...]]:
     """(numbers, dates) of an English source text."""
     numbers: list[Found] = []
     dates: list[Found] = []
@@ -114,7 +115,7 @@ def source_values(source: str) -> tuple[list[Found], list[Found]]:
         scan = scan[: entity.start] + "\ufffc" * (entity.end - entity.start) + scan[entity.end :]
     for m in _PLAIN_INTEGER_RE.finditer(scan):
         numbers.append(Found(m.group(), frozenset({Decimal(m.group())})))
-    return numbers, dates
+    return tuple(numbers), tuple(dates)
 
 
 # --- the target (any language CLDR knows) -----------------------------------------------------
@@ -210,7 +211,8 @@ def _number_values(text: str, language: str) -> frozenset[object]:
     return frozenset(values)
 
 
-def target_values(target: str, language: str) -> tuple[list[Found], list[Found]]:
+@lru_cache(maxsize=256)
+def target_values(target: str, language: str) -> tuple[tuple[Found, ...], tuple[Found, ...]]:
     """(numbers, dates) of a translation into ``language``."""
     names = _names(language)
     scan = _MASK_RE.sub(lambda m: "\ufffc" * len(m.group()), target)
@@ -219,8 +221,8 @@ def target_values(target: str, language: str) -> tuple[list[Found], list[Found]]
     for m in names.date_re.finditer(scan):
         dates.append(Found(target[m.start() : m.end()], frozenset({_date_of(m, names)})))
         scan = scan[: m.start()] + "\ufffc" * (m.end() - m.start()) + scan[m.end() :]
-    numbers = [Found(m.group(), _number_values(m.group(), language)) for m in _TARGET_NUMBER_RE.finditer(scan)]
-    return numbers, dates
+    numbers = tuple(Found(m.group(), _number_values(m.group(), language)) for m in _TARGET_NUMBER_RE.finditer(scan))
+    return numbers, tuple(dates)
 
 
 # --- comparing ------------------------------------------------------------------------------

@@ -91,10 +91,11 @@ def words_to_check(source: str, target: str) -> list[str]:
     out: list[str] = []
     previous_end = 0
     previous_digit = False
+    last = ""  # the last character before this token that is not a space
     for m in re.finditer(r"\S+", text):
         token = m.group()
-        before = text[: m.start()].rstrip()
-        initial = not before or before[-1] in _OPENERS
+        initial = not last or last in _OPENERS
+        last = token[-1]
         after_number = previous_digit and m.start() - previous_end <= 1
         previous_digit = any(c.isdigit() for c in token)
         previous_end = m.end()
