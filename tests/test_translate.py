@@ -50,7 +50,7 @@ place: Guatemala
 {SEED_B}
 """
 
-REPORT_KEYS = {"tm_exact", "tm_fuzzy", "cache", "engine", "failed", "engine_requests", "segments_sent"}
+REPORT_KEYS = {"tm_exact", "tm_fuzzy", "cache", "engine", "failed", "engine_requests", "segments_sent", "by_engine"}
 
 
 # --- helpers ---------------------------------------------------------------------------------
@@ -259,7 +259,8 @@ def test_translate_json_has_exactly_the_documented_counts(tmp_path: Path, capsys
     assert set(report) == {"es"}
     es = report["es"]
     assert set(es) == REPORT_KEYS, sorted(es)
-    assert all(type(v) is int for v in es.values()), es
+    assert all(type(v) is int for k, v in es.items() if k != "by_engine"), es
+    assert es["by_engine"] == {"apertium": es["engine"]}, es
     segments = len(read_po(po_file(project, "es", SEED)))
     assert es["engine"] == es["segments_sent"] == segments - es["tm_exact"], es
     assert es["engine_requests"] == 1
