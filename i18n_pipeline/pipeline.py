@@ -252,18 +252,18 @@ def check_engines(
     LLM without a model or a missing neural model is reported here with its fix, not after half
     the languages were processed. ``build=False`` (a dry run) checks the names only.
     """
-    for lang in _languages(settings, languages):
-        chain = engine_chain(settings, lang, engine_name)
-        for name in chain or ("",):
-            if name not in available_engines():
-                raise UsageError(
-                    f"engine '{name}'" if engine_name else f"{settings.root / 'pipeline.yaml'}: engines",
-                    f"no engine called '{name}'",
-                    f"choose one of {', '.join(available_engines())}",
-                )
-            if build:
-                with _get_engine(settings, name, None) as engine:
-                    engine.describe(settings.source_language, lang)  # raises EngineError naming the fix
+    chains = {lang: engine_chain(settings, lang, engine_name) for lang in _languages(settings, languages)}
+    for name in [n for chain in chains.values() for n in chain or ("",)]:
+        if name not in available_engines():
+            raise UsageError(
+                f"engine '{name}'" if engine_name else f"{settings.root / 'pipeline.yaml'}: engines",
+                f"no engine called '{name}'",
+                f"choose one of {', '.join(available_engines())}",
+            )
+    for lang, chain in chains.items():
+        for name in chain if build else ():
+            with _get_engine(settings, name, None) as engine:
+                engine.describe(settings.source_language, lang)  # raises EngineError naming the fix
 
 
 def _get_engine(settings: Settings, name: str, glossary: Glossary | None) -> Engine:
