@@ -36,7 +36,7 @@ system-deps:
 	touch $@
 
 .stamp-test-deps: pyproject.toml .stamp-venv
-	$(BIN)/python -m pip install -q --disable-pip-version-check -e '.[test]'
+	$(BIN)/python -m pip install -q --disable-pip-version-check -e '.[test,neural]'
 	touch $@
 
 bench: setup
