@@ -63,7 +63,8 @@ class Settings:
 
     def engine_chain(self, language: str) -> tuple[str, ...]:
         """The engines for a language, in order: what the first cannot translate goes to the next."""
-        return self.engines.get(language, self.engines.get("default", ("apertium",)))
+        chain = self.engines.get(language, self.engines.get("default", ("apertium",)))
+        return (chain,) if isinstance(chain, str) else tuple(chain)  # Settings(engines={"es": "deepl"}) too
 
     def options_for(self, engine: str) -> Mapping[str, object]:
         return self.engine_options.get(engine, {})
