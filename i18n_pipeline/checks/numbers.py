@@ -259,8 +259,8 @@ def check_numbers(source: str, target: str, context: CheckContext) -> Iterable[s
     "20.000" or "20 000", but not "2.000"; "60%" may be "60 %".
 
     Values are compared, read with the target language's CLDR symbols (a number left in the
-    source's form counts too). Critical, as the brief of every QA tool says: a changed figure
-    misinforms the reader and is never published. Small counts the source writes in digits may
+    source's form counts too). Critical, graver than pofilter's "numbers" (functional): a
+    release's figures are what the press quotes, so a changed one is never published. Small counts the source writes in digits may
     be written in words ("tres"): numbers up to ten the translation lacks are not reported;
     numbers the source writes in words or glued to a unit ("seventeen", "600Mbit/s") may be
     written in digits. Times are not compared ("12.00 GMT" may be "12:00", "10 pm" "22 h").
