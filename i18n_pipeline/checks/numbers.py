@@ -260,8 +260,9 @@ def check_numbers(source: str, target: str, context: CheckContext) -> Iterable[s
 
     Values are compared, read with the target language's CLDR symbols (a number left in the
     source's form counts too). Critical, graver than pofilter's "numbers" (functional): a
-    release's figures are what the press quotes, so a changed one is never published. Small counts the source writes in digits may
-    be written in words ("tres"): numbers up to ten the translation lacks are not reported;
+    release's figures are what the press quotes, so a changed one is never published. Small
+    counts the source writes in digits may be written in words ("tres"): numbers up to ten the
+    translation lacks are not reported;
     numbers the source writes in words or glued to a unit ("seventeen", "600Mbit/s") may be
     written in digits. Times are not compared ("12.00 GMT" may be "12:00", "10 pm" "22 h").
     """
