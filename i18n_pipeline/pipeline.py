@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import functools
 import logging
-import re
+import shutil
+import tempfile
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
@@ -20,19 +21,20 @@ from i18n_pipeline.catalog import Catalog, TemplateEntry, new_template, update_c
 from i18n_pipeline.checks import CheckContext, check_catalog
 from i18n_pipeline.config import Settings
 from i18n_pipeline.engines import Engine, available_engines, get_engine
+from i18n_pipeline.engines.settings import engine_arguments, price_per_million_chars, takes_glossary
 from i18n_pipeline.errors import ConfigError, DocumentError, PipelineError, ReleaseExistsError, UsageError
 from i18n_pipeline.files import LockHolder, make_folder, remove_stale_temp_files, write_if_changed
 from i18n_pipeline.files import project_lock as _hold_lock
 from i18n_pipeline.formats import FORMATS, ParseOptions, format_of, parse_document
 from i18n_pipeline.formats.front_matter import check_release_front_matter
-from i18n_pipeline.glossary import load_glossary
+from i18n_pipeline.glossary import Glossary, load_glossary, term_notes
 from i18n_pipeline.incremental import WorkLog, code_digest
 from i18n_pipeline.ingest import IngestResult, ingest
-from i18n_pipeline.languages import base_language
 from i18n_pipeline.memory import Memory
 from i18n_pipeline.model import Document, Problem, Stats
 from i18n_pipeline.pofile import compile_mo, read_po, write_po
-from i18n_pipeline.tmx import TranslationUnit, read_tmx
+from i18n_pipeline.release_files import check_release_text, is_release_file
+from i18n_pipeline.tmx import check_languages, read_tmx
 from i18n_pipeline.translate import REVIEWED_ORIGIN, TranslateReport, fill_catalogs
 
 log = logging.getLogger(__name__)
@@ -46,7 +48,7 @@ def release_paths(settings: Settings) -> list[Path]:
     if not settings.content_dir.is_dir():
         what = "not a folder" if settings.content_dir.exists() else "no content folder"
         raise PipelineError(str(settings.content_dir), what, "put releases in content/<name>.md")
-    paths = sorted(p for p in settings.content_dir.iterdir() if p.suffix.lower() in FORMATS and _is_release(settings, p))
+    paths = sorted(p for p in settings.content_dir.iterdir() if p.suffix.lower() in FORMATS and is_release_file(p, settings.root))
     if not paths:
         raise PipelineError(
             str(settings.content_dir), "no releases here", "put releases in content/<name>.md, or run 'i18n-pipeline ingest'"
@@ -57,39 +59,6 @@ def release_paths(settings: Settings) -> list[Path]:
             raise PipelineError(str(p), f"two releases named '{p.stem}' ({names[p.stem].name})", "rename one")
         names[p.stem] = p
     return paths
-
-
-# A release's name becomes file names, #: references ("name:block") and URLs: letters (any
-# script), digits, "-", "_" and "."; it starts with a letter or digit.
-_RELEASE_NAME_RE = re.compile(r"[^\W_][\w.-]*")
-
-
-def _is_release(settings: Settings, path: Path) -> bool:
-    """A file of a release format in content/ that may be read: refuses names that would break
-    references, links to nothing and links that leave the project."""
-    if path.is_symlink():
-        target = path.resolve()
-        if not target.exists():
-            raise DocumentError(str(path), "a link to a file that does not exist", "remove it or restore its file")
-        if not target.is_relative_to(settings.root.resolve()):
-            raise DocumentError(
-                str(path), f"a link to {target}, outside the project", "copy the file into content/ instead"
-            )
-    if not path.is_file():
-        return False
-    if not _RELEASE_NAME_RE.fullmatch(path.stem):
-        suggestion = re.sub(r"[^\w.-]+", "-", path.stem).strip("-._") or "release"
-        raise DocumentError(
-            str(path) if str(path).isprintable() else repr(str(path)),
-            "a release name may hold letters, digits, '-', '_' and '.' only (it names PO files and references)",
-            f"rename it, e.g. {suggestion}{path.suffix}",
-        )
-    return True
-
-
-# Characters no release holds: NUL and the other C0/C1 controls but tab and line breaks (a
-# terminal escape, Windows-1252 text decoded as Latin-1). A PO file cannot carry them safely.
-_CONTROL_RE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
 
 def template_path(settings: Settings, release: str) -> Path:
@@ -204,11 +173,7 @@ def load_document(settings: Settings, path: Path) -> Document:
             f"{path}:{line}", "not UTF-8 text", "save it as UTF-8, or run 'i18n-pipeline ingest' on it"
         ) from None
     where = str(path.relative_to(settings.root) if path.is_relative_to(settings.root) else path)
-    control = _CONTROL_RE.search(text)
-    if control is not None:
-        line = text.count("\n", 0, control.start()) + 1
-        what = "a NUL character (U+0000)" if control.group() == "\0" else f"a control character (U+{ord(control.group()):04X})"
-        raise DocumentError(f"{where}:{line}", f"{what} in the text", "remove it")
+    check_release_text(text, where)
     if format_of(path) == "markdown":
         check_release_front_matter(text, where)
     options = ParseOptions(
@@ -248,20 +213,23 @@ class StageResult:
 
 
 @contextmanager
-def work_log(settings: Settings) -> Iterator[WorkLog]:
+def work_log(settings: Settings, *, save: bool = True) -> Iterator[WorkLog]:
     """What earlier runs did with which inputs (see incremental.py); saved even when a stage
-    fails, as each entry is recorded only after its outputs were written."""
+    fails, as each entry is recorded only after its outputs were written. ``save=False``: read
+    only (a dry run writes nothing)."""
     fingerprint = {k: v for k, v in vars(settings).items() if k != "root"}
     log = WorkLog(settings.cache_dir / "work.json", code_digest() + repr(sorted(fingerprint.items())))
     try:
         yield log
     except BaseException:
-        try:
-            log.save()
-        except PipelineError:
-            pass  # a full disk: the stage's own error is the one to report
+        if save:
+            try:
+                log.save()
+            except PipelineError:
+                pass  # a full disk: the stage's own error is the one to report
         raise
-    log.save()
+    if save:
+        log.save()
 
 
 @_locked("extract")
@@ -289,6 +257,8 @@ def update(settings: Settings, languages: Sequence[str] | None = None) -> StageR
     result = StageResult()
     releases = [p.stem for p in release_paths(settings)]
     templates: dict[str, Catalog] = {}
+    glossary_path = settings.locales_dir / "glossary.yaml"
+    glossary = load_glossary(glossary_path)
     with work_log(settings) as done:
         for lang in _languages(settings, languages):
             for release in releases:
@@ -297,19 +267,26 @@ def update(settings: Settings, languages: Sequence[str] | None = None) -> StageR
                     raise PipelineError(str(tpath), "no template for this release", "run 'i18n-pipeline extract' first")
                 path = po_path(settings, lang, release)
                 key = f"update:{lang}:{release}"
-                if path.exists() and done.done(key, [tpath, path]):
+                if path.exists() and done.done(key, _update_inputs(settings, release, path)):
                     result.record(path, False)
                     continue
                 if release not in templates:
                     templates[release] = read_po(tpath)
                 old = read_po(path) if path.exists() else None
+                # The glossary's approved translations for this language, as #. notes.
+                notes = {(e.context, e.source): term_notes(glossary, e.source, lang) for e in templates[release].entries()}
                 merged = update_catalog(
                     old, templates[release], language=lang, project=settings.project,
-                    fuzzy_matching=settings.fuzzy_matching,
+                    fuzzy_matching=settings.fuzzy_matching, notes=notes,
                 )
                 result.record(path, write_po(merged, path))
-                done.record(key, [tpath, path])
+                done.record(key, _update_inputs(settings, release, path))
     return result
+
+
+def _update_inputs(settings: Settings, release: str, path: Path) -> list[Path]:
+    """What an update of one PO file reads (and writes): its work-log record covers these."""
+    return [template_path(settings, release), path, settings.locales_dir / "glossary.yaml"]
 
 
 def memory_files(settings: Settings) -> list[Path]:
@@ -327,7 +304,8 @@ def add_memory_file(settings: Settings, source: Path) -> tuple[Path, int]:
         data = source.read_bytes()
     except OSError as exc:
         raise PipelineError(str(source), f"cannot read ({exc.strerror})", "check the path") from None
-    _check_memory_languages(settings, source, read_tmx(source))  # a broken TMX is refused before anything is kept
+    # A broken TMX, or one in other languages, is refused before anything is kept.
+    check_languages(read_tmx(source), settings.source_language, settings.target_languages, str(source))
     kept = settings.locales_dir / "memory" / (source.stem + ".tmx")
     write_if_changed(kept, data)
     with open_memory(settings) as memory:
@@ -335,28 +313,25 @@ def add_memory_file(settings: Settings, source: Path) -> tuple[Path, int]:
     return kept, units
 
 
-def _check_memory_languages(settings: Settings, source: Path, units: Sequence[TranslationUnit]) -> None:
-    """A memory that translates nothing of this project is a mistake, not an import."""
-    wanted = {(base_language(settings.source_language), base_language(t)) for t in settings.target_languages}
-    found = {(base_language(u.language), base_language(t.language)) for u in units for t in u.translations}
-    if units and not wanted & found:
-        targets = " or ".join(settings.target_languages)
-        has = ", ".join(f"{a}→{b}" for a, b in sorted(found))
-        raise PipelineError(
-            str(source),
-            f"no translation unit from {settings.source_language} into {targets} (the file has {has})",
-            "export the memory with the project's languages",
-        )
+def engine_chain(settings: Settings, language: str, engine_name: str | None) -> tuple[str, ...]:
+    """The engines for ``language``: ``--engine`` (a name, or names joined by commas: a chain),
+    else pipeline.yaml's."""
+    if engine_name:
+        return tuple(n.strip() for n in engine_name.split(",") if n.strip())
+    return settings.engine_chain(language)
 
 
-def check_engines(settings: Settings, languages: Sequence[str] | None, engine_name: str | None) -> None:
-    """Before any file is written: every target language has an engine that can translate it.
+def check_engines(
+    settings: Settings, languages: Sequence[str] | None, engine_name: str | None, *, build: bool = True
+) -> None:
+    """Before any file is written: every target language has engines that can translate it.
 
-    Building an engine object starts no process; a missing Apertium pair is reported here with
-    the Debian package to install, not after half the languages were processed.
+    Building an engine object starts no process and sends nothing; a missing Apertium pair, an
+    LLM without a model or a missing neural model is reported here with its fix, not after half
+    the languages were processed. ``build=False`` (a dry run) checks the names only.
     """
-    for lang in _languages(settings, languages):
-        name = engine_name or settings.engine_for(lang)
+    chains = {lang: engine_chain(settings, lang, engine_name) for lang in _languages(settings, languages)}
+    for name in [n for chain in chains.values() for n in chain or ("",)]:
         if name not in available_engines():
             # A misspelt --engine is a usage error (exit 2); a misspelt pipeline.yaml is not.
             error = UsageError if engine_name else ConfigError
@@ -365,8 +340,18 @@ def check_engines(settings: Settings, languages: Sequence[str] | None, engine_na
                 f"no engine called '{name}'",
                 f"choose one of {', '.join(available_engines())}",
             )
-        with get_engine(name) as engine:
-            engine.describe(settings.source_language, lang)  # raises EngineError naming the fix
+    for lang, chain in chains.items():
+        for name in chain if build else ():
+            with _get_engine(settings, name, None) as engine:
+                engine.describe(settings.source_language, lang)  # raises EngineError naming the fix
+
+
+def _get_engine(settings: Settings, name: str, glossary: Glossary | None) -> Engine:
+    """The engine ``name`` with its options from pipeline.yaml (and the command line)."""
+    options = engine_arguments(name, settings.options_for(name))
+    if takes_glossary(name):
+        options["glossary"] = glossary
+    return get_engine(name, **options)
 
 
 @_locked("tm export")
@@ -379,16 +364,27 @@ def export_memory(settings: Settings, target: Path, *, tool_version: str) -> int
 
 
 @contextmanager
-def open_memory(settings: Settings, read: Mapping[str, Mapping[str, Catalog]] | None = None) -> Iterator[Memory]:
+def open_memory(
+    settings: Settings, read: Mapping[str, Mapping[str, Catalog]] | None = None, *, scratch: bool = False
+) -> Iterator[Memory]:
     """The project's translation memory, taught the reviewed translations of every PO file.
 
     ``read`` (language → release → catalog) holds catalogs the caller already read, so no
-    file is read twice.
+    file is read twice. ``scratch``: a copy of it in a temporary folder, so that nothing under
+    the project changes (a dry run).
     """
 
-    make_folder(settings.cache_dir)
-    memory = Memory(settings.cache_dir / "memory.sqlite")
-    try:
+    with ExitStack() as stack:
+        path = settings.cache_dir / "memory.sqlite"
+        if scratch:
+            folder = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="i18n-dry-run-")))
+            for suffix in ("", "-wal"):
+                if path.with_name(path.name + suffix).exists():
+                    shutil.copy2(path.with_name(path.name + suffix), folder / (path.name + suffix))
+            path = folder / path.name
+        else:
+            make_folder(settings.cache_dir)
+        memory = stack.enter_context(Memory(path))
         for tmx in memory_files(settings):
             memory.import_tmx(tmx)
         for lang in settings.target_languages:
@@ -396,14 +392,12 @@ def open_memory(settings: Settings, read: Mapping[str, Mapping[str, Catalog]] | 
             if not folder.is_dir():
                 continue
             known = (read or {}).get(lang, {})
-            for path in sorted(folder.glob("*.po")):
-                cat = known.get(path.stem) or read_po(path)
-                pairs = [(e.source, e.target, f"{REVIEWED_ORIGIN}{path.stem}") for e in cat.reviewed()]
+            for po in sorted(folder.glob("*.po")):
+                cat = known.get(po.stem) or read_po(po)
+                pairs = [(e.source, e.target, f"{REVIEWED_ORIGIN}{po.stem}") for e in cat.reviewed()]
                 if pairs:
                     memory.learn(settings.source_language, lang, pairs)
         yield memory
-    finally:
-        memory.close()
 
 
 @_locked("translate")
@@ -412,64 +406,73 @@ def translate(
     languages: Sequence[str] | None = None,
     engine_name: str | None = None,
     progress: Callable[[str, int, int], None] | None = None,
+    *,
+    dry_run: bool = False,
 ) -> list[TranslateReport]:
-    """Fill untranslated entries: memory, cache, then one engine batch per language.
+    """Fill untranslated entries: memory, cache, then engine batches per language.
 
     A language whose PO files, glossary and memories are as the last translate left them is
-    skipped without reading anything.
+    skipped without reading anything. ``dry_run``: nothing is sent and nothing is written; each
+    report's ``planned`` says what each engine would get and what it would cost.
     """
-    check_engines(settings, languages, engine_name)
+    check_engines(settings, languages, engine_name, build=not dry_run)
     reports: list[TranslateReport] = []
     glossary = load_glossary(settings.locales_dir / "glossary.yaml")
     releases = [p.stem for p in release_paths(settings)]
     inputs = [settings.locales_dir / "glossary.yaml", *memory_files(settings)]
-    with work_log(settings) as log:
+    with work_log(settings, save=not dry_run) as log:
         by_language: dict[str, dict[str, Catalog]] = {}
         for lang in _languages(settings, languages):
-            name = engine_name or settings.engine_for(lang)
+            chain = engine_chain(settings, lang, engine_name)
             paths = [po_path(settings, lang, release) for release in releases]
             for path in paths:
                 if not path.exists():
                     raise PipelineError(str(path), "no PO file for this release", "run 'i18n-pipeline update' first")
-            if log.done(f"translate:{lang}", [*paths, *inputs], name):
-                reports.append(TranslateReport(lang, engine=name))  # nothing changed since
+            if log.done(f"translate:{lang}", [*paths, *inputs], ",".join(chain)):
+                reports.append(TranslateReport(lang, engine=chain[0], fallbacks=chain[1:]))  # nothing changed since
                 continue
             by_language[lang] = {release: read_po(path) for release, path in zip(releases, paths, strict=False)}
         if not by_language:
             return reports
-        with open_memory(settings, by_language) as memory, ExitStack() as engines:
+        with open_memory(settings, by_language, scratch=dry_run) as memory, ExitStack() as engines:
             opened: dict[str, Engine] = {}
+
+            def open_engine(name: str) -> Engine:
+                if name not in opened:
+                    opened[name] = engines.enter_context(_get_engine(settings, name, glossary))
+                return opened[name]
+
             for lang, catalogs in by_language.items():
-                name = engine_name or settings.engine_for(lang)
-
-                def open_engine(name: str = name) -> Engine:
-                    if name not in opened:
-                        opened[name] = engines.enter_context(get_engine(name))
-                    return opened[name]
-
+                chain = engine_chain(settings, lang, engine_name)
                 report = fill_catalogs(
                     catalogs,
                     source_language=settings.source_language,
                     target_language=lang,
-                    engine_name=name,
+                    engines=chain,
                     open_engine=open_engine,
                     memory=memory,
                     glossary=glossary,
                     approve_exact=settings.tm_approve_exact,
                     fuzzy_threshold=settings.tm_fuzzy_threshold,
                     progress=progress,
+                    dry_run=dry_run,
                 )
+                reports.append(report)
+                if dry_run:
+                    for name, planned in report.planned.items():
+                        planned.cost = planned.characters * price_per_million_chars(settings.options_for(name)) / 1e6
+                    continue
                 paths = [po_path(settings, lang, release) for release in releases]
                 for release, path in zip(releases, paths, strict=False):
                     # Filling msgstrs does not undo update's merge: a file update had merged
                     # stays merged, so the next run does not merge (and rewrite) it again.
-                    merged = [template_path(settings, release), path]
+                    merged = _update_inputs(settings, release, path)
                     was_merged = log.done(f"update:{lang}:{release}", merged)
                     write_po(catalogs[release], path)
                     if was_merged:
                         log.record(f"update:{lang}:{release}", merged)
-                log.record(f"translate:{lang}", [*paths, *inputs], name)
-                reports.append(report)
+                if not report.counts["failed"]:  # else the next run tries the failed segments again
+                    log.record(f"translate:{lang}", [*paths, *inputs], ",".join(chain))
     reports.sort(key=lambda r: list(_languages(settings, languages)).index(r.language))
     return reports
 

@@ -209,6 +209,11 @@ def _read_only(project: Path, paths: list[str]) -> None:
                 path.chmod(stat.S_IMODE(path.stat().st_mode) & ~0o222)
 
 
+def _imports(module: object, name: str) -> bool:
+    """Whether ``module`` imported anything from the package ``name``."""
+    return any(getattr(value, "__module__", "").split(".")[0] == name for value in vars(module).values())
+
+
 @pytest.mark.parametrize("case", CASES, ids=str)
 def test_bad_input(
     case: Case,
@@ -241,7 +246,11 @@ def test_bad_input(
             else:
                 monkeypatch.setenv(name, _subst(str(value), values))
         if spec.get("missing_module"):
-            monkeypatch.setitem(sys.modules, spec["missing_module"], None)  # import raises ImportError
+            missing = spec["missing_module"]
+            monkeypatch.setitem(sys.modules, missing, None)  # import raises ImportError
+            for name in [n for n, m in sys.modules.items() if n.startswith("i18n_pipeline.") and m is not None]:
+                if _imports(sys.modules[name], missing):  # imported by an earlier test: import it afresh
+                    monkeypatch.delitem(sys.modules, name)
         argv = [_subst(a, values) for a in spec["command"]]
         argv += ["--project", str(project)] if "--project" not in argv else []
         if forked:

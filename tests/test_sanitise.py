@@ -213,8 +213,8 @@ def test_html_from_an_engine_never_runs(fragment: str) -> None:
     document = parse_document(RELEASE.replace("They have", "They <b>really</b> have"), "news.md", OPTIONS)
     catalog = _catalog(document)
     fill_catalogs(
-        {"news": catalog}, source_language="en", target_language="es", engine_name="planted",
-        open_engine=lambda: _PlantingEngine(fragment),
+        {"news": catalog}, source_language="en", target_language="es", engines=("planted",),
+        open_engine=lambda name: _PlantingEngine(fragment),
     )
     built = build_release(document, catalog, "es", include_machine=True)
     assert live_code(built.html) == [], built.html
