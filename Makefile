@@ -4,7 +4,7 @@
 PYTHON      ?= python3
 VENV        := .venv
 BIN         := $(VENV)/bin
-APT_PACKAGES := apertium apertium-eng-spa apertium-fr-es gettext
+APT_PACKAGES := apertium apertium-eng-spa apertium-fr-es gettext chromium-headless-shell
 
 .PHONY: run test setup system-deps bench clean
 

@@ -44,7 +44,7 @@ def test_spanish_release_reads_as_spanish(project: Path) -> None:
         assert "hlegoff@iom.int" in text
         assert "http://www.oim.org.mx/index.php" in text
     assert "traducción automática" in page.lower()  # the unreviewed-machine notice
-    assert '<html lang="es">' in page
+    assert '<html lang="es" dir="ltr">' in page
 
 
 def _spaces(text: str) -> str:
@@ -143,9 +143,11 @@ def catalog(document: Document, *, reviewed: set[str], machine: set[str]) -> Cat
 def test_without_a_catalog_the_release_stays_in_the_source_language() -> None:
     doc = parse_document(RELEASE, "shelters.md", OPTIONS)
     built = build_release(doc, None, "es", include_machine=True)
-    assert built.markdown == RELEASE
+    notice = "> Partes de este texto aún no están traducidas; se muestran en inglés.\n"
+    assert built.markdown == RELEASE.replace("---\n\n", f"---\n\n{notice}\n", 1)
     assert (built.machine_segments, built.fallback_segments) == (0, len(doc.segments))
     assert "machine-translation-notice" not in built.html
+    assert '<p class="untranslated-notice">Partes de este texto' in built.html
 
 
 def test_a_reviewed_build_uses_reviewed_translations_only() -> None:
@@ -153,10 +155,13 @@ def test_a_reviewed_build_uses_reviewed_translations_only() -> None:
     cat = catalog(doc, reviewed={"Shelters open in the north", "Mexico"}, machine={"Three shelters opened this week."})
     built = build_release(doc, cat, "es", include_machine=False)
     assert (built.machine_segments, built.fallback_segments) == (0, 2)
+    notice = "> Partes de este texto aún no están traducidas; se muestran en inglés.\n"
     assert built.markdown == RELEASE.replace("Shelters open in the north", '"Abren albergues en el norte"').replace(
         "Mexico", '"México"'
-    )
+    ).replace("---\n\n", f"---\n\n{notice}\n", 1)
     assert "sin revisar" not in built.markdown and "sin revisar" not in built.html
+    # The two sentences left in English say so, as one paragraph.
+    assert '<p lang="en" class="untranslated">Three shelters opened this week. They have 300 beds in total.</p>' in built.html
 
 
 def test_machine_output_is_used_only_when_asked_and_then_announced() -> None:
@@ -166,20 +171,26 @@ def test_machine_output_is_used_only_when_asked_and_then_announced() -> None:
     assert (built.machine_segments, built.fallback_segments) == (2, 1)
     notice = "Este texto es una traducción automática sin revisar."
     # In Markdown, right after the front matter, so the release still starts with it.
+    partly = "Partes de este texto aún no están traducidas; se muestran en inglés."
     head, body = built.markdown.split("\n---\n", 1)
-    assert head.startswith("---\ntitle: ") and body.startswith(f"\n> **{notice}**\n\nEsta semana abrieron tres albergues.")
+    assert head.startswith("---\ntitle: ")
+    assert body.startswith(f"\n> **{notice}**\n>\n> {partly}\n\nEsta semana abrieron tres albergues.")
     assert f'<p class="machine-translation-notice"><strong>{notice}</strong></p>' in built.html
+    assert f'<p class="untranslated-notice">{partly}</p>' in built.html
+    assert '<p>Esta semana abrieron tres albergues. <span lang="en" class="untranslated">They have 300 beds' in built.html
 
 
 def test_the_html_page_localises_the_header_and_escapes_every_value() -> None:
     release = RELEASE.replace("title: Shelters open in the north", 'title: "Shelters <b>open</b> & more"')
     doc = parse_document(release, "shelters.md", OPTIONS)
     page = build_release(doc, None, "es", include_machine=False).html
-    assert page.startswith('<!DOCTYPE html>\n<html lang="es">\n')
-    assert "<title>Shelters &lt;b&gt;open&lt;/b&gt; &amp; more</title>" in page
-    assert "<h1>Shelters &lt;b&gt;open&lt;/b&gt; &amp; more</h1>" in page
-    assert '<p class="dateline">Mexico – <time datetime="2011-08-03">3 de agosto de 2011</time></p>' in page
-    assert "<p>Three shelters opened this week. They have 300 beds in total.</p>" in page
+    assert page.startswith('<!DOCTYPE html>\n<html lang="es" dir="ltr">\n')
+    # Nothing is translated: every value is English and says so.
+    untranslated = 'lang="en" class="untranslated"'
+    assert f"<title {untranslated}>Shelters &lt;b&gt;open&lt;/b&gt; &amp; more</title>" in page
+    assert f"<h1 {untranslated}>Shelters &lt;b&gt;open&lt;/b&gt; &amp; more</h1>" in page
+    assert f'<p class="dateline"><span {untranslated}>Mexico</span> – <time datetime="2011-08-03">3 de agosto de 2011</time></p>' in page
+    assert f"<p {untranslated}>Three shelters opened this week. They have 300 beds in total.</p>" in page
 
 
 def test_a_language_without_labels_gets_english_ones_and_cldr_dates() -> None:
@@ -187,7 +198,7 @@ def test_a_language_without_labels_gets_english_ones_and_cldr_dates() -> None:
     release = release.replace("place: Mexico\n", "place: Mexico\ncontacts:\n- name: Ana Pérez\n  email: ana@example.org\n")
     doc = parse_document(release, "shelters.md", OPTIONS)
     page = build_release(doc, None, "de", include_machine=False).html
-    assert '<html lang="de">' in page
+    assert '<html lang="de" dir="ltr">' in page
     assert "3. August 2011" in page  # CLDR's long date for German
     assert "<p>For further information, please contact:</p>" in page
     assert 'E-mail: <a href="mailto:ana@example.org">ana@example.org</a>' in page
