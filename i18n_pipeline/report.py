@@ -100,8 +100,8 @@ def render_report(project: str, rows: Sequence[ReportRow]) -> str:
         + "".join(f'<span><i style="background:{c}"></i>{label}</span>' for _, label, c in _STATES)
         + "</p>",
         "<h2>Words left to review</h2>",
-        "<table><thead><tr><th>language</th><th>words</th><th class=n>reviewed</th><th class=n>left to review</th>"
-        "<th class=n>problems</th></tr></thead><tbody>",
+        "<table><thead><tr><th>language</th><th>progress</th><th class=n>words</th><th class=n>reviewed</th>"
+        "<th class=n>left to review</th><th class=n>problems</th></tr></thead><tbody>",
     ]
     for lang in languages:
         total = totals[lang]
@@ -109,7 +109,7 @@ def render_report(project: str, rows: Sequence[ReportRow]) -> str:
         reviewed = total.words[State.REVIEWED.value]
         problems = sum(len(r.problems) for r in rows if r.language == lang)
         parts.append(
-            f"<tr><td>{e(lang)} ({e(language_name(lang, 'en'))})</td><td>{_bar(total)}</td>"
+            f"<tr><td>{e(lang)} ({e(language_name(lang, 'en'))})</td><td>{_bar(total)}</td><td class=n>{words}</td>"
             f"<td class=n>{reviewed} ({_percent(reviewed, words)})</td><td class=n>{words - reviewed}</td>"
             f"<td class=n>{problems}</td></tr>"
         )
@@ -118,7 +118,7 @@ def render_report(project: str, rows: Sequence[ReportRow]) -> str:
     for release in releases:
         parts.append(f"<h3>{e(release)}</h3>")
         parts.append(
-            "<table><thead><tr><th>language</th><th>words</th>"
+            "<table><thead><tr><th>language</th><th>progress</th><th class=n>words</th>"
             + "".join(f"<th class=n>{label}</th>" for _, label, _ in _STATES)
             + "</tr></thead><tbody>"
         )
@@ -128,7 +128,7 @@ def render_report(project: str, rows: Sequence[ReportRow]) -> str:
                 f"<td class=n>{row.stats.words[state.value]} ({_percent(row.stats.words[state.value], words)})</td>"
                 for state, _, _ in _STATES
             )
-            parts.append(f"<tr><td>{e(row.language)}</td><td>{_bar(row.stats)}</td>{cells}</tr>")
+            parts.append(f"<tr><td>{e(row.language)}</td><td>{_bar(row.stats)}</td><td class=n>{words}</td>{cells}</tr>")
         parts.append("</tbody></table>")
     parts.append("<h2>Problems</h2>")
     found = sorted((p for row in rows for p in row.problems), key=lambda p: (_SEVERITY_ORDER.get(p.severity, 3), p.where))

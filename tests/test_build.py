@@ -189,7 +189,8 @@ def test_the_html_page_localises_the_header_and_escapes_every_value() -> None:
     untranslated = 'lang="en" class="untranslated"'
     assert f"<title {untranslated}>Shelters &lt;b&gt;open&lt;/b&gt; &amp; more</title>" in page
     assert f"<h1 {untranslated}>Shelters &lt;b&gt;open&lt;/b&gt; &amp; more</h1>" in page
-    assert f'<p class="dateline"><span {untranslated}>Mexico</span> – <time datetime="2011-08-03">3 de agosto de 2011</time></p>' in page
+    dateline = '<time datetime="2011-08-03">3 de agosto de 2011</time>'
+    assert f'<p class="dateline"><span {untranslated}>Mexico</span> – {dateline}</p>' in page
     assert f"<p {untranslated}>Three shelters opened this week. They have 300 beds in total.</p>" in page
 
 
@@ -202,3 +203,68 @@ def test_a_language_without_labels_gets_english_ones_and_cldr_dates() -> None:
     assert "3. August 2011" in page  # CLDR's long date for German
     assert "<p>For further information, please contact:</p>" in page
     assert 'E-mail: <a href="mailto:ana@example.org">ana@example.org</a>' in page
+
+
+# --- releases in other formats, headings, critical checks ------------------------------------------
+
+HTML_RELEASE = """<!DOCTYPE html>
+<html lang="en">
+<head><title>Shelters open</title></head>
+<body>
+<p>Three shelters opened this week. They have 300 beds in total.</p>
+</body>
+</html>
+"""
+
+
+def _machine_catalog(document: Document, translations: dict[str, str]) -> Catalog:
+    template = new_template(template_entries(document), project="test", creation_date="2026-11-29 10:00+0000")
+    cat = update_catalog(None, template, language="es", project="test")
+    for source, target in translations.items():
+        cat.set_machine_translation(source, None, target, "machine translation: test")
+    return cat
+
+
+def test_an_html_release_says_its_language_and_what_is_machine_or_english() -> None:
+    doc = parse_document(HTML_RELEASE, "shelters.html", OPTIONS)
+    cat = _machine_catalog(doc, {"Three shelters opened this week.": "Esta semana abrieron tres albergues."})
+    built = build_release(doc, cat, "es", include_machine=True)
+    assert built.html == built.markdown
+    assert '<html lang="es" dir="ltr">' in built.html and 'lang="en"' not in built.html.split("<body>")[0]
+    body = built.html.split("<body>", 1)[1]
+    assert body.startswith(
+        '\n<p class="machine-translation-notice"><strong>Este texto es una traducción automática sin revisar.</strong></p>\n'
+        '<p class="untranslated-notice">Partes de este texto aún no están traducidas; se muestran en inglés.</p>\n'
+    )
+    assert '<p>Esta semana abrieron tres albergues. <span lang="en" class="untranslated">They have 300 beds' in body
+    assert "<title>Shelters open</title>" in built.html  # no <span> inside <title>
+
+
+def test_a_text_release_with_machine_output_says_so_first() -> None:
+    doc = parse_document("Shelters open\n\nThree shelters opened this week.\n", "shelters.txt", OPTIONS)
+    cat = _machine_catalog(doc, {"Shelters open": "Abren albergues", "Three shelters opened this week.": "Abrieron tres."})
+    built = build_release(doc, cat, "es", include_machine=True)
+    assert built.markdown == "Este texto es una traducción automática sin revisar.\n\nAbren albergues\n\nAbrieron tres.\n"
+
+
+def test_one_visible_heading_and_a_title_that_is_never_the_file_name() -> None:
+    both = parse_document("---\ntitle: Shelters\n---\n\n# Shelters open in the north\n\nText.\n", "a-slug.md", OPTIONS)
+    page = build_release(both, None, "en", include_machine=False, source_language="en").html
+    assert page.count("<h1") == 1 and "<h1>Shelters open in the north</h1>" in page and "<title>Shelters</title>" in page
+    untitled = parse_document("# Shelters open in the north\n\nText.\n", "a-slug.md", OPTIONS)
+    page = build_release(untitled, None, "en", include_machine=False, source_language="en").html
+    assert page.count("<h1") == 1 and "<title>Shelters open in the north</title>" in page and "a-slug" not in page
+    bare = parse_document("Three shelters opened this week in the north of the country.\n", "a-slug.md", OPTIONS)
+    page = build_release(bare, None, "en", include_machine=False, source_language="en").html
+    assert "<h1" not in page and "<title>Three shelters opened this week in the north of the country.</title>" in page
+
+
+def test_a_translation_failing_a_critical_check_is_counted_and_not_published() -> None:
+    doc = parse_document(RELEASE.replace("They have", "See [the map](https://example.org). They have"), "s.md", OPTIONS)
+    source = next(s.text for s in doc.segments if "<1>" in s.text)
+    template = new_template(template_entries(doc), project="test", creation_date="2026-11-29 10:00+0000")
+    cat = update_catalog(None, template, language="es", project="test")
+    cat.set_suggestion(source, None, "Vea el mapa.", "", approved=True)  # the link is lost
+    built = build_release(doc, cat, "es", include_machine=False)
+    assert built.rejected_segments == 1 and "Vea el mapa" not in built.markdown + built.html
+    assert "[the map](https://example.org)" in built.markdown
