@@ -181,7 +181,9 @@ def _dispatch(args: argparse.Namespace) -> int:
         for r in result.translated:
             _print_translate(r)
         _print_build(settings, result.built)
-        _print_unreviewed(settings, args.languages)
+        for lang, left in result.built.unreviewed.items():
+            # Over every release, also those the run did not rewrite (the work log keeps the counts).
+            _say(f"{lang}: {_count(left['segments'], 'segment')} ({_count(left['words'], 'word')}) not reviewed yet")
         if result.built.withheld:
             return EXIT_ERROR
     elif cmd == "tm":
@@ -275,20 +277,6 @@ def _print_build(settings: Settings, built: BuildResult) -> None:
         _say(f"removed {path} (the release is withheld)")
     for line in built.withheld:
         print(f"{line}", file=sys.stderr)
-
-
-def _print_unreviewed(settings: Settings, languages: list[str] | None) -> None:
-    """After a run: what is left for reviewers, over every release (not only what the run
-    rewrote)."""
-    rows = pipeline.status(settings, languages, checks=False)
-    for lang in dict.fromkeys(r.language for r in rows):
-        total = Stats()
-        for row in rows:
-            if row.language == lang:
-                total.merge(row.stats)
-        segments = total.total_segments - total.segments["reviewed"]
-        words = sum(total.words.values()) - total.words["reviewed"]
-        _say(f"{lang}: {_count(segments, 'segment')} ({_count(words, 'word')}) not reviewed yet")
 
 
 def _print_translate(r: TranslateReport) -> None:

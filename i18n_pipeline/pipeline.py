@@ -346,9 +346,8 @@ class ReleaseStatus:
     problems: list[Problem]
 
 
-def status(settings: Settings, languages: Sequence[str] | None = None, *, checks: bool = True) -> list[ReleaseStatus]:
-    """Segments and words per review state, per language and release, with QA problems
-    (none without ``checks``)."""
+def status(settings: Settings, languages: Sequence[str] | None = None) -> list[ReleaseStatus]:
+    """Segments and words per review state, per language and release, with QA problems."""
     glossary = load_glossary(settings.locales_dir / "glossary.yaml")
     out: list[ReleaseStatus] = []
     releases = [p.stem for p in release_paths(settings)]
@@ -357,7 +356,7 @@ def status(settings: Settings, languages: Sequence[str] | None = None, *, checks
             path = po_path(settings, lang, release)
             if path.exists():
                 cat = read_po(path)
-                problems = check_catalog(cat, str(path), CheckContext(lang, glossary)) if checks else []
+                problems = check_catalog(cat, str(path), CheckContext(lang, glossary))
                 out.append(ReleaseStatus(lang, release, cat.stats(), problems))
             else:
                 tpath = template_path(settings, release)

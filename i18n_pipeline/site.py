@@ -18,6 +18,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from i18n_pipeline.build import Withheld, publish_release
+from i18n_pipeline.catalog import Catalog
 from i18n_pipeline.checks import CheckContext
 from i18n_pipeline.config import Settings
 from i18n_pipeline.files import remove_file, write_if_changed
@@ -47,6 +48,8 @@ class BuildResult:
     machine_segments: int = 0  # shown from unreviewed machine output, marked as such
     fallback_segments: int = 0  # left in the source language (rejected ones included)
     rejected_segments: int = 0  # translations not published: they fail a critical check
+    # Per target language, over its releases: segments and words a reviewer has not approved yet
+    unreviewed: dict[str, dict[str, int]] = field(default_factory=dict)
     withheld: list[str] = field(default_factory=list)  # "<output>: withheld: why; how to fix"
     removed: list[Path] = field(default_factory=list)  # what an earlier build wrote for a now withheld release
 
@@ -120,6 +123,7 @@ def build_site(
                 result.outputs += outputs
                 continue
             catalog = read_po(path) if lang != source_language and path.exists() else None
+            left = _unreviewed(catalog)
             if source not in documents:
                 documents[source] = load_document(source)
             made = publish_release(
@@ -128,13 +132,16 @@ def build_site(
             )
             if isinstance(made, Withheld):
                 _withhold(settings, result, lang, source, made.why)
+                _add_unreviewed(result, lang, left)
                 continue
             info = {"machine": made.machine_segments, "fallback": made.fallback_segments, "rejected": made.rejected_segments}
-            built[(lang, release)] = _Work(key, [*inputs, *outputs], outputs, [made.markdown, made.html], info)
-    for work in [*built.values(), *skipped.values()]:
+            built[(lang, release)] = _Work(key, [*inputs, *outputs], outputs, [made.markdown, made.html], info | left)
+    for (lang, _), work in [*built.items(), *skipped.items()]:
         result.machine_segments += work.info.get("machine", 0)
         result.fallback_segments += work.info.get("fallback", 0)
         result.rejected_segments += work.info.get("rejected", 0)
+        if lang != source_language:
+            _add_unreviewed(result, lang, work.info)
     everyone = [source_language, *settings.target_languages]
     for source in releases:
         release = source.stem
@@ -156,6 +163,22 @@ def build_site(
                     log.record(unchanged_work.key, unchanged_work.files, info=unchanged_work.info)
     _write_indexes(settings, releases, result)
     return result
+
+
+def _unreviewed(catalog: Catalog | None) -> dict[str, int]:
+    if catalog is None:
+        return {}
+    stats = catalog.stats()
+    return {
+        "unreviewed_segments": stats.total_segments - stats.segments["reviewed"],
+        "unreviewed_words": sum(stats.words.values()) - stats.words["reviewed"],
+    }
+
+
+def _add_unreviewed(result: BuildResult, language: str, counts: dict[str, int]) -> None:
+    total = result.unreviewed.setdefault(language, {"segments": 0, "words": 0})
+    total["segments"] += counts.get("unreviewed_segments", 0)
+    total["words"] += counts.get("unreviewed_words", 0)
 
 
 def _shown(settings: Settings, path: Path) -> str:
