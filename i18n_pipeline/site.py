@@ -21,6 +21,7 @@ from i18n_pipeline.build import Withheld, publish_release
 from i18n_pipeline.catalog import Catalog
 from i18n_pipeline.checks import CheckContext
 from i18n_pipeline.config import Settings
+from i18n_pipeline.errors import PipelineError
 from i18n_pipeline.files import remove_file, write_if_changed
 from i18n_pipeline.formats import FORMATS, format_of
 from i18n_pipeline.glossary import load_glossary
@@ -99,6 +100,11 @@ def build_site(
     run: bool = False,
 ) -> BuildResult:
     """Build ``releases`` in the source language and in ``languages`` (see pipeline.build)."""
+    clash = next((path for path in releases if path.stem == "index"), None)
+    if clash is not None:
+        raise PipelineError(
+            str(clash), "a release named 'index' would replace the index page build/<lang>/index.html", "rename it"
+        )
     result = BuildResult()
     source_language = settings.source_language
     glossary_path = settings.locales_dir / "glossary.yaml"
