@@ -14,16 +14,16 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from i18n_pipeline.catalog import Catalog
-from i18n_pipeline.checks import CheckContext, check_translation, has_critical
+from i18n_pipeline.checks import CHECKS, IGNORE_PREFIX, CheckContext, check_translation, has_critical
 from i18n_pipeline.config import PublishPolicy
 from i18n_pipeline.formats import Lookup, render_document
 from i18n_pipeline.formats.front_matter import find_front_matter, parse_front_matter, undo_inert_markup
 from i18n_pipeline.formats.html import ATTRIBUTE_KINDS
-from i18n_pipeline.model import Document, Segment
+from i18n_pipeline.model import Document, Segment, Severity
 from i18n_pipeline.pages import (
     MACHINE_NOTICE,
     PageContext,
@@ -119,6 +119,9 @@ _MARKER_PAIRS = (("\u2e28", "\u2e29"), ("\u27e6", "\u27e7"), ("\u2983", "\u2984"
 # Segments that end up in an attribute or in text-only elements, where no <span> may go.
 _UNMARKABLE_KINDS = frozenset({"image alt text", "page title", "option", *ATTRIBUTE_KINDS})
 _BLOCK_TAGS = "p|li|h[1-6]|td|th|dt|dd|figcaption|caption|blockquote"
+# Whether a translation may be published is the critical checks' decision; the others (the
+# dictionary lookups among them) are for check and report, and would only slow every build.
+_NOT_CRITICAL = tuple(c.name for c in CHECKS.values() if c.severity is not Severity.CRITICAL)
 
 
 def _markable(segment: Segment) -> bool:
@@ -139,17 +142,22 @@ def build_release(
         page_context = PageContext(document.name, language, source_language)
         return _finish(document, lambda s: None, lambda s: None, page_context, 0, 0, 0, ("", ""))
     check_context = context or CheckContext(language)
-    checked: dict[tuple[str, str], bool] = {}
+    checked: dict[tuple[str | None, str, str], bool] = {}
     published: dict[int, str | None] = {}
     counts = {"machine": 0, "fallback": 0, "rejected": 0}
     untranslated_blocks: set[str] = set()
 
     def passes(segment: Segment, target: str) -> bool:
-        key = (segment.text, target)
+        key = (segment.context, segment.text, target)
         if key not in checked:
             entry = catalog.get(segment.text, segment.context) if catalog is not None else None
-            where = f"{catalog.path}:{entry.line}" if catalog is not None and entry is not None else document.path
-            checked[key] = not has_critical(check_translation(segment.text, target, where, check_context))
+            where, ignored, entry_context = document.path, list(_NOT_CRITICAL), check_context
+            if catalog is not None and entry is not None:
+                where = f"{catalog.path}:{entry.line}"
+                ignored += [f[len(IGNORE_PREFIX) :] for f in entry.flags if f.startswith(IGNORE_PREFIX)]
+                entry_context = replace(check_context, comments=entry.translator_comments)
+            # Only the critical checks decide; a translator's ignore-<check> flag is honoured.
+            checked[key] = not has_critical(check_translation(segment.text, target, where, entry_context, ignore=ignored))
         return checked[key]
 
     for index, segment in enumerate(document.segments):

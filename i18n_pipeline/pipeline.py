@@ -22,7 +22,7 @@ from i18n_pipeline.engines.settings import engine_arguments, price_per_million_c
 from i18n_pipeline.errors import DocumentError, PipelineError, ReleaseExistsError, UsageError
 from i18n_pipeline.files import write_if_changed
 from i18n_pipeline.formats import FORMATS, ParseOptions, parse_document
-from i18n_pipeline.glossary import Glossary, load_glossary
+from i18n_pipeline.glossary import Glossary, load_glossary, term_notes
 from i18n_pipeline.incremental import WorkLog, code_digest
 from i18n_pipeline.ingest import IngestResult, ingest
 from i18n_pipeline.memory import Memory
@@ -190,6 +190,8 @@ def update(settings: Settings, languages: Sequence[str] | None = None) -> StageR
     result = StageResult()
     releases = [p.stem for p in release_paths(settings)]
     templates: dict[str, Catalog] = {}
+    glossary_path = settings.locales_dir / "glossary.yaml"
+    glossary = load_glossary(glossary_path)
     with work_log(settings) as done:
         for lang in _languages(settings, languages):
             for release in releases:
@@ -198,18 +200,20 @@ def update(settings: Settings, languages: Sequence[str] | None = None) -> StageR
                     raise PipelineError(str(tpath), "no template for this release", "run 'i18n-pipeline extract' first")
                 path = po_path(settings, lang, release)
                 key = f"update:{lang}:{release}"
-                if path.exists() and done.done(key, [tpath, path]):
+                if path.exists() and done.done(key, [tpath, path, glossary_path]):
                     result.record(path, False)
                     continue
                 if release not in templates:
                     templates[release] = read_po(tpath)
                 old = read_po(path) if path.exists() else None
+                # The glossary's approved translations for this language, as #. notes.
+                notes = {(e.context, e.source): term_notes(glossary, e.source, lang) for e in templates[release].entries()}
                 merged = update_catalog(
                     old, templates[release], language=lang, project=settings.project,
-                    fuzzy_matching=settings.fuzzy_matching,
+                    fuzzy_matching=settings.fuzzy_matching, notes=notes,
                 )
                 result.record(path, write_po(merged, path))
-                done.record(key, [tpath, path])
+                done.record(key, [tpath, path, glossary_path])
     return result
 
 
