@@ -21,6 +21,7 @@ from i18n_pipeline.cli import main
 from i18n_pipeline.formats import ParseOptions, parse_document
 from i18n_pipeline.model import Document
 from i18n_pipeline.pipeline import template_entries
+from i18n_pipeline.pofile import read_po_bytes
 from tests.project import approve_first_entry, break_placeholder, release_name
 
 # --- the bundled release, built after a run ------------------------------------------------------
@@ -268,3 +269,20 @@ def test_a_translation_failing_a_critical_check_is_counted_and_not_published() -
     built = build_release(doc, cat, "es", include_machine=False)
     assert built.rejected_segments == 1 and "Vea el mapa" not in built.markdown + built.html
     assert "[the map](https://example.org)" in built.markdown
+
+
+def test_a_translators_ignore_flag_lets_a_deliberate_change_through() -> None:
+    """A changed number is critical, so it is not published, unless the translator said it is
+    deliberate (``#, ignore-numbers``: 300 beds counted as 280 after a correction)."""
+    doc = parse_document(RELEASE, "shelters.md", OPTIONS)
+
+    def po(flags: str) -> bytes:
+        return (
+            'msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=UTF-8\\n"\n"Language: es\\n"\n\n'
+            f'{flags}msgid "They have 300 beds in total."\nmsgstr "Suman 280 camas en total."\n'
+        ).encode()
+
+    rejected = build_release(doc, read_po_bytes(po(""), "es.po"), "es", include_machine=False)
+    assert rejected.rejected_segments == 1 and "280" not in rejected.markdown
+    allowed = build_release(doc, read_po_bytes(po("#, ignore-numbers\n"), "es.po"), "es", include_machine=False)
+    assert allowed.rejected_segments == 0 and "Suman 280 camas en total." in allowed.markdown
