@@ -198,6 +198,8 @@ def fill_catalogs(
                 continue
             engine = open_engine(name)
             sent = [prepare(source, name) for source in todo]
+            # What the engine receives, request by request (-v): a killed run's log says it too.
+            log.info("engine request: %d segments to %s, %s→%s", len(todo), name, source_language, target_language)
             try:
                 outputs = translate_detailed(engine, [p.text for p in sent], source_language, target_language)
             except EngineError as exc:
