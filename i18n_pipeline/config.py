@@ -16,6 +16,7 @@ import yaml
 from i18n_pipeline.errors import ConfigError, NoProjectError
 from i18n_pipeline.formats.front_matter import yaml_error_location
 from i18n_pipeline.languages import is_valid_tag
+from i18n_pipeline.model import LineWrap
 
 CONFIG_NAME = "pipeline.yaml"
 
@@ -36,6 +37,7 @@ class Settings:
     tm_fuzzy_threshold: float = 0.75
     include_machine_in_run: bool = True
     min_reviewed: float = 0.0  # reviewed-only builds withhold releases below this share
+    po_wrap: LineWrap | None = None  # po.wrap: PO files reformatted to it; None: each keeps its own
 
     @property
     def content_dir(self) -> Path:
@@ -67,9 +69,11 @@ _KEYS = {
     "fuzzy_matching",
     "memory",
     "publish",
+    "po",
 }
 _MEMORY_KEYS = {"approve_exact", "fuzzy_threshold"}
 _PUBLISH_KEYS = {"run_includes_machine", "min_reviewed"}
+_PO_KEYS = {"wrap"}
 
 
 def _did_you_mean(key: str, known: set[str]) -> str:
@@ -147,7 +151,8 @@ def load_settings(root: Path) -> Settings:
         )
     memory = data.get("memory", {}) or {}
     publish = data.get("publish", {}) or {}
-    for section, known, name in ((memory, _MEMORY_KEYS, "memory"), (publish, _PUBLISH_KEYS, "publish")):
+    po = data.get("po", {}) or {}
+    for section, known, name in ((memory, _MEMORY_KEYS, "memory"), (publish, _PUBLISH_KEYS, "publish"), (po, _PO_KEYS, "po")):
         if not isinstance(section, dict):
             raise ConfigError(where(name), f"'{name}' must be a mapping", "")
         for key in section:
@@ -162,6 +167,7 @@ def load_settings(root: Path) -> Settings:
     keys = data.get("front_matter_keys", ["title", "summary", "description"])
     if not isinstance(keys, list) or not all(isinstance(k, str) for k in keys):
         raise ConfigError(where("front_matter_keys"), "'front_matter_keys' must be a list of key names", "")
+    po_wrap = _po_wrap(po.get("wrap"), where("po"))
     return Settings(
         root=root,
         project=str(data.get("project", root.resolve().name)),
@@ -175,4 +181,20 @@ def load_settings(root: Path) -> Settings:
         tm_fuzzy_threshold=float(threshold),
         include_machine_in_run=bool(publish.get("run_includes_machine", True)),
         min_reviewed=float(min_reviewed),
+        po_wrap=po_wrap,
+    )
+
+
+def _po_wrap(value: Any, where: str) -> LineWrap | None:
+    """``po.wrap``: 79 (gettext), 77 (Weblate), any width from 20, or none (``msgcat --no-wrap``)."""
+    if value is None:
+        return None
+    if value is False or (isinstance(value, str) and value.strip().lower() in ("none", "no", "off")):
+        return LineWrap(79, strings=False)
+    if isinstance(value, int) and not isinstance(value, bool) and value >= 20:
+        return LineWrap(value)
+    raise ConfigError(
+        where, f"'po.wrap' must be a line width of 20 or more, or none; got {value!r}",
+        "write 'wrap: 79' (gettext), 'wrap: 77' (Weblate) or 'wrap: none' (msgcat --no-wrap); "
+        "leave it out to keep each file's own wrapping",
     )

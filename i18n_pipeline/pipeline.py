@@ -174,7 +174,7 @@ def extract(settings: Settings) -> StageResult:
             doc = load_document(settings, path)
             existing = read_po(target) if target.exists() else None
             template = new_template(template_entries(doc), project=settings.project, previous=existing)
-            result.record(target, write_po(template, target))
+            result.record(target, write_po(template, target, wrap=settings.po_wrap))
             done.record(key, [path, target])
     return result
 
@@ -202,7 +202,7 @@ def update(settings: Settings, languages: Sequence[str] | None = None) -> StageR
                     old, templates[release], language=lang, project=settings.project,
                     fuzzy_matching=settings.fuzzy_matching,
                 )
-                result.record(path, write_po(merged, path))
+                result.record(path, write_po(merged, path, wrap=settings.po_wrap))
                 done.record(key, [tpath, path])
     return result
 
@@ -330,7 +330,7 @@ def translate(
                 )
                 paths = [po_path(settings, lang, release) for release in releases]
                 for release, path in zip(releases, paths, strict=False):
-                    write_po(catalogs[release], path)
+                    write_po(catalogs[release], path, wrap=settings.po_wrap)
                 log.record(f"translate:{lang}", [*paths, *inputs], name)
                 reports.append(report)
     reports.sort(key=lambda r: list(_languages(settings, languages)).index(r.language))
