@@ -8,6 +8,7 @@ import logging
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
+from datetime import date
 from pathlib import Path
 
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
@@ -16,8 +17,9 @@ from i18n_pipeline import __version__, pipeline
 from i18n_pipeline.checks import CHECKS
 from i18n_pipeline.config import CONFIG_NAME, Settings, load_settings
 from i18n_pipeline.errors import NoProjectError, PipelineError, ReleaseExistsError, UsageError
-from i18n_pipeline.model import Severity, Stats
+from i18n_pipeline.model import Severity, State, Stats
 from i18n_pipeline.translate import TranslateReport
+from i18n_pipeline.xliff import DEFAULT_STATES, VERSIONS
 
 log = logging.getLogger("i18n_pipeline")
 
@@ -89,6 +91,20 @@ def build_parser() -> argparse.ArgumentParser:
         a = tm_sub.add_parser(action, help=text, description=text)
         a.add_argument("file", type=Path, metavar="FILE.tmx")
         a.add_argument("--project", type=Path, default=Path("."), metavar="DIR", help="project folder (default: .)")
+    xliff = command("xliff", "exchange translations with an agency's CAT tool as XLIFF 2.1 or 1.2")
+    xliff_sub = xliff.add_subparsers(dest="xliff_command", metavar="ACTION", parser_class=_Parser)
+    text = "write OUT_DIR/<lang>/<release>.xlf with the entries to translate"
+    a = xliff_sub.add_parser("export", help=text, description=text)
+    languages(a)
+    a.add_argument("--version", choices=VERSIONS, default="2.1", help="XLIFF version (default: 2.1)")
+    a.add_argument("--state", metavar="STATES", default=",".join(s.value for s in DEFAULT_STATES),
+                   help="comma-separated: machine, needs_update, untranslated, reviewed (default: all but reviewed)")
+    a.add_argument("out_dir", type=Path, metavar="OUT_DIR")
+    b = xliff_sub.add_parser("import", help="bring translations back into the PO files",
+                             description="bring translations back into the PO files")
+    b.add_argument("files", nargs="+", type=Path, metavar="FILE")
+    for p in (a, b):
+        p.add_argument("--project", type=Path, default=Path("."), metavar="DIR", help="project folder (default: .)")
     return parser
 
 
@@ -169,6 +185,8 @@ def _dispatch(args: argparse.Namespace) -> int:
             return EXIT_ERROR
     elif cmd == "tm":
         return _tm(settings, args)
+    elif cmd == "xliff":
+        return _xliff(settings, args)
     return EXIT_OK
 
 
@@ -302,6 +320,36 @@ def _tm(settings: Settings, args: argparse.Namespace) -> int:
     with pipeline.open_memory(settings) as memory:
         n = memory.export_tmx(args.file, settings.source_language, tool_version=__version__)
     _say(f"exported {n} translation units to {args.file}")
+    return EXIT_OK
+
+
+def _states(text: str) -> list[State]:
+    names = [name.strip() for name in text.split(",") if name.strip()]
+    known = {s.value: s for s in State}
+    wrong = [name for name in names if name not in known]
+    if wrong or not names:
+        raise UsageError("--state", f"unknown state {wrong[0]!r}" if wrong else "no state given",
+                         f"give a comma-separated choice of {', '.join(known)}")
+    return [known[name] for name in names]
+
+
+def _xliff(settings: Settings, args: argparse.Namespace) -> int:
+    if not args.xliff_command:
+        print("error: say 'xliff export OUT_DIR' or 'xliff import FILE...'", file=sys.stderr)
+        return EXIT_USAGE
+    if args.xliff_command == "export":
+        files = pipeline.xliff_export(settings, args.languages, args.out_dir, version=args.version,
+                                      states=_states(args.state), tool_version=__version__)
+        for path, units in files:
+            _say(f"{path}: {units} units")
+        _say(f"XLIFF {args.version}: {len(files)} files, {sum(n for _, n in files)} units")
+        return EXIT_OK
+    reports = pipeline.xliff_import(settings, args.files, today=date.today().isoformat())
+    for r in reports:
+        _say(f"{r.xliff} -> {r.po}: {r.reviewed} reviewed, {r.to_review} to review, {r.unchanged} unchanged, "
+             f"{len(r.problems)} not imported")
+        for problem in r.problems:
+            print(f"warning: {problem}", file=sys.stderr)
     return EXIT_OK
 
 

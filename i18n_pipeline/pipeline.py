@@ -23,10 +23,12 @@ from i18n_pipeline.formats import FORMATS, ParseOptions, parse_document
 from i18n_pipeline.glossary import load_glossary
 from i18n_pipeline.incremental import WorkLog, code_digest
 from i18n_pipeline.ingest import IngestResult, ingest
+from i18n_pipeline.languages import base_language, posix_tag
 from i18n_pipeline.memory import Memory
-from i18n_pipeline.model import Document, Problem, Stats
+from i18n_pipeline.model import Document, Placeholder, Problem, State, Stats
 from i18n_pipeline.pofile import compile_mo, read_po, write_po
 from i18n_pipeline.translate import REVIEWED_ORIGIN, TranslateReport, fill_catalogs
+from i18n_pipeline.xliff import DEFAULT_STATES, ImportReport, XliffRelease, export_units, import_release, read_xliff, xliff_bytes
 
 log = logging.getLogger(__name__)
 
@@ -452,3 +454,81 @@ def run(
     translated = translate(settings, languages, engine_name, progress)
     built = build(settings, languages, include_machine=settings.include_machine_in_run)
     return RunResult(extracted, updated, translated, built)
+
+
+# --- exchange with agencies: XLIFF ----------------------------------------------------------
+
+
+def xliff_export(
+    settings: Settings, languages: Sequence[str] | None, out_dir: Path, *,
+    version: str = "2.1", states: Sequence[State] = DEFAULT_STATES, tool_version: str = "",
+) -> list[tuple[Path, int]]:
+    """'xliff export': ``OUT_DIR/<lang>/<release>.xlf`` with the entries in ``states``, for each
+    release that has any; returns (file, units) of each file written or already up to date."""
+    out: list[tuple[Path, int]] = []
+    documents: dict[Path, Document] = {}
+    for lang in _languages(settings, languages):
+        for source in release_paths(settings):
+            po = po_path(settings, lang, source.stem)
+            if not po.exists():
+                raise PipelineError(str(po), "no PO file for this release", "run 'i18n-pipeline update' first")
+            doc = documents.setdefault(source, load_document(settings, source))
+            markup: dict[tuple[str | None, str], tuple[Placeholder, ...]] = {}
+            for seg in doc.segments:
+                markup.setdefault((seg.context, seg.text), seg.placeholders)
+            units = export_units(read_po(po), states, markup)
+            if units:
+                path = out_dir / lang / f"{source.stem}.xlf"
+                write_if_changed(path, xliff_bytes(
+                    units, version=version, release=source.stem, original=source.relative_to(settings.root).as_posix(),
+                    document_format=doc.format, source_language=settings.source_language.replace("_", "-"),
+                    target_language=lang.replace("_", "-"), tool_version=tool_version, where=str(po),
+                ))
+                out.append((path, len(units)))
+    return out
+
+
+def xliff_import(settings: Settings, files: Sequence[Path], *, today: str) -> list[ImportReport]:
+    """'xliff import': every file is read and checked first (nothing is written if one is
+    broken), then each release's translations go into its PO file."""
+    releases = {p.stem for p in release_paths(settings)}
+    jobs: list[tuple[Path, XliffRelease]] = []
+    for file in files:
+        try:
+            data = file.read_bytes()
+        except OSError as exc:
+            raise PipelineError(str(file), f"cannot read ({exc.strerror})", "check the path") from None
+        for found in read_xliff(data, str(file)):
+            where = f"{file}:{found.line}"
+            if base_language(found.source_language) != base_language(settings.source_language):
+                raise PipelineError(where, f"the source language is {found.source_language!r}, the project's is "
+                                    f"{settings.source_language!r}", "import files exported from this project")
+            lang = _project_language(settings, found.target_language)
+            if lang is None:
+                raise PipelineError(where, f"the target language {found.target_language or '(none)'!r} is not one of "
+                                    f"this project's ({', '.join(settings.target_languages)})",
+                                    "set the file's target language in the CAT tool, or add it to pipeline.yaml")
+            if found.release not in releases:
+                raise PipelineError(where, f"no release {found.release!r} in {settings.content_dir}",
+                                    "import files exported from this project")
+            po = po_path(settings, lang, found.release)
+            if not po.exists():
+                raise PipelineError(str(po), "no PO file for this release", "run 'i18n-pipeline update' first")
+            jobs.append((po, found))
+    catalogs: dict[Path, Catalog] = {}
+    reports = []
+    for po, found in jobs:
+        cat = catalogs.setdefault(po, read_po(po))
+        report = import_release(cat, found, label=f"{Path(found.path).name}, {today}")
+        report.po = str(po)
+        reports.append(report)
+    for po, cat in catalogs.items():
+        write_po(cat, po, wrap=settings.po_wrap)
+    return reports
+
+
+def _project_language(settings: Settings, tag: str) -> str | None:
+    """The project's target language a file's tag names: "es-ES" is "es" when only "es" fits."""
+    exact = [t for t in settings.target_languages if posix_tag(t).lower() == posix_tag(tag).lower()]
+    close = [t for t in settings.target_languages if tag and base_language(t) == base_language(tag)]
+    return exact[0] if exact else close[0] if len(close) == 1 else None
