@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from i18n_pipeline.catalog import Catalog
-from i18n_pipeline.glossary import Glossary, check_terms
+from i18n_pipeline.glossary import Glossary, admitted_terms, check_terms, forbidden_terms
 from i18n_pipeline.model import Problem, Severity
 from i18n_pipeline.segment import placeholder_tokens, placeholders_match
 
@@ -118,6 +118,31 @@ def check_double_space(source: str, target: str, context: CheckContext) -> Itera
     if _DOUBLE_SPACE_RE.search(target) and not _DOUBLE_SPACE_RE.search(source):
         return ["the translation has a doubled space between words"]
     return []
+
+
+# --- term statuses from terminology exchange (TBX administrativeStatus; see termbase.py) -----
+
+
+@check("glossary-forbidden", Severity.FUNCTIONAL)
+def check_glossary_forbidden(source: str, target: str, context: CheckContext) -> Iterable[str]:
+    """A translation the glossary forbids (<lang>_forbidden; TBX deprecated or superseded terms)
+    is used for a term of the source: "tráfico de personas" for "human trafficking". The message
+    names the approved translation to use instead."""
+    if context.glossary is None:
+        return []
+    return forbidden_terms(context.glossary, source, target, context.language)
+
+
+@check("glossary-admitted", Severity.COSMETIC)
+def check_glossary_admitted(source: str, target: str, context: CheckContext) -> Iterable[str]:
+    """An admitted translation (<lang>_admitted; TBX admitted terms) stands where the preferred
+    one would be: acceptable, but the house style prefers the approved term."""
+    if context.glossary is None:
+        return []
+    return admitted_terms(context.glossary, source, target, context.language)
+
+
+# -----------------------------------------------------------------------------------------------
 
 
 def check_translation(source: str, target: str, where: str, context: CheckContext | None = None) -> list[Problem]:

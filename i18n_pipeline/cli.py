@@ -103,7 +103,16 @@ def build_parser() -> argparse.ArgumentParser:
     b = xliff_sub.add_parser("import", help="bring translations back into the PO files",
                              description="bring translations back into the PO files")
     b.add_argument("files", nargs="+", type=Path, metavar="FILE")
-    for p in (a, b):
+    glossary = command("glossary", "exchange the glossary with terminologists as TBX or CSV")
+    glossary_sub = glossary.add_subparsers(dest="glossary_command", metavar="ACTION", parser_class=_Parser)
+    text = "merge the terms of a TBX (v2 or v3) or CSV file into locales/glossary.yaml"
+    c = glossary_sub.add_parser("import", help=text, description=text)
+    c.add_argument("file", type=Path, metavar="FILE.tbx|FILE.csv")
+    text = "write locales/glossary.yaml as TBX v3 (TBX-Basic) or CSV"
+    d = glossary_sub.add_parser("export", help=text, description=text)
+    d.add_argument("--format", choices=["tbx", "csv"], help="default: from the file's extension, else tbx")
+    d.add_argument("file", type=Path, metavar="FILE")
+    for p in (a, b, c, d):
         p.add_argument("--project", type=Path, default=Path("."), metavar="DIR", help="project folder (default: .)")
     return parser
 
@@ -187,6 +196,8 @@ def _dispatch(args: argparse.Namespace) -> int:
         return _tm(settings, args)
     elif cmd == "xliff":
         return _xliff(settings, args)
+    elif cmd == "glossary":
+        return _glossary(settings, args)
     return EXIT_OK
 
 
@@ -350,6 +361,28 @@ def _xliff(settings: Settings, args: argparse.Namespace) -> int:
              f"{len(r.problems)} not imported")
         for problem in r.problems:
             print(f"warning: {problem}", file=sys.stderr)
+    return EXIT_OK
+
+
+def _glossary(settings: Settings, args: argparse.Namespace) -> int:
+    if not args.glossary_command:
+        print("error: say 'glossary import FILE' or 'glossary export FILE'", file=sys.stderr)
+        return EXIT_USAGE
+    if args.glossary_command == "export":
+        fmt = args.format or ("csv" if args.file.suffix.lower() == ".csv" else "tbx")
+        n = pipeline.glossary_export(settings, args.file, fmt)
+        _say(f"exported {n} terms and names to {args.file} ({'TBX v3, TBX-Basic' if fmt == 'tbx' else 'CSV'})")
+        return EXIT_OK
+    imported, report = pipeline.glossary_import(settings, args.file, today=date.today().isoformat())
+    _say(f"{args.file}: {imported.concepts} concepts; {len(report.added)} terms added, {len(report.names)} names added, "
+         f"{len(report.updated)} changes, {report.unchanged} unchanged, {len(imported.skipped)} skipped")
+    for line in report.updated:
+        _say(f"  changed {line}")
+    for line in report.kept + imported.skipped:
+        print(f"warning: {line}", file=sys.stderr)
+    if imported.other_languages:
+        print(f"warning: {args.file}: left out the terms in {', '.join(sorted(imported.other_languages))} "
+              "(not languages of this project)", file=sys.stderr)
     return EXIT_OK
 
 

@@ -15,6 +15,7 @@ which form it returns.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 from babel import Locale, UnknownLocaleError, localedata
 from babel.messages.plurals import get_plural
@@ -30,6 +31,7 @@ __all__ = [
     "iso639_1",
     "iso639_3",
     "language_name",
+    "matching_language",
     "plural_forms",
     "posix_tag",
 ]
@@ -91,6 +93,20 @@ def fallback_tags(tag: str) -> tuple[str, ...]:
     full = posix_tag(tag)
     base = full.split("_")[0]
     return (full,) if base == full else (full, base)
+
+
+def matching_language(tag: str, choices: Sequence[str]) -> str | None:
+    """The one of ``choices`` a file's ``tag`` means: the same tag ("es-ES" is "es_ES"), else the
+    only choice of its base language ("es-ES" is "es"); None when there is none, or several."""
+    exact = [c for c in choices if posix_tag(c).lower() == posix_tag(tag).lower()]
+    if exact:
+        return exact[0]
+    try:
+        base = base_language(tag)
+    except PipelineError:
+        return None
+    close = [c for c in choices if base_language(c) == base]
+    return close[0] if len(close) == 1 else None
 
 
 # --- CLDR --------------------------------------------------------------------------------------

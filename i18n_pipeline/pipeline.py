@@ -20,13 +20,14 @@ from i18n_pipeline.engines import Engine, available_engines, get_engine
 from i18n_pipeline.errors import DocumentError, PipelineError, ReleaseExistsError, UsageError
 from i18n_pipeline.files import write_if_changed
 from i18n_pipeline.formats import FORMATS, ParseOptions, parse_document
-from i18n_pipeline.glossary import load_glossary
+from i18n_pipeline.glossary import load_glossary, parse_glossary
 from i18n_pipeline.incremental import WorkLog, code_digest
 from i18n_pipeline.ingest import IngestResult, ingest
-from i18n_pipeline.languages import base_language, posix_tag
+from i18n_pipeline.languages import base_language, matching_language
 from i18n_pipeline.memory import Memory
 from i18n_pipeline.model import Document, Placeholder, Problem, State, Stats
 from i18n_pipeline.pofile import compile_mo, read_po, write_po
+from i18n_pipeline.termbase import Imported, MergeReport, csv_text, glossary_terms, merge_glossary, read_csv, read_tbx, tbx_bytes
 from i18n_pipeline.translate import REVIEWED_ORIGIN, TranslateReport, fill_catalogs
 from i18n_pipeline.xliff import DEFAULT_STATES, ImportReport, XliffRelease, export_units, import_release, read_xliff, xliff_bytes
 
@@ -503,7 +504,7 @@ def xliff_import(settings: Settings, files: Sequence[Path], *, today: str) -> li
             if base_language(found.source_language) != base_language(settings.source_language):
                 raise PipelineError(where, f"the source language is {found.source_language!r}, the project's is "
                                     f"{settings.source_language!r}", "import files exported from this project")
-            lang = _project_language(settings, found.target_language)
+            lang = matching_language(found.target_language, settings.target_languages)
             if lang is None:
                 raise PipelineError(where, f"the target language {found.target_language or '(none)'!r} is not one of "
                                     f"this project's ({', '.join(settings.target_languages)})",
@@ -527,8 +528,44 @@ def xliff_import(settings: Settings, files: Sequence[Path], *, today: str) -> li
     return reports
 
 
-def _project_language(settings: Settings, tag: str) -> str | None:
-    """The project's target language a file's tag names: "es-ES" is "es" when only "es" fits."""
-    exact = [t for t in settings.target_languages if posix_tag(t).lower() == posix_tag(tag).lower()]
-    close = [t for t in settings.target_languages if tag and base_language(t) == base_language(tag)]
-    return exact[0] if exact else close[0] if len(close) == 1 else None
+# --- exchange with terminologists: TBX and CSV glossaries -----------------------------------
+
+
+def glossary_path(settings: Settings) -> Path:
+    return settings.locales_dir / "glossary.yaml"
+
+
+def glossary_import(settings: Settings, file: Path, *, today: str) -> tuple[Imported, MergeReport]:
+    """'glossary import': the terms of a TBX or CSV file merged into locales/glossary.yaml (see
+    termbase.merge_glossary); nothing is written if the file cannot be read whole."""
+    suffix = file.suffix.lower()
+    if suffix not in (".tbx", ".xml", ".mtf", ".csv", ".tsv", ".txt"):
+        raise UsageError(str(file), f"unknown glossary format {file.suffix!r}", "give a .tbx or a .csv file")
+    try:
+        data = file.read_bytes()
+    except OSError as exc:
+        raise PipelineError(str(file), f"cannot read ({exc.strerror})", "check the path") from None
+    concepts = read_csv(data, str(file)) if suffix in (".csv", ".tsv", ".txt") else read_tbx(data, str(file))
+    imported = glossary_terms(concepts, str(file), settings.source_language, settings.target_languages)
+    path = glossary_path(settings)
+    text = path.read_text("utf-8") if path.exists() else ""
+    existing = parse_glossary(text, path)
+    merged_text, report = merge_glossary(text, existing, imported.terms, settings.target_languages,
+                                         label=f"{file.name}, {today}")
+    merged = parse_glossary(merged_text, path)  # the edit is read back before it is kept
+    if {t.source for t in existing.terms} - {t.source for t in merged.terms}:
+        raise PipelineError(str(path), f"merging {file} would lose terms", "nothing was written; report this as a bug")
+    write_if_changed(path, merged_text.encode("utf-8"))
+    return imported, report
+
+
+def glossary_export(settings: Settings, file: Path, fmt: str) -> int:
+    """'glossary export': locales/glossary.yaml as TBX v3 (TBX-Basic) or CSV; returns the terms."""
+    glossary = load_glossary(glossary_path(settings))
+    if fmt == "tbx":
+        data = tbx_bytes(glossary, settings.source_language, settings.target_languages,
+                         title=f"{settings.project}: {glossary_path(settings).relative_to(settings.root)}")
+    else:
+        data = csv_text(glossary, settings.source_language, settings.target_languages).encode("utf-8")
+    write_if_changed(file, data)
+    return len(glossary.terms)

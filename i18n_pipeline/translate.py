@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 from i18n_pipeline.catalog import MACHINE_PREFIX, Catalog, Entry
 from i18n_pipeline.checks import check_translation, has_critical
 from i18n_pipeline.engines import Engine, translate_detailed
+from i18n_pipeline.glossary import check_terms, forbidden_terms
 from i18n_pipeline.model import State
 from i18n_pipeline.postedit import proper_nouns, protect_for_engine, sentence_case, tidy_machine_output
 
@@ -74,12 +75,16 @@ def fill_catalogs(
     """
     report = TranslateReport(target_language, engine=engine_name)
     jobs: dict[str, _Job] = {}
+    uncached: set[str] = set()  # machine output made before the glossary had its terms: not from the cache
     for cat in catalogs.values():
         for entry in cat.entries():
             if entry.state is State.UNTRANSLATED or _replaceable(
                 entry, memory, engine_name, source_language, target_language
             ):
                 jobs.setdefault(entry.source, _Job(entry.source)).targets.append((cat, entry.source, entry.context))
+            elif _off_glossary(entry, memory, glossary, engine_name, source_language, target_language):
+                jobs.setdefault(entry.source, _Job(entry.source)).targets.append((cat, entry.source, entry.context))
+                uncached.add(entry.source)
     if not jobs:
         return report
     pending = list(jobs)
@@ -120,7 +125,7 @@ def fill_catalogs(
     engine: Engine | None = None
     date = (today or dt.date.today()).isoformat()
     if memory is not None and pending:
-        cached = memory.cached(engine_name, source_language, target_language, pending)
+        cached = memory.cached(engine_name, source_language, target_language, [s for s in pending if s not in uncached])
         if cached:
             engine = open_engine()
             provenance = f"machine translation: {engine.describe(source_language, target_language)}, {date}"
@@ -204,6 +209,18 @@ def _replaceable(entry: Entry, memory: Memory | None, engine: str, src: str, tgt
     else:
         return False
     return memory.cached(used, src, tgt, [sentence]).get(sentence) == entry.target
+
+
+def _off_glossary(
+    entry: Entry, memory: Memory | None, glossary: Glossary | None, engine: str, src: str, tgt: str
+) -> bool:
+    """Machine output nobody touched that lacks an approved term or uses a forbidden one (the
+    glossary changed since): the engine translates it again, with the terms protected."""
+    if memory is None or glossary is None or entry.state is not State.MACHINE or _engine_of(entry) != engine:
+        return False
+    if not (check_terms(glossary, entry.source, entry.target, tgt) or forbidden_terms(glossary, entry.source, entry.target, tgt)):
+        return False
+    return memory.cached(engine, src, tgt, [entry.source]).get(entry.source) == entry.target
 
 
 def _engine_of(entry: Entry) -> str | None:

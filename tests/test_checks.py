@@ -17,6 +17,8 @@ from i18n_pipeline.checks import (
     check_double_space,
     check_engine_marks,
     check_glossary,
+    check_glossary_admitted,
+    check_glossary_forbidden,
     check_placeholders,
     check_translation,
     check_untranslated_urls,
@@ -162,3 +164,38 @@ def test_check_reports_a_translation_that_ignores_the_glossary(project: Path, ca
     assert main(["check", "--project", str(project), "-l", "es"]) == 0  # functional, not critical
     out = capsys.readouterr().out
     assert "functional" in out and "glossary" in out and "trata de personas" in out
+
+
+# --- term statuses from a termbase (glossary-forbidden, glossary-admitted) -------------------
+
+STATUS_GLOSSARY = """terms:
+  - source: human trafficking
+    es: trata de personas
+    es_admitted: [trata de seres humanos]
+    es_forbidden: [tráfico de personas, tráfico humano]
+"""
+
+
+def test_a_forbidden_translation_of_a_term_in_the_source_is_reported(tmp_path: Path) -> None:
+    (tmp_path / "g.yaml").write_text(STATUS_GLOSSARY, "utf-8")
+    context = CheckContext("es", load_glossary(tmp_path / "g.yaml"))
+    source = "IOM fights human trafficking."
+    assert CHECKS["glossary-forbidden"].severity is Severity.FUNCTIONAL
+    assert first(check_glossary_forbidden, source, "La OIM lucha contra el tráfico de personas.", context) == (
+        'forbidden: "tráfico de personas" for "human trafficking"; use "trata de personas"')
+    assert first(check_glossary_forbidden, source, "La OIM lucha contra la trata de personas.", context) is None
+    # the same words where the source does not have the term: smuggling is "tráfico"
+    assert first(check_glossary_forbidden, "It fights smuggling.", "Lucha contra el tráfico de personas.", context) is None
+    french = CheckContext("fr", context.glossary)
+    assert first(check_glossary_forbidden, source, "Lucha contra el tráfico de personas.", french) is None
+
+
+def test_an_admitted_translation_passes_the_glossary_check_and_is_cosmetic(tmp_path: Path) -> None:
+    (tmp_path / "g.yaml").write_text(STATUS_GLOSSARY, "utf-8")
+    context = CheckContext("es", load_glossary(tmp_path / "g.yaml"))
+    source, target = "IOM fights human trafficking.", "La OIM lucha contra la trata de seres humanos."
+    assert first(check_glossary, source, target, context) is None
+    assert CHECKS["glossary-admitted"].severity is Severity.COSMETIC
+    assert first(check_glossary_admitted, source, target, context) == (
+        'admitted: "trata de seres humanos" for "human trafficking"; the preferred term is "trata de personas"')
+    assert first(check_glossary_admitted, source, "La OIM lucha contra la trata de personas.", context) is None
