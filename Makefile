@@ -36,17 +36,18 @@ system-deps:
 	touch $@
 
 .stamp-test-deps: pyproject.toml .stamp-venv
-	$(BIN)/python -m pip install -q --disable-pip-version-check -e '.[test]'
+	$(BIN)/python -m pip install -q --disable-pip-version-check -e '.[test,neural]'
 	touch $@
 
 bench: setup
-	$(BIN)/python -m pip install -q --disable-pip-version-check -e '.[bench]'
+	$(BIN)/python -m pip install -q --disable-pip-version-check -e '.[bench,neural]'
 	$(BIN)/python bench/peer_suites.py
 	$(BIN)/python bench/ingest_eval.py
 	$(BIN)/python bench/quality.py
 	$(BIN)/python bench/apertium_throughput.py
 	$(BIN)/python bench/pipeline_speed.py
 	$(BIN)/python bench/memory_lookup.py
+	$(BIN)/python bench/engines.py
 
 clean:
 	rm -rf build .i18n-cache .stamp-venv .stamp-test-deps

@@ -15,7 +15,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextC
 
 from i18n_pipeline import __version__, pipeline
 from i18n_pipeline.checks import CHECKS
-from i18n_pipeline.config import CONFIG_NAME, Settings, load_settings
+from i18n_pipeline.config import CONFIG_NAME, Settings, load_settings, with_engine_options
 from i18n_pipeline.errors import NoProjectError, PipelineError, ReleaseExistsError, UsageError
 from i18n_pipeline.model import Severity, State, Stats
 from i18n_pipeline.translate import TranslateReport
@@ -55,13 +55,28 @@ def build_parser() -> argparse.ArgumentParser:
             help="only this target language (repeatable; default: all in pipeline.yaml)",
         )
 
+    def engine_arguments(p: argparse.ArgumentParser) -> None:
+        p.add_argument(
+            "--engine", metavar="NAME",
+            help="engine to use, or a fallback chain such as llm,apertium (default: from pipeline.yaml, else apertium)",
+        )
+        p.add_argument(
+            "--engine-option", action="append", default=[], dest="engine_options", metavar="ENGINE.KEY=VALUE",
+            help="an engine setting, over pipeline.yaml's engine_options (repeatable), e.g. llm.model=gpt-4o-mini",
+        )
+
     command("extract", "write one template per release: locales/templates/<release>.pot")
     p = command("update", "create or merge locales/<lang>/LC_MESSAGES/<release>.po from the templates")
     languages(p)
     p = command("translate", "fill untranslated entries from memory and machine translation (marked fuzzy)")
     languages(p)
-    p.add_argument("--engine", metavar="NAME", help="engine to use (default: from pipeline.yaml, else apertium)")
+    engine_arguments(p)
     p.add_argument("--json", action="store_true", help="print per-language counts as JSON")
+    p.add_argument(
+        "--dry-run", action="store_true",
+        help="print the segments and characters each engine would get after memory and cache, and the "
+        "estimated cost; send nothing, write nothing",
+    )
     p = command("status", "segments and words per language and release: reviewed, machine, needs_update, untranslated")
     languages(p)
     p.add_argument("--json", action="store_true", help="print JSON for build jobs")
@@ -78,7 +93,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--mo", action="store_true", help="also compile MO files next to the PO files (fuzzy skipped)")
     p = command("run", "extract, update, translate and build every target language")
     languages(p)
-    p.add_argument("--engine", metavar="NAME", help="engine to use (default: from pipeline.yaml, else apertium)")
+    engine_arguments(p)
     p = command("ingest", "turn scraped pages, HTML or e-mail text into content/<slug>.md")
     p.add_argument("sources", nargs="+", type=Path, metavar="SOURCE", help="files to ingest")
     p.add_argument("--slug", help="release name (only with one SOURCE)")
@@ -156,6 +171,8 @@ def _dispatch(args: argparse.Namespace) -> int:
     if args.command == "check" and args.list:
         return _list_checks()
     settings = load_settings(args.project)
+    if getattr(args, "engine_options", None):
+        settings = with_engine_options(settings, args.engine_options)
     cmd = args.command
     if cmd == "extract":
         res = pipeline.extract(settings)
@@ -163,6 +180,8 @@ def _dispatch(args: argparse.Namespace) -> int:
     elif cmd == "update":
         res = pipeline.update(settings, args.languages)
         _say(f"PO files: {len(res.written)} written, {len(res.unchanged)} unchanged")
+    elif cmd == "translate" and args.dry_run:
+        return _dry_run(settings, args)
     elif cmd == "translate":
         with _progress() as progress:
             reports = pipeline.translate(settings, args.languages, args.engine, progress)
@@ -241,10 +260,45 @@ def _print_build(settings: Settings, built: pipeline.BuildResult) -> None:
 
 def _print_translate(r: TranslateReport) -> None:
     c = r.counts
+    if len(r.by_engine) > 1 or set(r.by_engine) - {r.engine}:  # a fallback engine did some
+        by = ", ".join(f"{n} by {name}" for name, n in r.by_engine.items())
+    else:
+        by = f"{c['engine']} by {r.engine}"
     _say(
         f"{r.language}: {c['tm_exact']} from memory, {c['tm_fuzzy']} fuzzy from memory, {c['cache']} from cache, "
-        f"{c['engine']} by {r.engine} ({r.requests} engine requests), {c['failed']} failed"
+        f"{by} ({r.requests} engine requests), {c['failed']} failed"
     )
+
+
+def _dry_run(settings: Settings, args: argparse.Namespace) -> int:
+    """What translate would send, per language and engine, and what it would cost."""
+    reports = pipeline.translate(settings, args.languages, args.engine, dry_run=True)
+    if args.json:
+        out = {
+            r.language: {
+                "tm_exact": r.counts["tm_exact"], "tm_fuzzy": r.counts["tm_fuzzy"], "cache": r.counts["cache"],
+                "engines": {name: {"segments": p.segments, "characters": p.characters, "estimated_cost": round(p.cost, 6)}
+                            for name, p in r.planned.items()},
+                "fallbacks": list(r.fallbacks),
+            }
+            for r in reports
+        }
+        print(json.dumps(out, indent=2, sort_keys=True))
+        return EXIT_OK
+    _say("dry run: nothing is sent, nothing is written")
+    total = 0.0
+    for r in reports:
+        c = r.counts
+        known = f"{c['tm_exact']} from memory, {c['tm_fuzzy']} fuzzy from memory, {c['cache']} from cache"
+        if not r.planned:
+            _say(f"{r.language}: {known}; nothing to send")
+        for name, p in r.planned.items():
+            fallback = f" (if it fails: {', then '.join(r.fallbacks)})" if r.fallbacks else ""
+            _say(f"{r.language}: {known}; {p.segments} segments, {p.characters} characters to {name}{fallback}, "
+                 f"estimated cost {p.cost:.4f}")
+            total += p.cost
+    _say(f"estimated cost: {total:.4f} (from each engine's price_per_million_chars)")
+    return EXIT_OK
 
 
 def _status(settings: Settings, args: argparse.Namespace) -> int:

@@ -6,14 +6,15 @@ Errors name the file, line and key, and suggest the fix (did you mean …?).
 from __future__ import annotations
 
 import difflib
-from collections.abc import Mapping
-from dataclasses import dataclass, field
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 import yaml
 
-from i18n_pipeline.errors import ConfigError, NoProjectError
+from i18n_pipeline.engines.settings import convert_option, split_option
+from i18n_pipeline.errors import ConfigError, NoProjectError, UsageError
 from i18n_pipeline.formats.front_matter import yaml_error_location
 from i18n_pipeline.languages import is_valid_tag
 from i18n_pipeline.model import LineWrap
@@ -29,7 +30,10 @@ class Settings:
     project: str = "i18n-pipeline project"
     source_language: str = "en"
     target_languages: tuple[str, ...] = ()
-    engines: Mapping[str, str] = field(default_factory=dict)  # language -> engine; "default"
+    # language ("default" for the rest) -> engine, or a fallback chain of engines tried in order
+    engines: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    # engine -> its options (engines/settings.py has the table); keys come from the environment only
+    engine_options: Mapping[str, Mapping[str, object]] = field(default_factory=dict)
     segmentation: str = "sentence"  # or "paragraph"
     front_matter_keys: tuple[str, ...] = ("title", "summary", "description")
     fuzzy_matching: bool = True
@@ -56,7 +60,16 @@ class Settings:
         return self.root / ".i18n-cache"
 
     def engine_for(self, language: str) -> str:
-        return self.engines.get(language, self.engines.get("default", "apertium"))
+        """The engine that gets a language's segments first (the head of its chain)."""
+        return self.engine_chain(language)[0]
+
+    def engine_chain(self, language: str) -> tuple[str, ...]:
+        """The engines for a language, in order: what the first cannot translate goes to the next."""
+        chain = self.engines.get(language, self.engines.get("default", ("apertium",)))
+        return (chain,) if isinstance(chain, str) else tuple(chain)  # Settings(engines={"es": "deepl"}) too
+
+    def options_for(self, engine: str) -> Mapping[str, object]:
+        return self.engine_options.get(engine, {})
 
 
 _KEYS = {
@@ -64,6 +77,7 @@ _KEYS = {
     "source_language",
     "target_languages",
     "engines",
+    "engine_options",
     "segmentation",
     "front_matter_keys",
     "fuzzy_matching",
@@ -144,6 +158,8 @@ def load_settings(root: Path) -> Settings:
         raise ConfigError(
             where("engines"), "'engines' must map languages to engine names", "e.g. 'engines: {default: apertium}'"
         )
+    engines = {str(k): _chain(v, where("engines"), str(k)) for k, v in engines_raw.items()}
+    engine_options = _engine_options(data.get("engine_options", {}), where("engine_options"), root)
     segmentation = data.get("segmentation", "sentence")
     if segmentation not in ("sentence", "paragraph"):
         raise ConfigError(
@@ -173,7 +189,8 @@ def load_settings(root: Path) -> Settings:
         project=str(data.get("project", root.resolve().name)),
         source_language=source,
         target_languages=targets,
-        engines={str(k): str(v) for k, v in engines_raw.items()},
+        engines=engines,
+        engine_options=engine_options,
         segmentation=segmentation,
         front_matter_keys=tuple(keys),
         fuzzy_matching=bool(data.get("fuzzy_matching", True)),
@@ -198,3 +215,59 @@ def _po_wrap(value: Any, where: str) -> LineWrap | None:
         "write 'wrap: 79' (gettext), 'wrap: 77' (Weblate) or 'wrap: none' (msgcat --no-wrap); "
         "leave it out to keep each file's own wrapping",
     )
+
+
+def _chain(value: Any, where: str, language: str) -> tuple[str, ...]:
+    """An engine name, or a list of them: a fallback chain."""
+    names = value if isinstance(value, list) else [value]
+    if not names or not all(isinstance(n, str) and n.strip() for n in names):
+        raise ConfigError(where, f"'engines.{language}' must be an engine name or a list of them, got {value!r}",
+                          "e.g. 'es: [llm, apertium]'")
+    chain = tuple(n.strip() for n in names)
+    if len(set(chain)) != len(chain):
+        raise ConfigError(where, f"'engines.{language}' names an engine twice: {list(chain)}", "name each once")
+    return chain
+
+
+def _engine_options(raw: Any, where: str, root: Path) -> dict[str, dict[str, object]]:
+    """``engine_options: {llm: {url: …, model: …}, …}``, each checked against the engine's table."""
+    if raw is None:
+        return {}
+    if not isinstance(raw, dict):
+        raise ConfigError(where, "'engine_options' must map engine names to their options",
+                          "e.g. 'engine_options: {llm: {model: gpt-4o-mini}}'")
+    out: dict[str, dict[str, object]] = {}
+    for engine, options in raw.items():
+        if not isinstance(options, dict):
+            raise ConfigError(where, f"'engine_options.{engine}' must be a mapping of options", "")
+        for key, value in options.items():
+            name, converted = convert_option(str(engine), str(key), value, where=where, error=ConfigError,
+                                             base=root, from_text=False)
+            out.setdefault(str(engine), {})[name] = converted
+    return out
+
+
+def with_engine_options(settings: Settings, overrides: Sequence[str], base: Path | None = None) -> Settings:
+    """``settings`` with command-line ``ENGINE.KEY=VALUE`` options over pipeline.yaml's.
+
+    An unknown engine or key, or a malformed option, is a :class:`UsageError` listing the valid
+    ones. Relative paths are relative to ``base`` (the current folder).
+    """
+    if not overrides:
+        return settings
+    options = {engine: dict(values) for engine, values in settings.engine_options.items()}
+    for text in overrides:
+        where = f"--engine-option {text.split('=', 1)[0]}"
+        try:
+            engine, key, value = split_option(text)
+        except ValueError:
+            raise UsageError(f"--engine-option {text!r}", "expected ENGINE.KEY=VALUE",
+                             "e.g. --engine-option llm.url=http://127.0.0.1:11434/v1") from None
+        name, converted = convert_option(engine, key, value, where=where, error=UsageError,
+                                         base=base or Path.cwd(), from_text=True)
+        current = options.setdefault(engine, {})
+        before = current.get(name)
+        if isinstance(converted, dict) and isinstance(before, dict):
+            converted = {**before, **converted}  # models.es=… adds to the file's models
+        current[name] = converted
+    return replace(settings, engine_options=options)

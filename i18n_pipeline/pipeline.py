@@ -7,6 +7,8 @@ change, so re-running with nothing changed leaves every file as it was.
 from __future__ import annotations
 
 import logging
+import shutil
+import tempfile
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
@@ -17,19 +19,20 @@ from i18n_pipeline.catalog import Catalog, TemplateEntry, new_template, update_c
 from i18n_pipeline.checks import CheckContext, check_catalog
 from i18n_pipeline.config import Settings
 from i18n_pipeline.engines import Engine, available_engines, get_engine
+from i18n_pipeline.engines.settings import engine_arguments, price_per_million_chars, takes_glossary
 from i18n_pipeline.errors import DocumentError, PipelineError, ReleaseExistsError, UsageError
 from i18n_pipeline.files import write_if_changed
 from i18n_pipeline.formats import FORMATS, ParseOptions, parse_document
-from i18n_pipeline.glossary import load_glossary, parse_glossary
+from i18n_pipeline.glossary import Glossary, load_glossary
+from i18n_pipeline.glossary_merge import MergeReport
 from i18n_pipeline.incremental import WorkLog, code_digest
 from i18n_pipeline.ingest import IngestResult, ingest
-from i18n_pipeline.languages import base_language, matching_language
 from i18n_pipeline.memory import Memory
-from i18n_pipeline.model import Document, Placeholder, Problem, State, Stats
+from i18n_pipeline.model import Document, Problem, State, Stats
 from i18n_pipeline.pofile import compile_mo, read_po, write_po
-from i18n_pipeline.termbase import Imported, MergeReport, csv_text, glossary_terms, merge_glossary, read_csv, read_tbx, tbx_bytes
+from i18n_pipeline.termbase import Imported, export_termbase, import_termbase
 from i18n_pipeline.translate import REVIEWED_ORIGIN, TranslateReport, fill_catalogs
-from i18n_pipeline.xliff import DEFAULT_STATES, ImportReport, XliffRelease, export_units, import_release, read_xliff, xliff_bytes
+from i18n_pipeline.xliff import DEFAULT_STATES, ImportReport, export_release, import_files
 
 log = logging.getLogger(__name__)
 
@@ -153,15 +156,17 @@ class StageResult:
 
 
 @contextmanager
-def work_log(settings: Settings) -> Iterator[WorkLog]:
+def work_log(settings: Settings, *, save: bool = True) -> Iterator[WorkLog]:
     """What earlier runs did with which inputs (see incremental.py); saved even when a stage
-    fails, as each entry is recorded only after its outputs were written."""
+    fails, as each entry is recorded only after its outputs were written. ``save=False``: read
+    only (a dry run writes nothing)."""
     fingerprint = {k: v for k, v in vars(settings).items() if k != "root"}
     log = WorkLog(settings.cache_dir / "work.json", code_digest() + repr(sorted(fingerprint.items())))
     try:
         yield log
     finally:
-        log.save()
+        if save:
+            log.save()
 
 
 def extract(settings: Settings) -> StageResult:
@@ -233,35 +238,67 @@ def add_memory_file(settings: Settings, source: Path) -> tuple[Path, int]:
     return kept, units
 
 
-def check_engines(settings: Settings, languages: Sequence[str] | None, engine_name: str | None) -> None:
-    """Before any file is written: every target language has an engine that can translate it.
+def engine_chain(settings: Settings, language: str, engine_name: str | None) -> tuple[str, ...]:
+    """The engines for ``language``: ``--engine`` (a name, or names joined by commas: a chain),
+    else pipeline.yaml's."""
+    if engine_name:
+        return tuple(n.strip() for n in engine_name.split(",") if n.strip())
+    return settings.engine_chain(language)
 
-    Building an engine object starts no process; a missing Apertium pair is reported here with
-    the Debian package to install, not after half the languages were processed.
+
+def check_engines(
+    settings: Settings, languages: Sequence[str] | None, engine_name: str | None, *, build: bool = True
+) -> None:
+    """Before any file is written: every target language has engines that can translate it.
+
+    Building an engine object starts no process and sends nothing; a missing Apertium pair, an
+    LLM without a model or a missing neural model is reported here with its fix, not after half
+    the languages were processed. ``build=False`` (a dry run) checks the names only.
     """
-    for lang in _languages(settings, languages):
-        name = engine_name or settings.engine_for(lang)
+    chains = {lang: engine_chain(settings, lang, engine_name) for lang in _languages(settings, languages)}
+    for name in [n for chain in chains.values() for n in chain or ("",)]:
         if name not in available_engines():
             raise UsageError(
                 f"engine '{name}'" if engine_name else f"{settings.root / 'pipeline.yaml'}: engines",
                 f"no engine called '{name}'",
                 f"choose one of {', '.join(available_engines())}",
             )
-        with get_engine(name) as engine:
-            engine.describe(settings.source_language, lang)  # raises EngineError naming the fix
+    for lang, chain in chains.items():
+        for name in chain if build else ():
+            with _get_engine(settings, name, None) as engine:
+                engine.describe(settings.source_language, lang)  # raises EngineError naming the fix
+
+
+def _get_engine(settings: Settings, name: str, glossary: Glossary | None) -> Engine:
+    """The engine ``name`` with its options from pipeline.yaml (and the command line)."""
+    options = engine_arguments(name, settings.options_for(name))
+    if takes_glossary(name):
+        options["glossary"] = glossary
+    return get_engine(name, **options)
 
 
 @contextmanager
-def open_memory(settings: Settings, read: Mapping[str, Mapping[str, Catalog]] | None = None) -> Iterator[Memory]:
+def open_memory(
+    settings: Settings, read: Mapping[str, Mapping[str, Catalog]] | None = None, *, scratch: bool = False
+) -> Iterator[Memory]:
     """The project's translation memory, taught the reviewed translations of every PO file.
 
     ``read`` (language → release → catalog) holds catalogs the caller already read, so no
-    file is read twice.
+    file is read twice. ``scratch``: a copy of it in a temporary folder, so that nothing under
+    the project changes (a dry run).
     """
 
-    settings.cache_dir.mkdir(parents=True, exist_ok=True)
-    memory = Memory(settings.cache_dir / "memory.sqlite")
-    try:
+    with ExitStack() as stack:
+        path = settings.cache_dir / "memory.sqlite"
+        if scratch:
+            folder = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="i18n-dry-run-")))
+            for suffix in ("", "-wal"):
+                if path.with_name(path.name + suffix).exists():
+                    shutil.copy2(path.with_name(path.name + suffix), folder / (path.name + suffix))
+            path = folder / path.name
+        else:
+            settings.cache_dir.mkdir(parents=True, exist_ok=True)
+        memory = stack.enter_context(Memory(path))
         for tmx in memory_files(settings):
             memory.import_tmx(tmx)
         for lang in settings.target_languages:
@@ -269,14 +306,12 @@ def open_memory(settings: Settings, read: Mapping[str, Mapping[str, Catalog]] | 
             if not folder.is_dir():
                 continue
             known = (read or {}).get(lang, {})
-            for path in sorted(folder.glob("*.po")):
-                cat = known.get(path.stem) or read_po(path)
-                pairs = [(e.source, e.target, f"{REVIEWED_ORIGIN}{path.stem}") for e in cat.reviewed()]
+            for po in sorted(folder.glob("*.po")):
+                cat = known.get(po.stem) or read_po(po)
+                pairs = [(e.source, e.target, f"{REVIEWED_ORIGIN}{po.stem}") for e in cat.reviewed()]
                 if pairs:
                     memory.learn(settings.source_language, lang, pairs)
         yield memory
-    finally:
-        memory.close()
 
 
 def translate(
@@ -284,58 +319,67 @@ def translate(
     languages: Sequence[str] | None = None,
     engine_name: str | None = None,
     progress: Callable[[str, int, int], None] | None = None,
+    *,
+    dry_run: bool = False,
 ) -> list[TranslateReport]:
-    """Fill untranslated entries: memory, cache, then one engine batch per language.
+    """Fill untranslated entries: memory, cache, then engine batches per language.
 
     A language whose PO files, glossary and memories are as the last translate left them is
-    skipped without reading anything.
+    skipped without reading anything. ``dry_run``: nothing is sent and nothing is written; each
+    report's ``planned`` says what each engine would get and what it would cost.
     """
-    check_engines(settings, languages, engine_name)
+    check_engines(settings, languages, engine_name, build=not dry_run)
     reports: list[TranslateReport] = []
     glossary = load_glossary(settings.locales_dir / "glossary.yaml")
     releases = [p.stem for p in release_paths(settings)]
     inputs = [settings.locales_dir / "glossary.yaml", *memory_files(settings)]
-    with work_log(settings) as log:
+    with work_log(settings, save=not dry_run) as log:
         by_language: dict[str, dict[str, Catalog]] = {}
         for lang in _languages(settings, languages):
-            name = engine_name or settings.engine_for(lang)
+            chain = engine_chain(settings, lang, engine_name)
             paths = [po_path(settings, lang, release) for release in releases]
             for path in paths:
                 if not path.exists():
                     raise PipelineError(str(path), "no PO file for this release", "run 'i18n-pipeline update' first")
-            if log.done(f"translate:{lang}", [*paths, *inputs], name):
-                reports.append(TranslateReport(lang, engine=name))  # nothing changed since
+            if log.done(f"translate:{lang}", [*paths, *inputs], ",".join(chain)):
+                reports.append(TranslateReport(lang, engine=chain[0], fallbacks=chain[1:]))  # nothing changed since
                 continue
             by_language[lang] = {release: read_po(path) for release, path in zip(releases, paths, strict=False)}
         if not by_language:
             return reports
-        with open_memory(settings, by_language) as memory, ExitStack() as engines:
+        with open_memory(settings, by_language, scratch=dry_run) as memory, ExitStack() as engines:
             opened: dict[str, Engine] = {}
+
+            def open_engine(name: str) -> Engine:
+                if name not in opened:
+                    opened[name] = engines.enter_context(_get_engine(settings, name, glossary))
+                return opened[name]
+
             for lang, catalogs in by_language.items():
-                name = engine_name or settings.engine_for(lang)
-
-                def open_engine(name: str = name) -> Engine:
-                    if name not in opened:
-                        opened[name] = engines.enter_context(get_engine(name))
-                    return opened[name]
-
+                chain = engine_chain(settings, lang, engine_name)
                 report = fill_catalogs(
                     catalogs,
                     source_language=settings.source_language,
                     target_language=lang,
-                    engine_name=name,
+                    engines=chain,
                     open_engine=open_engine,
                     memory=memory,
                     glossary=glossary,
                     approve_exact=settings.tm_approve_exact,
                     fuzzy_threshold=settings.tm_fuzzy_threshold,
                     progress=progress,
+                    dry_run=dry_run,
                 )
+                reports.append(report)
+                if dry_run:
+                    for name, planned in report.planned.items():
+                        planned.cost = planned.characters * price_per_million_chars(settings.options_for(name)) / 1e6
+                    continue
                 paths = [po_path(settings, lang, release) for release in releases]
                 for release, path in zip(releases, paths, strict=False):
                     write_po(catalogs[release], path, wrap=settings.po_wrap)
-                log.record(f"translate:{lang}", [*paths, *inputs], name)
-                reports.append(report)
+                if not report.counts["failed"]:  # else the next run tries the failed segments again
+                    log.record(f"translate:{lang}", [*paths, *inputs], ",".join(chain))
     reports.sort(key=lambda r: list(_languages(settings, languages)).index(r.language))
     return reports
 
@@ -466,66 +510,27 @@ def xliff_export(
 ) -> list[tuple[Path, int]]:
     """'xliff export': ``OUT_DIR/<lang>/<release>.xlf`` with the entries in ``states``, for each
     release that has any; returns (file, units) of each file written or already up to date."""
-    out: list[tuple[Path, int]] = []
-    documents: dict[Path, Document] = {}
+    releases = [(path, load_document(settings, path)) for path in release_paths(settings)]
+    out = []
     for lang in _languages(settings, languages):
-        for source in release_paths(settings):
-            po = po_path(settings, lang, source.stem)
-            if not po.exists():
-                raise PipelineError(str(po), "no PO file for this release", "run 'i18n-pipeline update' first")
-            doc = documents.setdefault(source, load_document(settings, source))
-            markup: dict[tuple[str | None, str], tuple[Placeholder, ...]] = {}
-            for seg in doc.segments:
-                markup.setdefault((seg.context, seg.text), seg.placeholders)
-            units = export_units(read_po(po), states, markup)
-            if units:
-                path = out_dir / lang / f"{source.stem}.xlf"
-                write_if_changed(path, xliff_bytes(
-                    units, version=version, release=source.stem, original=source.relative_to(settings.root).as_posix(),
-                    document_format=doc.format, source_language=settings.source_language.replace("_", "-"),
-                    target_language=lang.replace("_", "-"), tool_version=tool_version, where=str(po),
-                ))
-                out.append((path, len(units)))
+        for source, doc in releases:
+            path = out_dir / lang / f"{source.stem}.xlf"
+            units = export_release(
+                po_path(settings, lang, source.stem), doc, path, version=version, states=states,
+                original=source.relative_to(settings.root).as_posix(), source_language=settings.source_language,
+                target_language=lang, tool_version=tool_version,
+            )
+            out += [(path, units)] if units else []
     return out
 
 
 def xliff_import(settings: Settings, files: Sequence[Path], *, today: str) -> list[ImportReport]:
-    """'xliff import': every file is read and checked first (nothing is written if one is
-    broken), then each release's translations go into its PO file."""
-    releases = {p.stem for p in release_paths(settings)}
-    jobs: list[tuple[Path, XliffRelease]] = []
-    for file in files:
-        try:
-            data = file.read_bytes()
-        except OSError as exc:
-            raise PipelineError(str(file), f"cannot read ({exc.strerror})", "check the path") from None
-        for found in read_xliff(data, str(file)):
-            where = f"{file}:{found.line}"
-            if base_language(found.source_language) != base_language(settings.source_language):
-                raise PipelineError(where, f"the source language is {found.source_language!r}, the project's is "
-                                    f"{settings.source_language!r}", "import files exported from this project")
-            lang = matching_language(found.target_language, settings.target_languages)
-            if lang is None:
-                raise PipelineError(where, f"the target language {found.target_language or '(none)'!r} is not one of "
-                                    f"this project's ({', '.join(settings.target_languages)})",
-                                    "set the file's target language in the CAT tool, or add it to pipeline.yaml")
-            if found.release not in releases:
-                raise PipelineError(where, f"no release {found.release!r} in {settings.content_dir}",
-                                    "import files exported from this project")
-            po = po_path(settings, lang, found.release)
-            if not po.exists():
-                raise PipelineError(str(po), "no PO file for this release", "run 'i18n-pipeline update' first")
-            jobs.append((po, found))
-    catalogs: dict[Path, Catalog] = {}
-    reports = []
-    for po, found in jobs:
-        cat = catalogs.setdefault(po, read_po(po))
-        report = import_release(cat, found, label=f"{Path(found.path).name}, {today}")
-        report.po = str(po)
-        reports.append(report)
-    for po, cat in catalogs.items():
-        write_po(cat, po, wrap=settings.po_wrap)
-    return reports
+    """'xliff import': translations back into the PO files (see xliff.import_files)."""
+    return import_files(
+        files, source_language=settings.source_language, targets=settings.target_languages,
+        releases={p.stem for p in release_paths(settings)}, po_path=lambda lang, release: po_path(settings, lang, release),
+        wrap=settings.po_wrap, today=today,
+    )
 
 
 # --- exchange with terminologists: TBX and CSV glossaries -----------------------------------
@@ -536,36 +541,13 @@ def glossary_path(settings: Settings) -> Path:
 
 
 def glossary_import(settings: Settings, file: Path, *, today: str) -> tuple[Imported, MergeReport]:
-    """'glossary import': the terms of a TBX or CSV file merged into locales/glossary.yaml (see
-    termbase.merge_glossary); nothing is written if the file cannot be read whole."""
-    suffix = file.suffix.lower()
-    if suffix not in (".tbx", ".xml", ".mtf", ".csv", ".tsv", ".txt"):
-        raise UsageError(str(file), f"unknown glossary format {file.suffix!r}", "give a .tbx or a .csv file")
-    try:
-        data = file.read_bytes()
-    except OSError as exc:
-        raise PipelineError(str(file), f"cannot read ({exc.strerror})", "check the path") from None
-    concepts = read_csv(data, str(file)) if suffix in (".csv", ".tsv", ".txt") else read_tbx(data, str(file))
-    imported = glossary_terms(concepts, str(file), settings.source_language, settings.target_languages)
-    path = glossary_path(settings)
-    text = path.read_text("utf-8") if path.exists() else ""
-    existing = parse_glossary(text, path)
-    merged_text, report = merge_glossary(text, existing, imported.terms, settings.target_languages,
-                                         label=f"{file.name}, {today}")
-    merged = parse_glossary(merged_text, path)  # the edit is read back before it is kept
-    if {t.source for t in existing.terms} - {t.source for t in merged.terms}:
-        raise PipelineError(str(path), f"merging {file} would lose terms", "nothing was written; report this as a bug")
-    write_if_changed(path, merged_text.encode("utf-8"))
-    return imported, report
+    """'glossary import': a TBX or CSV file merged into locales/glossary.yaml."""
+    return import_termbase(file, glossary_path(settings), settings.source_language, settings.target_languages,
+                           today=today)
 
 
 def glossary_export(settings: Settings, file: Path, fmt: str) -> int:
     """'glossary export': locales/glossary.yaml as TBX v3 (TBX-Basic) or CSV; returns the terms."""
-    glossary = load_glossary(glossary_path(settings))
-    if fmt == "tbx":
-        data = tbx_bytes(glossary, settings.source_language, settings.target_languages,
-                         title=f"{settings.project}: {glossary_path(settings).relative_to(settings.root)}")
-    else:
-        data = csv_text(glossary, settings.source_language, settings.target_languages).encode("utf-8")
-    write_if_changed(file, data)
-    return len(glossary.terms)
+    title = f"{settings.project}: {glossary_path(settings).relative_to(settings.root)}"
+    return export_termbase(glossary_path(settings), file, fmt, settings.source_language, settings.target_languages,
+                           title=title)

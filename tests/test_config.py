@@ -78,7 +78,7 @@ def test_a_misspelt_key_names_its_line_and_the_right_key(tmp_path: Path) -> None
     assert error.what == "unknown key 'target_langauges'"
     assert error.fix == "did you mean 'target_languages'?"
     # Nothing close: the known keys are listed.
-    assert "known keys: engines, front_matter_keys" in error_from(tmp_path, "zzz: 1\n").fix
+    assert "known keys: engine_options, engines, front_matter_keys" in error_from(tmp_path, "zzz: 1\n").fix
 
 
 def test_a_misspelt_key_inside_a_section_names_the_section(tmp_path: Path) -> None:
