@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from functools import lru_cache
 
 from babel import Locale, UnknownLocaleError, localedata
 from babel.messages.plurals import get_plural
@@ -27,6 +28,7 @@ __all__ = [
     "cldr_locale",
     "fallback_tags",
     "is_known_language",
+    "is_territory_name",
     "is_valid_tag",
     "iso639_1",
     "iso639_3",
@@ -107,6 +109,17 @@ def matching_language(tag: str, choices: Sequence[str]) -> str | None:
         return None
     close = [c for c in choices if base_language(c) == base]
     return close[0] if len(close) == 1 else None
+
+
+def is_territory_name(name: str) -> bool:
+    """Whether CLDR calls a country or territory ``name`` in English, Spanish or French ("Mexico",
+    "México", "Mexique"): a dateline's place, unlike a section label ("Investment")."""
+    return name.casefold() in _territory_names()
+
+
+@lru_cache(maxsize=1)
+def _territory_names() -> frozenset[str]:
+    return frozenset(name.casefold() for lang in ("en", "es", "fr") for name in Locale(lang).territories.values())
 
 
 # --- CLDR --------------------------------------------------------------------------------------
