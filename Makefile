@@ -4,7 +4,8 @@
 PYTHON      ?= python3
 VENV        := .venv
 BIN         := $(VENV)/bin
-APT_PACKAGES := apertium apertium-eng-spa apertium-fr-es gettext
+# libenchant-2-2 and the Hunspell dictionaries: the 'words' check (i18n_pipeline/dictionary.py).
+APT_PACKAGES := apertium apertium-eng-spa apertium-fr-es gettext libenchant-2-2 hunspell-es hunspell-fr
 
 .PHONY: run test setup system-deps bench clean
 
@@ -47,6 +48,8 @@ bench: setup
 	$(BIN)/python bench/apertium_throughput.py
 	$(BIN)/python bench/pipeline_speed.py
 	$(BIN)/python bench/memory_lookup.py
+	$(BIN)/python bench/checks_on_references.py
+	$(BIN)/python bench/unknown_words.py
 	$(BIN)/python bench/engines.py
 
 clean:

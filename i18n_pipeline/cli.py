@@ -80,10 +80,14 @@ def build_parser() -> argparse.ArgumentParser:
     p = command("status", "segments and words per language and release: reviewed, machine, needs_update, untranslated")
     languages(p)
     p.add_argument("--json", action="store_true", help="print JSON for build jobs")
-    p = command("check", "run the QA checks on every translation; exit 1 on a critical problem")
+    p = command("check", "run the QA checks on every translation; exit 1 on a problem at or above --fail-on")
     languages(p)
-    p.add_argument("--json", action="store_true", help="print problems as JSON")
+    p.add_argument("--json", action="store_true", help="print problems as JSON: file, line, check, severity, message")
     p.add_argument("--list", action="store_true", help="list every check with its severity and help, then exit")
+    p.add_argument(
+        "--fail-on", choices=[s.value for s in Severity], default=Severity.CRITICAL.value, metavar="SEVERITY",
+        help="exit 1 when a problem of this severity or a graver one exists: critical (default), functional, cosmetic",
+    )
     p = command("build", "write build/<lang>/<release>.md and .html")
     languages(p)
     p.add_argument(
@@ -342,13 +346,19 @@ def _list_checks() -> int:
 def _check(settings: Settings, args: argparse.Namespace) -> int:
     problems = [p for row in pipeline.status(settings, args.languages) for p in row.problems]
     if args.json:
-        rows = [{"check": p.check, "severity": p.severity.value, "where": p.where, "message": p.message} for p in problems]
-        print(json.dumps(rows, indent=2))
+        rows = [
+            {"file": p.file, "line": p.line, "check": p.check, "severity": p.severity.value, "message": p.message}
+            for p in problems
+        ]
+        print(json.dumps(rows, indent=2, ensure_ascii=False))
     else:
         for p in problems:
-            _say(f"{p.severity.value}: {p.where}: {p.message}")
-        _say(f"{len(problems)} problems")
-    return EXIT_ERROR if any(p.severity is Severity.CRITICAL for p in problems) else EXIT_OK
+            _say(f"{p.severity.value}: {p.where}: {p.message} [{p.check}]")
+        counts = {s: sum(p.severity is s for p in problems) for s in Severity}
+        detail = ", ".join(f"{n} {s.value}" for s, n in counts.items() if n)
+        _say(f"{len(problems)} problem{'' if len(problems) == 1 else 's'}" + (f" ({detail})" if detail else ""))
+    threshold = Severity(args.fail_on).rank
+    return EXIT_ERROR if any(p.severity.rank >= threshold for p in problems) else EXIT_OK
 
 
 def _ingest(args: argparse.Namespace) -> int:

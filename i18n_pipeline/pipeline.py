@@ -23,7 +23,7 @@ from i18n_pipeline.engines.settings import engine_arguments, price_per_million_c
 from i18n_pipeline.errors import DocumentError, PipelineError, ReleaseExistsError, UsageError
 from i18n_pipeline.files import write_if_changed
 from i18n_pipeline.formats import FORMATS, ParseOptions, parse_document
-from i18n_pipeline.glossary import Glossary, load_glossary
+from i18n_pipeline.glossary import Glossary, load_glossary, term_notes
 from i18n_pipeline.glossary_merge import MergeReport
 from i18n_pipeline.incremental import WorkLog, code_digest
 from i18n_pipeline.ingest import IngestResult, ingest
@@ -192,6 +192,8 @@ def update(settings: Settings, languages: Sequence[str] | None = None) -> StageR
     result = StageResult()
     releases = [p.stem for p in release_paths(settings)]
     templates: dict[str, Catalog] = {}
+    glossary_path = settings.locales_dir / "glossary.yaml"
+    glossary = load_glossary(glossary_path)
     with work_log(settings) as done:
         for lang in _languages(settings, languages):
             for release in releases:
@@ -200,18 +202,20 @@ def update(settings: Settings, languages: Sequence[str] | None = None) -> StageR
                     raise PipelineError(str(tpath), "no template for this release", "run 'i18n-pipeline extract' first")
                 path = po_path(settings, lang, release)
                 key = f"update:{lang}:{release}"
-                if path.exists() and done.done(key, [tpath, path]):
+                if path.exists() and done.done(key, [tpath, path, glossary_path]):
                     result.record(path, False)
                     continue
                 if release not in templates:
                     templates[release] = read_po(tpath)
                 old = read_po(path) if path.exists() else None
+                # The glossary's approved translations for this language, as #. notes.
+                notes = {(e.context, e.source): term_notes(glossary, e.source, lang) for e in templates[release].entries()}
                 merged = update_catalog(
                     old, templates[release], language=lang, project=settings.project,
-                    fuzzy_matching=settings.fuzzy_matching,
+                    fuzzy_matching=settings.fuzzy_matching, notes=notes,
                 )
                 result.record(path, write_po(merged, path, wrap=settings.po_wrap))
-                done.record(key, [tpath, path])
+                done.record(key, [tpath, path, glossary_path])
     return result
 
 
@@ -536,18 +540,18 @@ def xliff_import(settings: Settings, files: Sequence[Path], *, today: str) -> li
 # --- exchange with terminologists: TBX and CSV glossaries -----------------------------------
 
 
-def glossary_path(settings: Settings) -> Path:
+def glossary_file(settings: Settings) -> Path:
     return settings.locales_dir / "glossary.yaml"
 
 
 def glossary_import(settings: Settings, file: Path, *, today: str) -> tuple[Imported, MergeReport]:
     """'glossary import': a TBX or CSV file merged into locales/glossary.yaml."""
-    return import_termbase(file, glossary_path(settings), settings.source_language, settings.target_languages,
+    return import_termbase(file, glossary_file(settings), settings.source_language, settings.target_languages,
                            today=today)
 
 
 def glossary_export(settings: Settings, file: Path, fmt: str) -> int:
     """'glossary export': locales/glossary.yaml as TBX v3 (TBX-Basic) or CSV; returns the terms."""
-    title = f"{settings.project}: {glossary_path(settings).relative_to(settings.root)}"
-    return export_termbase(glossary_path(settings), file, fmt, settings.source_language, settings.target_languages,
+    title = f"{settings.project}: {glossary_file(settings).relative_to(settings.root)}"
+    return export_termbase(glossary_file(settings), file, fmt, settings.source_language, settings.target_languages,
                            title=title)

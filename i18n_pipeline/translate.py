@@ -16,8 +16,8 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from i18n_pipeline.catalog import MACHINE_PREFIX, Catalog, Entry
-from i18n_pipeline.checks import check_translation, has_critical
+from i18n_pipeline.catalog import MACHINE_PREFIX, Catalog, Entry, machine_comment
+from i18n_pipeline.checks import CheckContext, check_placeholders
 from i18n_pipeline.engines import Engine, MachineTranslation, translate_detailed
 from i18n_pipeline.engines.settings import takes_glossary
 from i18n_pipeline.errors import EngineError
@@ -159,8 +159,10 @@ def fill_catalogs(
                 report.counts["cache"] += len(cached)
             else:
                 provenance = f"{MACHINE_PREFIX} {open_engine(name).describe(source_language, target_language)}, {date}"
+                # The words the engine did not know were cached with its output: the comment keeps them.
+                unknown = memory.unknown_words(name, source_language, target_language, list(cached))
                 for source, target in cached.items():
-                    if _apply_machine(jobs[source], target, provenance):
+                    if _apply_machine(jobs[source], target, machine_comment(provenance, unknown.get(source, ()))):
                         report.counts["cache"] += 1
                     else:
                         report.counts["failed"] += 1
@@ -243,6 +245,7 @@ def _apply_outputs(
     not translate (the next engine of the chain gets them)."""
     left: list[str] = []
     fresh: dict[str, list[tuple[str, str]]] = {}  # engine name -> (source, target) for the cache
+    unknown_words: dict[str, tuple[str, ...]] = {}  # source -> words the engine did not know
     for source, prot, out in zip(todo, sent, outputs, strict=True):
         if out.error:
             log.warning("%s could not translate %r: %s", out.engine, source, out.error)
@@ -254,20 +257,23 @@ def _apply_outputs(
             log.warning("%s lost a protected entity in %r", out.engine, source)
             left.append(source)
             continue
-        if _apply_machine(jobs[source], target, f"{MACHINE_PREFIX} {out.provenance}, {date}"):
+        if _apply_machine(jobs[source], target, machine_comment(f"{MACHINE_PREFIX} {out.provenance}, {date}", out.unknown_words)):
             fresh.setdefault(out.engine, []).append((source, target))
+            unknown_words[source] = out.unknown_words
             report.counts["engine"] += 1
             report.by_engine[out.engine] = report.by_engine.get(out.engine, 0) + 1
         else:
             left.append(source)
     if memory is not None:
         for name, pairs in fresh.items():
-            memory.store(name, source_language, target_language, pairs)
+            memory.store(name, source_language, target_language, pairs, unknown_words)
     return left
 
 
 def check_placeholders_ok(source: str, target: str) -> bool:
-    return not has_critical(check_translation(source, target, ""))
+    """Whether a candidate keeps the source's placeholders (what an engine or a fuzzy match may
+    lose); the other checks are ``check``'s, on the written catalogs."""
+    return not any(check_placeholders(source, target, CheckContext()))
 
 
 def _apply_machine(job: _Job, target: str, provenance: str) -> bool:

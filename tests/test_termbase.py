@@ -197,7 +197,11 @@ def test_an_imported_tbx_changes_the_next_runs_translations(project: Path, capsy
     assert main(["run", "--project", str(project)]) == 0
 
     spanish, french = read_po(es), read_po(fr)
-    assert spanish.get(border) == reviewed_before  # a reviewed translation is never changed
+    after = spanish.get(border)
+    assert after is not None and reviewed_before is not None
+    assert (after.target, after.state, after.translator_comments) == (  # a reviewed translation is never changed
+        reviewed_before.target, reviewed_before.state, reviewed_before.translator_comments)
+    assert "glossary: border city = ciudad fronteriza (A city on a national border)" in after.notes  # the #. notes say it
     retranslated = spanish.get(shelters.source)
     assert retranslated is not None and retranslated.state is State.MACHINE and "albergues" in retranslated.target
     assert spanish.get(edited.source).target == draft  # type: ignore[union-attr]  # touched by a person: theirs

@@ -253,6 +253,9 @@ def test_mt_cache_answers_when_the_po_files_are_gone(project: Path, capsys: pyte
         assert r["tm_fuzzy"] == r["failed"] == 0, r
         after = by_source(po_file(project, lang, SEED))
         assert {s: e.msgstr for s, e in after.items()} == {s: e.msgstr for s, e in before[lang].items()}
+        # The cache kept what the engine said it did not know: the comments are the engine's own.
+        assert {s: e.comments for s, e in after.items()} == {s: e.comments for s, e in before[lang].items()}
+        assert any("; unknown words: " in c for e in after.values() for c in e.comments)
         for entry in after.values():
             assert "fuzzy" in entry.flags
             assert any(c.startswith(("machine translation: apertium", "translation memory: memory.tmx")) for c in entry.comments)
@@ -311,6 +314,19 @@ def test_machine_output_is_marked_in_the_po(project: Path) -> None:
     assert len(machine) >= len(entries) - 2
     for entry in machine:
         assert "pivot" in entry  # en→es→fr through Spanish, said in the provenance
+
+
+def test_words_the_engine_did_not_know_are_named_in_the_machine_comment(ran: Path) -> None:
+    """Apertium leaves "trafficked" in English (and the pivot leaves Spanish "acrónimo" in
+    French): the entry's comment says so, for the translator and for 'check'."""
+    for lang, words in (("es", "trafficked"), ("fr", "trafficked, acrónimo")):
+        entries = by_source(po_file(ran, lang, SEED))
+        [entry] = [e for s, e in entries.items() if "persons are trafficked annually" in s]
+        [comment] = [c for c in entry.comments if c.startswith("machine translation: apertium")]
+        assert re.fullmatch(r"machine translation: apertium .*, \d{4}-\d\d-\d\d; unknown words: [^;]*", comment), comment
+        assert all(w in comment for w in words.split(", "))
+        clean = [e for s, e in entries.items() if s.startswith("The majority of these cases")]
+        assert clean and not any("unknown words" in c for c in clean[0].comments)
 
 
 # --- fallback chains -------------------------------------------------------------------------
