@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 from translate.storage import xliff as tt_xliff
+from translate.storage import xliff2 as tt_xliff2
 
 from i18n_pipeline.errors import PipelineError
 from i18n_pipeline.model import State
@@ -154,3 +155,12 @@ def test_translate_toolkit_reads_the_12_file(tmp_path: Any) -> None:
     assert found[MENU].get_state_n() > found[CHANGED].get_state_n() > found[PLAIN].get_state_n()
     assert "paragraph" in found[PLAIN].getnotes()
 
+
+
+def test_translate_toolkit_reads_the_21_file(tmp_path: Any) -> None:
+    path = tmp_path / "rel.xlf"
+    path.write_bytes(exported("2.1"))
+    store = tt_xliff2.Xliff2File.parsefile(str(path))  # type: ignore[no-untyped-call]
+    found = {u.source: u.target for u in store.units}
+    assert sorted(found) == sorted(["Read the report at .", "Say bold both italic now.", MENU, PLAIN, CHANGED])
+    assert found[MENU] == TARGETS[MENU] and found[CHANGED] == TARGETS[CHANGED] and not found[PLAIN]
