@@ -4,8 +4,9 @@
 PYTHON      ?= python3
 VENV        := .venv
 BIN         := $(VENV)/bin
-# libenchant-2-2 and the Hunspell dictionaries: the 'words' check (i18n_pipeline/dictionary.py).
-APT_PACKAGES := apertium apertium-eng-spa apertium-fr-es gettext libenchant-2-2 hunspell-es hunspell-fr
+# libenchant-2-2 and the Hunspell dictionaries: the 'words' check (i18n_pipeline/dictionary.py);
+# chromium-headless-shell: the report's test renders build/report.html in a real browser.
+APT_PACKAGES := apertium apertium-eng-spa apertium-fr-es gettext libenchant-2-2 hunspell-es hunspell-fr chromium-headless-shell
 
 .PHONY: run test setup system-deps bench clean
 

@@ -23,6 +23,19 @@ CONFIG_NAME = "pipeline.yaml"
 
 
 @dataclass(frozen=True)
+class PublishPolicy:
+    """What a build publishes in one language (``publish`` in pipeline.yaml)."""
+
+    translations: str = "reviewed"  # "reviewed": approved translations only; "machine": unreviewed ones too, marked
+    min_reviewed: float = 0.0  # share of a release's WORDS reviewed below which a reviewed-only build withholds it
+    untranslated: str = "source"  # a segment with nothing to publish: "source" (marked as such) or "withhold" the release
+    run_includes_machine: bool = True  # 'run' publishes unreviewed machine output too (marked): a preview
+
+    def includes_machine(self, *, run: bool) -> bool:
+        return self.translations == "machine" or (run and self.run_includes_machine)
+
+
+@dataclass(frozen=True)
 class Settings:
     """What a project asks of the pipeline."""
 
@@ -39,8 +52,9 @@ class Settings:
     fuzzy_matching: bool = True
     tm_approve_exact: bool = True
     tm_fuzzy_threshold: float = 0.75
-    include_machine_in_run: bool = True
-    min_reviewed: float = 0.0  # reviewed-only builds withhold releases below this share
+    include_machine_in_run: bool = True  # the default policy's run_includes_machine
+    min_reviewed: float = 0.0  # the default policy's min_reviewed
+    publish: Mapping[str, PublishPolicy] = field(default_factory=dict)  # language -> policy; "default"
     po_wrap: LineWrap | None = None  # po.wrap: PO files reformatted to it; None: each keeps its own
 
     @property
@@ -71,6 +85,13 @@ class Settings:
     def options_for(self, engine: str) -> Mapping[str, object]:
         return self.engine_options.get(engine, {})
 
+    def publish_policy(self, language: str) -> PublishPolicy:
+        """What a build publishes in ``language``: its own policy, else the project's default."""
+        policy = self.publish.get(language) or self.publish.get("default")
+        if policy is None:
+            return PublishPolicy(min_reviewed=self.min_reviewed, run_includes_machine=self.include_machine_in_run)
+        return policy
+
 
 _KEYS = {
     "project",
@@ -86,8 +107,9 @@ _KEYS = {
     "po",
 }
 _MEMORY_KEYS = {"approve_exact", "fuzzy_threshold"}
-_PUBLISH_KEYS = {"run_includes_machine", "min_reviewed"}
 _PO_KEYS = {"wrap"}
+_POLICY_KEYS = {"translations", "min_reviewed", "untranslated", "run_includes_machine"}
+_POLICY_CHOICES = {"translations": ("reviewed", "machine"), "untranslated": ("source", "withhold")}
 
 
 def _did_you_mean(key: str, known: set[str]) -> str:
@@ -166,24 +188,25 @@ def load_settings(root: Path) -> Settings:
             where("segmentation"), f"'segmentation' must be 'sentence' or 'paragraph', got {segmentation!r}", ""
         )
     memory = data.get("memory", {}) or {}
-    publish = data.get("publish", {}) or {}
+    if not isinstance(memory, dict):
+        raise ConfigError(where("memory"), "'memory' must be a mapping", "")
+    for key in memory:
+        if key not in _MEMORY_KEYS:
+            raise ConfigError(where("memory"), f"unknown key 'memory.{key}'", _did_you_mean(str(key), _MEMORY_KEYS))
     po = data.get("po", {}) or {}
-    for section, known, name in ((memory, _MEMORY_KEYS, "memory"), (publish, _PUBLISH_KEYS, "publish"), (po, _PO_KEYS, "po")):
-        if not isinstance(section, dict):
-            raise ConfigError(where(name), f"'{name}' must be a mapping", "")
-        for key in section:
-            if key not in known:
-                raise ConfigError(where(name), f"unknown key '{name}.{key}'", _did_you_mean(str(key), known))
+    if not isinstance(po, dict):
+        raise ConfigError(where("po"), "'po' must be a mapping", "write e.g. 'po: {wrap: 77}'")
+    for key in po:
+        if key not in _PO_KEYS:
+            raise ConfigError(where("po"), f"unknown key 'po.{key}'", _did_you_mean(str(key), _PO_KEYS))
     threshold = memory.get("fuzzy_threshold", 0.75)
     if not isinstance(threshold, (int, float)) or not 0 < float(threshold) <= 1:
         raise ConfigError(where("memory"), "'memory.fuzzy_threshold' must be a number in (0, 1]", "e.g. 0.75")
-    min_reviewed = publish.get("min_reviewed", 0)
-    if not isinstance(min_reviewed, (int, float)) or not 0 <= float(min_reviewed) <= 1:
-        raise ConfigError(where("publish"), "'publish.min_reviewed' must be a number in [0, 1]", "e.g. 0.9")
+    publish_node = next((v for k, v in node.value if k.value == "publish"), None) if isinstance(node, yaml.MappingNode) else None
+    policies = _publish_policies(data.get("publish"), targets, str(path), where("publish"), publish_node)
     keys = data.get("front_matter_keys", ["title", "summary", "description"])
     if not isinstance(keys, list) or not all(isinstance(k, str) for k in keys):
         raise ConfigError(where("front_matter_keys"), "'front_matter_keys' must be a list of key names", "")
-    po_wrap = _po_wrap(po.get("wrap"), where("po"))
     return Settings(
         root=root,
         project=str(data.get("project", root.resolve().name)),
@@ -196,9 +219,10 @@ def load_settings(root: Path) -> Settings:
         fuzzy_matching=bool(data.get("fuzzy_matching", True)),
         tm_approve_exact=bool(memory.get("approve_exact", True)),
         tm_fuzzy_threshold=float(threshold),
-        include_machine_in_run=bool(publish.get("run_includes_machine", True)),
-        min_reviewed=float(min_reviewed),
-        po_wrap=po_wrap,
+        include_machine_in_run=policies["default"].run_includes_machine,
+        min_reviewed=policies["default"].min_reviewed,
+        publish=policies,
+        po_wrap=_po_wrap(po.get("wrap"), where("po")),
     )
 
 
@@ -215,6 +239,87 @@ def _po_wrap(value: Any, where: str) -> LineWrap | None:
         "write 'wrap: 79' (gettext), 'wrap: 77' (Weblate) or 'wrap: none' (msgcat --no-wrap); "
         "leave it out to keep each file's own wrapping",
     )
+
+
+def _publish_policies(
+    raw: Any, targets: tuple[str, ...], path: str, publish_line: str, node: yaml.Node | None
+) -> dict[str, PublishPolicy]:
+    """``publish``: policy keys for every language, ``default:`` and ``<lang>:`` sections that
+    override them; a section may be just ``reviewed`` or ``machine`` (its ``translations``).
+
+    Returns the policy of "default" and of every target language.
+    """
+
+    def line(*keys: str) -> str:
+        """``path:line`` of the key ``publish.<keys...>``, else of the deepest section found."""
+        found, mapping = publish_line, node
+        for key in keys:
+            pairs = mapping.value if isinstance(mapping, yaml.MappingNode) else []
+            pair = next((kv for kv in pairs if str(kv[0].value) == key), None)
+            if pair is None:
+                break
+            found, mapping = f"{path}:{_line_of(pair[0])}", pair[1]
+        return found
+
+    def section(value: Any, name: str, base: PublishPolicy) -> PublishPolicy:
+        if value is None:
+            return base
+        if isinstance(value, str):
+            value = {"translations": value}
+        if not isinstance(value, dict):
+            raise ConfigError(
+                line(*name.split(".")[1:]), f"'{name}' must be a mapping of policy keys", "e.g. '{translations: reviewed}'"
+            )
+        changes: dict[str, Any] = {}
+        for key, setting in value.items():
+            keys = [*name.split(".")[1:], str(key)]
+            if key not in _POLICY_KEYS:
+                raise ConfigError(line(*keys), f"unknown key '{name}.{key}'", _did_you_mean(str(key), _POLICY_KEYS))
+            changes[key] = _policy_value(f"{name}.{key}", setting, line(*keys))
+        return replace(base, **changes)
+
+    if raw is None or raw == {}:
+        raw = {}
+    if isinstance(raw, str):
+        raw = {"translations": raw}
+    if not isinstance(raw, dict):
+        raise ConfigError(line(), "'publish' must be a mapping", "e.g. 'publish: {translations: reviewed, min_reviewed: 0.5}'")
+    flat = {k: v for k, v in raw.items() if k in _POLICY_KEYS}
+    default = section(raw.get("default"), "publish.default", section(flat, "publish", PublishPolicy()))
+    policies = {"default": default}
+    for key, value in raw.items():
+        if key in _POLICY_KEYS or key == "default":
+            continue
+        key = str(key)
+        if key in targets:
+            policies[key] = section(value, f"publish.{key}", default)
+            continue
+        close = difflib.get_close_matches(key, sorted(_POLICY_KEYS | {"default"}), n=1)
+        if not close and is_valid_tag(key):
+            raise ConfigError(
+                line(key), f"'publish.{key}': '{key}' is not a target language",
+                "add it to target_languages, or remove this section",
+            )
+        raise ConfigError(line(key), f"unknown key 'publish.{key}'", _did_you_mean(key, _POLICY_KEYS | {"default", *targets}))
+    return policies
+
+
+def _policy_value(name: str, value: Any, where: str) -> Any:
+    key = name.rsplit(".", 1)[1]
+    if key in _POLICY_CHOICES:
+        choices = _POLICY_CHOICES[key]
+        if value not in choices:
+            close = difflib.get_close_matches(str(value), choices, n=1)
+            hint = f"did you mean '{close[0]}'?" if close else f"choose {' or '.join(choices)}"
+            raise ConfigError(where, f"'{name}' must be {' or '.join(repr(c) for c in choices)}, got {value!r}", hint)
+        return value
+    if key == "min_reviewed":
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= float(value) <= 1:
+            raise ConfigError(where, f"'{name}' must be a number in [0, 1]", "e.g. 0.9 (90 % of the words reviewed)")
+        return float(value)
+    if not isinstance(value, bool):
+        raise ConfigError(where, f"'{name}' must be true or false, got {value!r}", "")
+    return value
 
 
 def _chain(value: Any, where: str, language: str) -> tuple[str, ...]:

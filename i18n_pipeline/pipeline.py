@@ -11,10 +11,9 @@ import shutil
 import tempfile
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import ExitStack, contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from i18n_pipeline.build import build_release, withhold_reason
 from i18n_pipeline.catalog import Catalog, TemplateEntry, new_template, update_catalog
 from i18n_pipeline.checks import CheckContext, check_catalog
 from i18n_pipeline.config import Settings
@@ -29,7 +28,9 @@ from i18n_pipeline.incremental import WorkLog, code_digest
 from i18n_pipeline.ingest import IngestResult, ingest
 from i18n_pipeline.memory import Memory
 from i18n_pipeline.model import Document, Problem, State, Stats
-from i18n_pipeline.pofile import compile_mo, read_po, write_po
+from i18n_pipeline.pofile import read_po, write_po
+from i18n_pipeline.report import ReportRow, render_report
+from i18n_pipeline.site import BuildResult, build_site
 from i18n_pipeline.termbase import Imported, export_termbase, import_termbase
 from i18n_pipeline.translate import REVIEWED_ORIGIN, TranslateReport, fill_catalogs
 from i18n_pipeline.xliff import DEFAULT_STATES, ImportReport, export_release, import_files
@@ -417,64 +418,44 @@ def status(settings: Settings, languages: Sequence[str] | None = None) -> list[R
     return out
 
 
-@dataclass
-class BuildResult:
-    outputs: list[Path] = field(default_factory=list)  # written or already up to date
-    written: int = 0
-    machine_segments: int = 0
-    fallback_segments: int = 0
-    withheld: list[str] = field(default_factory=list)  # "<lang>/<release>: why"
-
-
 def build(
     settings: Settings,
     languages: Sequence[str] | None = None,
     *,
-    include_machine: bool = False,
+    include_machine: bool | None = None,
     mo: bool = False,
+    run: bool = False,
 ) -> BuildResult:
-    """Write ``build/<lang>/<release>.{md,html}`` (and MO files next to the PO files).
+    """Write ``build/<lang>/<release>.{md,html}``, the original's pages in ``build/<source>/``,
+    an index page per language and ``build/style.css`` (and MO files next to the PO files).
 
-    A reviewed-only build of a release with less than ``publish.min_reviewed`` of its segments
-    reviewed is withheld (nothing written for it) and reported.
+    Each language publishes what its ``publish`` policy says (config.py); ``include_machine``
+    overrides it for this build, ``run`` applies ``run_includes_machine``. A release the policy
+    withholds has nothing left in build/ and is reported (site.py).
     """
-    result = BuildResult()
     paths = release_paths(settings)
-    documents: dict[Path, Document] = {}
+    targets = _languages(settings, languages)
     with work_log(settings) as log:
-        for lang in _languages(settings, languages):
-            for source in paths:
-                release = source.stem
-                path = po_path(settings, lang, release)
-                if mo and path.exists():
-                    mo_path = path.with_suffix(".mo")
-                    if not log.done(f"mo:{lang}:{release}", [path, mo_path]):
-                        compile_mo(read_po(path), mo_path)
-                        log.record(f"mo:{lang}:{release}", [path, mo_path])
-                    result.outputs.append(mo_path)
-                md_path, html_path = output_paths(settings, lang, release)
-                outputs = [md_path.with_suffix(source.suffix if source.suffix not in (".md", ".markdown") else ".md")]
-                if outputs[0].suffix == ".md":
-                    outputs.append(html_path)
-                key = f"build:{lang}:{release}:{'machine' if include_machine else 'reviewed'}"
-                if all(p.exists() for p in outputs) and log.done(key, [source, path, *outputs]):
-                    result.outputs += outputs
-                    continue
-                cat = read_po(path) if path.exists() else None
-                reason = None if include_machine else withhold_reason(cat, settings.min_reviewed)
-                if reason is not None:
-                    result.withheld.append(f"{lang}/{release}: {reason}")
-                    continue
-                if source not in documents:
-                    documents[source] = load_document(settings, source)
-                built = build_release(documents[source], cat, lang, include_machine=include_machine)
-                for out_path, text in zip(outputs, (built.markdown, built.html), strict=False):
-                    result.written += _write_text(out_path, text)
-                    result.outputs.append(out_path)
-                result.machine_segments += built.machine_segments
-                result.fallback_segments += built.fallback_segments
-                log.record(key, [source, path, *outputs])
-    return result
+        return build_site(
+            settings, paths, targets, log=log, load_document=lambda path: load_document(settings, path),
+            catalog_path=lambda lang, release: po_path(settings, lang, release),
+            include_machine=include_machine, mo=mo, run=run,
+        )
+
+
+def report(settings: Settings, languages: Sequence[str] | None = None) -> Path:
+    """Write ``build/report.html``: review progress and QA problems (report.py)."""
+    root = str(settings.root).rstrip("/") + "/"
+    rows = [
+        ReportRow(
+            row.language, row.release, row.stats,
+            [replace(p, where=p.where.removeprefix(root)) for p in row.problems],  # paths as the project names them
+        )
+        for row in status(settings, languages)
+    ]
+    target = settings.build_dir / "report.html"
+    _write_text(target, render_report(settings.project, rows))
+    return target
 
 
 def _write_text(path: Path, text: str) -> bool:
@@ -501,7 +482,7 @@ def run(
     extracted = extract(settings)
     updated = update(settings, languages)
     translated = translate(settings, languages, engine_name, progress)
-    built = build(settings, languages, include_machine=settings.include_machine_in_run)
+    built = build(settings, languages, run=True)
     return RunResult(extracted, updated, translated, built)
 
 
