@@ -6,7 +6,6 @@ change, so re-running with nothing changed leaves every file as it was.
 
 from __future__ import annotations
 
-import functools
 import logging
 import shutil
 import tempfile
@@ -14,7 +13,6 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import ParamSpec, TypeVar
 
 from i18n_pipeline.catalog import Catalog, TemplateEntry, new_template, update_catalog
 from i18n_pipeline.checks import CheckContext, check_catalog
@@ -22,21 +20,25 @@ from i18n_pipeline.config import Settings
 from i18n_pipeline.engines import Engine, available_engines, get_engine
 from i18n_pipeline.engines.settings import engine_arguments, price_per_million_chars, takes_glossary
 from i18n_pipeline.errors import ConfigError, DocumentError, PipelineError, ReleaseExistsError, UsageError
-from i18n_pipeline.files import LockHolder, make_folder, remove_stale_temp_files, write_if_changed
-from i18n_pipeline.files import project_lock as _hold_lock
+from i18n_pipeline.files import make_folder, write_if_changed
 from i18n_pipeline.formats import FORMATS, ParseOptions, format_of, parse_document
 from i18n_pipeline.formats.front_matter import check_release_front_matter
 from i18n_pipeline.glossary import Glossary, load_glossary, term_notes
+from i18n_pipeline.glossary_merge import MergeReport
 from i18n_pipeline.incremental import WorkLog, code_digest
 from i18n_pipeline.ingest import IngestResult, ingest
+from i18n_pipeline.locking import locked as _locked
+from i18n_pipeline.locking import project_lock
 from i18n_pipeline.memory import Memory
-from i18n_pipeline.model import Document, Problem, Stats
+from i18n_pipeline.model import Document, Problem, State, Stats
 from i18n_pipeline.pofile import read_po, write_po
 from i18n_pipeline.release_files import check_release_text, is_release_file
 from i18n_pipeline.report import ReportRow, render_report
 from i18n_pipeline.site import BuildResult, build_site
+from i18n_pipeline.termbase import Imported, export_termbase, import_termbase
 from i18n_pipeline.tmx import check_languages, read_tmx
 from i18n_pipeline.translate import REVIEWED_ORIGIN, TranslateReport, fill_catalogs
+from i18n_pipeline.xliff import DEFAULT_STATES, ImportReport, export_release, import_files
 
 log = logging.getLogger(__name__)
 
@@ -86,48 +88,6 @@ def _languages(settings: Settings, languages: Sequence[str] | None) -> list[str]
                 f"choose one of {', '.join(settings.target_languages)} or add it to pipeline.yaml",
             )
     return list(languages)
-
-
-# --- the project lock ------------------------------------------------------------------------
-
-_P = ParamSpec("_P")
-_R = TypeVar("_R")
-
-
-def _log_wait(holder: LockHolder | None) -> None:
-    log.warning("waiting for %s, which is working on this project", holder.describe() if holder else "another process")
-
-
-@contextmanager
-def project_lock(
-    settings: Settings,
-    command: str = "i18n-pipeline",
-    *,
-    wait: bool = True,
-    on_wait: Callable[[LockHolder | None], None] | None = None,
-) -> Iterator[None]:
-    """One writing command at a time on a project (``files.project_lock``); the outermost
-    holder first removes the temporary files a killed run left behind."""
-    with _hold_lock(settings.cache_dir, command, wait=wait, on_wait=on_wait or _log_wait) as outermost:
-        if outermost:
-            remove_stale_temp_files([settings.content_dir, settings.locales_dir, settings.build_dir, settings.cache_dir])
-        yield
-
-
-def _locked(command: str) -> Callable[[Callable[_P, _R]], Callable[_P, _R]]:
-    """A stage that writes holds the project lock (re-entrant: ``run`` holds it for its stages)."""
-
-    def decorate(stage: Callable[_P, _R]) -> Callable[_P, _R]:
-        @functools.wraps(stage)
-        def locked_stage(*args: _P.args, **kwargs: _P.kwargs) -> _R:
-            settings = args[0]
-            assert isinstance(settings, Settings)
-            with project_lock(settings, f"i18n-pipeline {command}"):
-                return stage(*args, **kwargs)
-
-        return locked_stage
-
-    return decorate
 
 
 # --- stages ----------------------------------------------------------------------------------
@@ -247,7 +207,7 @@ def extract(settings: Settings) -> StageResult:
             doc = load_document(settings, path)
             existing = read_po(target) if target.exists() else None
             template = new_template(template_entries(doc), project=settings.project, previous=existing)
-            result.record(target, write_po(template, target))
+            result.record(target, write_po(template, target, wrap=settings.po_wrap))
             done.record(key, [path, target])
     return result
 
@@ -280,7 +240,7 @@ def update(settings: Settings, languages: Sequence[str] | None = None) -> StageR
                     old, templates[release], language=lang, project=settings.project,
                     fuzzy_matching=settings.fuzzy_matching, notes=notes,
                 )
-                result.record(path, write_po(merged, path))
+                result.record(path, write_po(merged, path, wrap=settings.po_wrap))
                 done.record(key, _update_inputs(settings, release, path))
     return result
 
@@ -469,7 +429,7 @@ def translate(
                     # stays merged, so the next run does not merge (and rewrite) it again.
                     merged = _update_inputs(settings, release, path)
                     was_merged = log.done(f"update:{lang}:{release}", merged)
-                    write_po(catalogs[release], path)
+                    write_po(catalogs[release], path, wrap=settings.po_wrap)
                     if was_merged:
                         log.record(f"update:{lang}:{release}", merged)
                 if not report.counts["failed"]:  # else the next run tries the failed segments again
@@ -576,3 +536,57 @@ def run(
     translated = translate(settings, languages, engine_name, progress)
     built = build(settings, languages, run=True)
     return RunResult(extracted, updated, translated, built)
+
+
+# --- exchange with agencies: XLIFF ----------------------------------------------------------
+
+
+def xliff_export(
+    settings: Settings, languages: Sequence[str] | None, out_dir: Path, *,
+    version: str = "2.1", states: Sequence[State] = DEFAULT_STATES, tool_version: str = "",
+) -> list[tuple[Path, int]]:
+    """'xliff export': ``OUT_DIR/<lang>/<release>.xlf`` with the entries in ``states``, for each
+    release that has any; returns (file, units) of each file written or already up to date."""
+    releases = [(path, load_document(settings, path)) for path in release_paths(settings)]
+    out = []
+    for lang in _languages(settings, languages):
+        for source, doc in releases:
+            path = out_dir / lang / f"{source.stem}.xlf"
+            units = export_release(
+                po_path(settings, lang, source.stem), doc, path, version=version, states=states,
+                original=source.relative_to(settings.root).as_posix(), source_language=settings.source_language,
+                target_language=lang, tool_version=tool_version,
+            )
+            out += [(path, units)] if units else []
+    return out
+
+
+@_locked("xliff import")
+def xliff_import(settings: Settings, files: Sequence[Path], *, today: str) -> list[ImportReport]:
+    """'xliff import': translations back into the PO files (see xliff.import_files)."""
+    return import_files(
+        files, source_language=settings.source_language, targets=settings.target_languages,
+        releases={p.stem for p in release_paths(settings)}, po_path=lambda lang, release: po_path(settings, lang, release),
+        wrap=settings.po_wrap, today=today,
+    )
+
+
+# --- exchange with terminologists: TBX and CSV glossaries -----------------------------------
+
+
+def glossary_file(settings: Settings) -> Path:
+    return settings.locales_dir / "glossary.yaml"
+
+
+@_locked("glossary import")
+def glossary_import(settings: Settings, file: Path, *, today: str) -> tuple[Imported, MergeReport]:
+    """'glossary import': a TBX or CSV file merged into locales/glossary.yaml."""
+    return import_termbase(file, glossary_file(settings), settings.source_language, settings.target_languages,
+                           today=today)
+
+
+def glossary_export(settings: Settings, file: Path, fmt: str) -> int:
+    """'glossary export': locales/glossary.yaml as TBX v3 (TBX-Basic) or CSV; returns the terms."""
+    title = f"{settings.project}: {glossary_file(settings).relative_to(settings.root)}"
+    return export_termbase(glossary_file(settings), file, fmt, settings.source_language, settings.target_languages,
+                           title=title)
