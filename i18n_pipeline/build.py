@@ -33,6 +33,7 @@ from i18n_pipeline.pages import (
     render_page,
     set_page_language,
 )
+from i18n_pipeline.sanitise import clean_page
 
 __all__ = ["MACHINE_NOTICE", "BuiltRelease", "Withheld", "build_release", "publish_release", "reviewed_share", "withhold_reason"]
 
@@ -224,10 +225,12 @@ def _finish(
     if document.format == "markdown":
         markdown = _with_notices(body, context.notices)
         meta, body_md = _front_matter(variant)
-        page = _mark_untranslated(render_page(meta, body_md, context), markers, source)
+        # Raw HTML of the release included: nothing in the page can run a script (sanitise.py).
+        page = clean_page(_mark_untranslated(render_page(meta, body_md, context), markers, source))
     elif document.format == "html":
         page = _mark_untranslated(variant, markers, source)
-        page = add_notices_to_page(set_page_language(page, context.language), context.notices)
+        # The source page's own scripts included: nothing in the page can run a script.
+        page = clean_page(add_notices_to_page(set_page_language(page, context.language), context.notices))
         markdown = page
     else:
         markdown = page = add_notices_to_text(body, context.notices)

@@ -18,6 +18,8 @@ from i18n_pipeline import __version__, pipeline
 from i18n_pipeline.checks import CHECKS
 from i18n_pipeline.config import CONFIG_NAME, Settings, load_settings, with_engine_options
 from i18n_pipeline.errors import NoProjectError, PipelineError, ReleaseExistsError, UsageError
+from i18n_pipeline.files import LockHolder
+from i18n_pipeline.locking import project_lock
 from i18n_pipeline.model import Severity, State, Stats
 from i18n_pipeline.site import BuildResult
 from i18n_pipeline.translate import TranslateReport
@@ -37,6 +39,17 @@ class _Parser(argparse.ArgumentParser):
         raise SystemExit(EXIT_USAGE)
 
 
+# Commands that write into the project: one at a time per project (the project lock).
+WRITING_COMMANDS = ("extract", "update", "translate", "build", "report", "run", "ingest", "tm", "xliff", "glossary")
+
+
+def no_wait(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--no-wait", action="store_true",
+        help="exit 1 at once when another run is working on the project (default: wait for it)",
+    )
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="i18n-pipeline",
@@ -51,6 +64,8 @@ def build_parser() -> argparse.ArgumentParser:
     def command(name: str, help_text: str) -> argparse.ArgumentParser:
         p = sub.add_parser(name, help=help_text, description=help_text)
         p.add_argument("--project", type=Path, metavar="DIR", help="project folder (default: .)")
+        if name in WRITING_COMMANDS:
+            no_wait(p)
         return p
 
     def languages(p: argparse.ArgumentParser) -> None:
@@ -120,6 +135,7 @@ def build_parser() -> argparse.ArgumentParser:
         a = tm_sub.add_parser(action, help=text, description=text)
         a.add_argument("file", type=Path, metavar="FILE.tmx")
         a.add_argument("--project", type=Path, metavar="DIR", help="project folder (default: .)")
+        no_wait(a)
     xliff = command("xliff", "exchange translations with an agency's CAT tool as XLIFF 2.1 or 1.2")
     xliff_sub = xliff.add_subparsers(dest="xliff_command", metavar="ACTION", parser_class=_Parser)
     text = "write OUT_DIR/<lang>/<release>.xlf with the entries to translate"
@@ -143,6 +159,7 @@ def build_parser() -> argparse.ArgumentParser:
     d.add_argument("file", type=Path, metavar="FILE")
     for p in (a, b, c, d):
         p.add_argument("--project", type=Path, metavar="DIR", help="project folder (default: .)")
+        no_wait(p)
     return parser
 
 
@@ -182,6 +199,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
 
 
+def _say_waiting(holder: LockHolder | None) -> None:
+    who = holder.describe() if holder else "another process"
+    print(f"waiting: {who} is working on this project (Ctrl-C stops waiting; --no-wait exits instead)", file=sys.stderr)
+
+
 def _dispatch(args: argparse.Namespace) -> int:
     if args.command == "ingest":
         return _ingest(args)
@@ -190,6 +212,15 @@ def _dispatch(args: argparse.Namespace) -> int:
     settings = load_settings(args.project)
     if getattr(args, "engine_options", None):
         settings = with_engine_options(settings, args.engine_options)
+    if args.command not in WRITING_COMMANDS:
+        return _command(settings, args)
+    action = getattr(args, f"{args.command}_command", None)  # tm, xliff, glossary: import or export
+    name = " ".join(filter(None, ("i18n-pipeline", args.command, action)))
+    with project_lock(settings, name, wait=not args.no_wait, on_wait=_say_waiting):
+        return _command(settings, args)
+
+
+def _command(settings: Settings, args: argparse.Namespace) -> int:
     cmd = args.command
     if cmd == "extract":
         res = pipeline.extract(settings)
@@ -462,6 +493,11 @@ def _ingest(args: argparse.Namespace) -> int:
         return EXIT_USAGE
     # Ingest needs only the source language: a folder without pipeline.yaml gets the defaults.
     settings = load_settings(args.project) if (args.project / CONFIG_NAME).exists() else Settings(root=args.project)
+    with project_lock(settings, "i18n-pipeline ingest", wait=not args.no_wait, on_wait=_say_waiting):
+        return _print_ingested(args, settings)
+
+
+def _print_ingested(args: argparse.Namespace, settings: Settings) -> int:
     ingested = pipeline.ingest_sources(settings, args.sources, slug=args.slug, fmt=args.format, force=args.force)
     for source, target, result in ingested:
         meta = result.metadata
@@ -487,8 +523,7 @@ def _tm(settings: Settings, args: argparse.Namespace) -> int:
         kept, n = pipeline.add_memory_file(settings, args.file)
         _say(f"imported {n} translation units from {args.file} (kept as {kept})")
         return EXIT_OK
-    with pipeline.open_memory(settings) as memory:
-        n = memory.export_tmx(args.file, settings.source_language, tool_version=__version__)
+    n = pipeline.export_memory(settings, args.file, tool_version=__version__)
     _say(f"exported {n} translation units to {args.file}")
     return EXIT_OK
 

@@ -128,12 +128,22 @@ def load_settings(root: Path) -> Settings:
     path = root / CONFIG_NAME
     if not path.is_file():
         raise NoProjectError(str(path), "no pipeline.yaml here", "run the command in a project folder")
-    text = path.read_text(encoding="utf-8")
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise ConfigError(str(path), f"cannot read ({exc.strerror})", "check the file") from None
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise ConfigError(f"{path}:{line}", "not UTF-8 text", "save it as UTF-8") from None
     try:
         node = yaml.compose(text)
         data = yaml.safe_load(text)
     except yaml.YAMLError as exc:
         location, problem = yaml_error_location(exc, str(path))
+        if isinstance(exc, yaml.reader.ReaderError):  # a character YAML refuses: no mark, a position
+            location = f"{path}:{text.count(chr(10), 0, exc.position) + 1}"
         raise ConfigError(location, f"not valid YAML: {problem}", "fix the syntax") from None
     if data is None:
         data = {}
@@ -180,6 +190,13 @@ def load_settings(root: Path) -> Settings:
         raise ConfigError(
             where("engines"), "'engines' must map languages to engine names", "e.g. 'engines: {default: apertium}'"
         )
+    for lang in engines_raw:
+        if lang != "default" and lang not in targets:
+            raise ConfigError(
+                where("engines"),
+                f"engines: '{lang}' is not a target language (targets: {', '.join(targets)})",
+                "add it to target_languages or remove its engine",
+            )
     engines = {str(k): _chain(v, where("engines"), str(k)) for k, v in engines_raw.items()}
     engine_options = _engine_options(data.get("engine_options", {}), where("engine_options"), root)
     segmentation = data.get("segmentation", "sentence")

@@ -34,6 +34,7 @@ class WorkLog:
     def __init__(self, path: Path, salt: str) -> None:
         self.path = path
         self.salt = salt
+        self._root = path.parent.parent
         self._done: dict[str, str] = {}
         self._info: dict[str, dict[str, int]] = {}  # what a unit of work found, for summaries of skipped work
         try:
@@ -56,11 +57,16 @@ class WorkLog:
         for part in extra:
             h.update(b"\0" + part.encode())
         for path in files:
-            h.update(b"\0" + str(path).encode() + b"\0")
+            # Named relative to the project (the log's folder's parent): a project that was
+            # copied or moved, as CI clones it, does not redo everything.
+            name = path.relative_to(self._root) if path.is_relative_to(self._root) else path
+            h.update(b"\0" + str(name).encode() + b"\0")
             try:
                 h.update(path.read_bytes())
             except FileNotFoundError:
                 h.update(b"<missing>")
+            except OSError:
+                h.update(b"<unreadable>")  # a folder where a file should be: the stage reports it
         return h.hexdigest()
 
     def done(self, key: str, files: Iterable[Path], *extra: str) -> bool:

@@ -351,9 +351,9 @@ class Memory:
         if not params:
             return 0
         cursor = self._conn.executemany(_UPSERT, params)
-        self._conn.execute("UPDATE counter SET value = ? WHERE name = 'changed'", (sequence,))
         changed = max(cursor.rowcount, 0)
-        if changed:
+        if changed:  # nothing new learnt: the file stays as it was (a failed run changes nothing)
+            self._conn.execute("UPDATE counter SET value = ? WHERE name = 'changed'", (sequence,))
             for pair in pairs_seen:
                 self._fuzzy.pop(pair, None)
         return changed

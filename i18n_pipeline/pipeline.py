@@ -19,19 +19,24 @@ from i18n_pipeline.checks import CheckContext, check_catalog
 from i18n_pipeline.config import Settings
 from i18n_pipeline.engines import Engine, available_engines, get_engine
 from i18n_pipeline.engines.settings import engine_arguments, price_per_million_chars, takes_glossary
-from i18n_pipeline.errors import DocumentError, PipelineError, ReleaseExistsError, UsageError
-from i18n_pipeline.files import write_if_changed
-from i18n_pipeline.formats import FORMATS, ParseOptions, parse_document
+from i18n_pipeline.errors import ConfigError, DocumentError, PipelineError, ReleaseExistsError, UsageError
+from i18n_pipeline.files import make_folder, write_if_changed
+from i18n_pipeline.formats import FORMATS, ParseOptions, format_of, parse_document
+from i18n_pipeline.formats.front_matter import check_release_front_matter
 from i18n_pipeline.glossary import Glossary, load_glossary, term_notes
 from i18n_pipeline.glossary_merge import MergeReport
 from i18n_pipeline.incremental import WorkLog, code_digest
 from i18n_pipeline.ingest import IngestResult, ingest
+from i18n_pipeline.locking import locked as _locked
+from i18n_pipeline.locking import project_lock
 from i18n_pipeline.memory import Memory
 from i18n_pipeline.model import Document, Problem, State, Stats
 from i18n_pipeline.pofile import read_po, write_po
+from i18n_pipeline.release_files import check_release_text, is_release_file
 from i18n_pipeline.report import ReportRow, render_report
 from i18n_pipeline.site import BuildResult, build_site
 from i18n_pipeline.termbase import Imported, export_termbase, import_termbase
+from i18n_pipeline.tmx import check_languages, read_tmx
 from i18n_pipeline.translate import REVIEWED_ORIGIN, TranslateReport, fill_catalogs
 from i18n_pipeline.xliff import DEFAULT_STATES, ImportReport, export_release, import_files
 
@@ -44,8 +49,9 @@ log = logging.getLogger(__name__)
 def release_paths(settings: Settings) -> list[Path]:
     """Source releases in ``content/``, sorted by name."""
     if not settings.content_dir.is_dir():
-        raise PipelineError(str(settings.content_dir), "no content folder", "put releases in content/<name>.md")
-    paths = sorted(p for p in settings.content_dir.iterdir() if p.suffix.lower() in FORMATS and p.is_file())
+        what = "not a folder" if settings.content_dir.exists() else "no content folder"
+        raise PipelineError(str(settings.content_dir), what, "put releases in content/<name>.md")
+    paths = sorted(p for p in settings.content_dir.iterdir() if p.suffix.lower() in FORMATS and is_release_file(p, settings.root))
     if not paths:
         raise PipelineError(
             str(settings.content_dir), "no releases here", "put releases in content/<name>.md, or run 'i18n-pipeline ingest'"
@@ -94,6 +100,13 @@ def ingest_sources(
 
     An existing release with other content is not replaced unless ``force``.
     """
+    with project_lock(settings, "i18n-pipeline ingest"):
+        yield from _ingest_sources(settings, sources, slug=slug, fmt=fmt, force=force)
+
+
+def _ingest_sources(
+    settings: Settings, sources: Sequence[Path], *, slug: str | None, fmt: str, force: bool
+) -> Iterator[tuple[Path, Path, IngestResult]]:
     for source in sources:
         try:
             data = source.read_bytes()
@@ -120,12 +133,16 @@ def load_document(settings: Settings, path: Path) -> Document:
         raise DocumentError(
             f"{path}:{line}", "not UTF-8 text", "save it as UTF-8, or run 'i18n-pipeline ingest' on it"
         ) from None
+    where = str(path.relative_to(settings.root) if path.is_relative_to(settings.root) else path)
+    check_release_text(text, where)
+    if format_of(path) == "markdown":
+        check_release_front_matter(text, where)
     options = ParseOptions(
         language=settings.source_language,
         sentences=settings.segmentation == "sentence",
         front_matter_keys=settings.front_matter_keys,
     )
-    return parse_document(text, str(path.relative_to(settings.root) if path.is_relative_to(settings.root) else path), options)
+    return parse_document(text, where, options)
 
 
 def template_entries(document: Document) -> list[TemplateEntry]:
@@ -165,11 +182,18 @@ def work_log(settings: Settings, *, save: bool = True) -> Iterator[WorkLog]:
     log = WorkLog(settings.cache_dir / "work.json", code_digest() + repr(sorted(fingerprint.items())))
     try:
         yield log
-    finally:
+    except BaseException:
         if save:
-            log.save()
+            try:
+                log.save()
+            except PipelineError:
+                pass  # a full disk: the stage's own error is the one to report
+        raise
+    if save:
+        log.save()
 
 
+@_locked("extract")
 def extract(settings: Settings) -> StageResult:
     """Write one template per release: ``locales/templates/<release>.pot``."""
     result = StageResult()
@@ -188,6 +212,7 @@ def extract(settings: Settings) -> StageResult:
     return result
 
 
+@_locked("update")
 def update(settings: Settings, languages: Sequence[str] | None = None) -> StageResult:
     """Create or merge ``locales/<lang>/LC_MESSAGES/<release>.po`` from the templates."""
     result = StageResult()
@@ -203,7 +228,7 @@ def update(settings: Settings, languages: Sequence[str] | None = None) -> StageR
                     raise PipelineError(str(tpath), "no template for this release", "run 'i18n-pipeline extract' first")
                 path = po_path(settings, lang, release)
                 key = f"update:{lang}:{release}"
-                if path.exists() and done.done(key, [tpath, path, glossary_path]):
+                if path.exists() and done.done(key, _update_inputs(settings, release, path)):
                     result.record(path, False)
                     continue
                 if release not in templates:
@@ -216,8 +241,13 @@ def update(settings: Settings, languages: Sequence[str] | None = None) -> StageR
                     fuzzy_matching=settings.fuzzy_matching, notes=notes,
                 )
                 result.record(path, write_po(merged, path, wrap=settings.po_wrap))
-                done.record(key, [tpath, path, glossary_path])
+                done.record(key, _update_inputs(settings, release, path))
     return result
+
+
+def _update_inputs(settings: Settings, release: str, path: Path) -> list[Path]:
+    """What an update of one PO file reads (and writes): its work-log record covers these."""
+    return [template_path(settings, release), path, settings.locales_dir / "glossary.yaml"]
 
 
 def memory_files(settings: Settings) -> list[Path]:
@@ -226,6 +256,7 @@ def memory_files(settings: Settings) -> list[Path]:
     return ([shipped] if shipped.exists() else []) + sorted((settings.locales_dir / "memory").glob("*.tmx"))
 
 
+@_locked("tm import")
 def add_memory_file(settings: Settings, source: Path) -> tuple[Path, int]:
     """'tm import': check the TMX, keep a copy in locales/memory/ (committed with the project, so
     the cache can always be rebuilt), and load it. Returns the copy and the units loaded."""
@@ -234,8 +265,8 @@ def add_memory_file(settings: Settings, source: Path) -> tuple[Path, int]:
         data = source.read_bytes()
     except OSError as exc:
         raise PipelineError(str(source), f"cannot read ({exc.strerror})", "check the path") from None
-    with Memory(Path(":memory:")) as scratch:
-        scratch.import_tmx(source)  # refuses a broken TMX before anything is kept
+    # A broken TMX, or one in other languages, is refused before anything is kept.
+    check_languages(read_tmx(source), settings.source_language, settings.target_languages, str(source))
     kept = settings.locales_dir / "memory" / (source.stem + ".tmx")
     write_if_changed(kept, data)
     with open_memory(settings) as memory:
@@ -263,7 +294,9 @@ def check_engines(
     chains = {lang: engine_chain(settings, lang, engine_name) for lang in _languages(settings, languages)}
     for name in [n for chain in chains.values() for n in chain or ("",)]:
         if name not in available_engines():
-            raise UsageError(
+            # A misspelt --engine is a usage error (exit 2); a misspelt pipeline.yaml is not.
+            error = UsageError if engine_name else ConfigError
+            raise error(
                 f"engine '{name}'" if engine_name else f"{settings.root / 'pipeline.yaml'}: engines",
                 f"no engine called '{name}'",
                 f"choose one of {', '.join(available_engines())}",
@@ -280,6 +313,15 @@ def _get_engine(settings: Settings, name: str, glossary: Glossary | None) -> Eng
     if takes_glossary(name):
         options["glossary"] = glossary
     return get_engine(name, **options)
+
+
+@_locked("tm export")
+def export_memory(settings: Settings, target: Path, *, tool_version: str) -> int:
+    """'tm export': the memory (reviewed translations, imported TMX files) as TMX 1.4."""
+    if target.is_dir():
+        raise PipelineError(str(target), "is a folder", f"give a file name, e.g. {target / 'memory.tmx'}")
+    with open_memory(settings) as memory:
+        return memory.export_tmx(target, settings.source_language, tool_version=tool_version)
 
 
 @contextmanager
@@ -302,7 +344,7 @@ def open_memory(
                     shutil.copy2(path.with_name(path.name + suffix), folder / (path.name + suffix))
             path = folder / path.name
         else:
-            settings.cache_dir.mkdir(parents=True, exist_ok=True)
+            make_folder(settings.cache_dir)
         memory = stack.enter_context(Memory(path))
         for tmx in memory_files(settings):
             memory.import_tmx(tmx)
@@ -319,6 +361,7 @@ def open_memory(
         yield memory
 
 
+@_locked("translate")
 def translate(
     settings: Settings,
     languages: Sequence[str] | None = None,
@@ -382,7 +425,13 @@ def translate(
                     continue
                 paths = [po_path(settings, lang, release) for release in releases]
                 for release, path in zip(releases, paths, strict=False):
+                    # Filling msgstrs does not undo update's merge: a file update had merged
+                    # stays merged, so the next run does not merge (and rewrite) it again.
+                    merged = _update_inputs(settings, release, path)
+                    was_merged = log.done(f"update:{lang}:{release}", merged)
                     write_po(catalogs[release], path, wrap=settings.po_wrap)
+                    if was_merged:
+                        log.record(f"update:{lang}:{release}", merged)
                 if not report.counts["failed"]:  # else the next run tries the failed segments again
                     log.record(f"translate:{lang}", [*paths, *inputs], ",".join(chain))
     reports.sort(key=lambda r: list(_languages(settings, languages)).index(r.language))
@@ -418,6 +467,7 @@ def status(settings: Settings, languages: Sequence[str] | None = None) -> list[R
     return out
 
 
+@_locked("build")
 def build(
     settings: Settings,
     languages: Sequence[str] | None = None,
@@ -443,6 +493,7 @@ def build(
         )
 
 
+@_locked("report")
 def report(settings: Settings, languages: Sequence[str] | None = None) -> Path:
     """Write ``build/report.html``: review progress and QA problems (report.py)."""
     root = str(settings.root).rstrip("/") + "/"
@@ -471,6 +522,7 @@ class RunResult:
     built: BuildResult
 
 
+@_locked("run")
 def run(
     settings: Settings,
     languages: Sequence[str] | None = None,
@@ -509,6 +561,7 @@ def xliff_export(
     return out
 
 
+@_locked("xliff import")
 def xliff_import(settings: Settings, files: Sequence[Path], *, today: str) -> list[ImportReport]:
     """'xliff import': translations back into the PO files (see xliff.import_files)."""
     return import_files(
@@ -525,6 +578,7 @@ def glossary_file(settings: Settings) -> Path:
     return settings.locales_dir / "glossary.yaml"
 
 
+@_locked("glossary import")
 def glossary_import(settings: Settings, file: Path, *, today: str) -> tuple[Imported, MergeReport]:
     """'glossary import': a TBX or CSV file merged into locales/glossary.yaml."""
     return import_termbase(file, glossary_file(settings), settings.source_language, settings.target_languages,

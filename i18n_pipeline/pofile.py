@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import ctypes
 import ctypes.util
+import gettext
 import hashlib
 import itertools
 import re
@@ -417,8 +418,13 @@ def read_po_bytes(data: bytes, path: str) -> Catalog:
     header: Unit | None = None
     units: list[Unit] = []
     seen: dict[tuple[bool, str | None, str], int] = {}
+    # Messages about an entry name its line: the n-th "msgid" line of the file is the n-th
+    # entry that is not obsolete (the header first).
+    msgid_lines = [n for n, line in enumerate(decoded.split("\n"), 1) if line.startswith("msgid ")]
+    current_entries = 0
     for tt in store.units:
         unit = _unit_from_tt(tt)
+        current_entries += not unit.obsolete
         if header is None and not units and not unit.obsolete and unit.msgid == "" and unit.msgctxt is None:
             header = unit
             continue
@@ -427,19 +433,49 @@ def read_po_bytes(data: bytes, path: str) -> Catalog:
         key = (unit.obsolete, unit.msgctxt, unit.msgid)
         if key in seen:
             what = f"duplicate entry {describe_entry(unit.msgid, unit.msgctxt)}"
-            raise CatalogError(path, what, "merge the duplicates (msguniq)")
+            line = msgid_lines[current_entries - 1] if not unit.obsolete and current_entries <= len(msgid_lines) else None
+            raise CatalogError(f"{path}:{line}" if line else path, what, "merge the duplicates (msguniq)")
         seen[key] = len(units)
         units.append(unit)
-    # Messages about an entry name its line: the n-th "msgid" line of the file is the n-th
-    # entry that is not obsolete (the header first).
-    msgid_lines = [n for n, line in enumerate(decoded.split("\n"), 1) if line.startswith("msgid ")]
     current = [u for u in units if not u.obsolete]
     if len(msgid_lines) == len(current) + (header is not None):
         for unit, line in zip(current, msgid_lines[1:] if header is not None else msgid_lines, strict=False):
             unit.line = line
     if header is not None:
         _normalise_charset(header)
+        _check_plural_forms(header, units, decoded, path)
     return Catalog(header, units, path=path)
+
+
+_PLURAL_FORMS_RE = re.compile(r"\s*nplurals\s*=\s*(\d+)\s*;\s*plural\s*=\s*([^;]+?)\s*;?\s*\Z")
+
+
+def _check_plural_forms(header: Unit, units: list[Unit], decoded: str, path: str) -> None:
+    """A Plural-Forms header msgfmt -c accepts, and entries with as many forms as it says: else
+    every file we write from this one would fail msgfmt -c."""
+    value = next((v for k, v in header_fields(header.msgstr[0]) if k.lower() == "plural-forms"), None)
+    if value is None or "nplurals=INTEGER" in value.replace(" ", ""):
+        return  # none, or xgettext's placeholder in a template
+    header_line = next((n for n, line in enumerate(decoded.split("\n"), 1) if line.startswith('"Plural-Forms:')), None)
+    where = f"{path}:{header_line}" if header_line else path
+    m = _PLURAL_FORMS_RE.fullmatch(value)
+    try:
+        if m is None or not 0 < int(m.group(1)) <= 10:
+            raise ValueError(value)
+        gettext.c2py(m.group(2))  # the C expression, checked by the standard library's own parser
+    except (ValueError, SyntaxError, RecursionError):
+        raise CatalogError(
+            where, f"the Plural-Forms header is not valid ({value.strip()!r})",
+            "write it as gettext does, e.g. 'nplurals=2; plural=(n != 1);'",
+        ) from None
+    nplurals = int(m.group(1))
+    for unit in units:
+        if unit.msgid_plural is not None and not unit.obsolete and len(unit.msgstr) != nplurals:
+            raise CatalogError(
+                f"{path}:{unit.line}" if unit.line else path,
+                f"msgstr[{len(unit.msgstr) - 1}] in a language with {nplurals} plural forms",
+                f"give exactly msgstr[0] to msgstr[{nplurals - 1}]",
+            )
 
 
 def _normalise_charset(header: Unit) -> None:
@@ -458,6 +494,8 @@ def read_po(path: Path) -> Catalog:
     lines are wrapped (``catalog.origin.wrap``; gettext's 79 columns when the file does not say)."""
     try:
         data = path.read_bytes()
+    except IsADirectoryError:
+        raise CatalogError(str(path), "is a folder, where a catalog should be", "remove or rename the folder") from None
     except OSError as exc:
         raise CatalogError(str(path), f"cannot read the catalog ({exc.strerror})", "check the path") from exc
     cat = read_po_bytes(data, str(path))
@@ -518,8 +556,8 @@ def write_po(cat: Catalog, path: Path, *, wrap: LineWrap | None = None) -> bool:
     """
     try:
         current: bytes | None = path.read_bytes()
-    except FileNotFoundError:
-        current = None
+    except (FileNotFoundError, NotADirectoryError):
+        current = None  # new (a file in the way of its folder is reported by the write)
     except OSError as exc:
         raise CatalogError(str(path), f"cannot read the catalog ({exc.strerror})", "check the path") from exc
     origin = cat.origin
@@ -532,7 +570,6 @@ def write_po(cat: Catalog, path: Path, *, wrap: LineWrap | None = None) -> bool:
     if current == data:
         return False
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
         # Re-checked right before the rename: a save during our write is not lost either.
         _atomic_write(path, data, current)
         written = _origin(path, data, layout)

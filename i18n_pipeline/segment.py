@@ -11,6 +11,7 @@ the source, so rendering can splice translations into the untouched source.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -281,8 +282,11 @@ def segment_pieces(
     text = "".join(annotated)
     spans = split_sentences(text, lang) if sentences else _whole(text)
     segments: list[Segment] = []
+    starts, ends = [t.start for t in tokens], [t.end for t in tokens]  # sorted: tokens are contiguous
     for s, e in spans:
-        seg = _make_segment(text, s, e, tokens, source, block, kind)
+        # Only the tokens that overlap the sentence (by bisection: a scan per sentence made a
+        # long paragraph quadratic).
+        seg = _make_segment(text, s, e, tokens[bisect_right(ends, s) : bisect_left(starts, e)], source, block, kind)
         if seg is not None:
             segments.append(seg)
     return segments
@@ -324,7 +328,7 @@ def _make_segment(
     block: str,
     kind: str,
 ) -> Segment | None:
-    inside = [t for t in tokens if t.end > s and t.start < e]
+    inside = list(tokens)  # those overlapping [s, e)
     # Trim whitespace-only text and line breaks at the edges; unwrap pairs enclosing everything.
     while inside:
         first, last = inside[0], inside[-1]

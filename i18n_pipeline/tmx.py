@@ -26,7 +26,7 @@ from i18n_pipeline.files import atomic_stream
 from i18n_pipeline.languages import base_language
 from i18n_pipeline.model import PLACEHOLDER_RE
 
-__all__ = ["ALL_LANGUAGES", "ORIGIN_PROP", "Translation", "TranslationUnit", "read_tmx", "write_tmx"]
+__all__ = ["ALL_LANGUAGES", "ORIGIN_PROP", "Translation", "TranslationUnit", "check_languages", "read_tmx", "write_tmx"]
 
 log = logging.getLogger(__name__)
 
@@ -57,6 +57,20 @@ class TranslationUnit:
 
 
 # -- reading ----------------------------------------------------------------------------------
+
+
+def check_languages(units: list[TranslationUnit], source: str, targets: tuple[str, ...] | list[str], where: str) -> None:
+    """A memory with no unit from ``source`` into one of ``targets`` translates nothing of the
+    project: a mistake (another project's file), not an import."""
+    wanted = {(base_language(source), base_language(t)) for t in targets}
+    found = {(base_language(u.language), base_language(t.language)) for u in units for t in u.translations}
+    if units and not wanted & found:
+        has = ", ".join(f"{a}→{b}" for a, b in sorted(found))
+        raise PipelineError(
+            where,
+            f"no translation unit from {source} into {' or '.join(targets)} (the file has {has})",
+            "export the memory with the project's languages",
+        )
 
 
 def _tmx_error(path: Path, line: int | None, what: str, fix: str) -> PipelineError:

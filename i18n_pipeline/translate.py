@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
@@ -32,7 +33,9 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-ENGINE_BATCH = 2000  # segments per engine request
+ENGINE_BATCH = 2000  # segments per engine request, at most
+FIRST_REQUEST = 100  # segments in the first request of a run, before the engine's speed is known
+COMMIT_SECONDS = 2.0  # engine work between two commits of the MT cache: what a kill -9 can cost
 REVIEWED_ORIGIN = "reviewed in "  # origin of memory entries learnt from reviewed PO entries
 SOURCES = ("tm_exact", "tm_fuzzy", "cache", "engine", "failed")
 
@@ -189,7 +192,9 @@ def fill_catalogs(
     head = open_engine(chain[0])
     down: dict[str, str] = {}  # engine -> why it failed: not asked again in this call
     done = len(jobs) - len(pending)
-    for chunk in _chunks(pending, jobs, by_release=bool(getattr(head, "batch_by_release", False))):
+    sizer = _RequestSizer()
+    for chunk in _chunks(pending, jobs, by_release=bool(getattr(head, "batch_by_release", False)), sizer=sizer):
+        began = time.monotonic()
         todo = chunk
         for position, name in enumerate(chain):
             if not todo:
@@ -198,6 +203,8 @@ def fill_catalogs(
                 continue
             engine = open_engine(name)
             sent = [prepare(source, name) for source in todo]
+            # What the engine receives, request by request (-v): a killed run's log says it too.
+            log.info("engine request: %d segments to %s, %s→%s", len(todo), name, source_language, target_language)
             try:
                 outputs = translate_detailed(engine, [p.text for p in sent], source_language, target_language)
             except EngineError as exc:
@@ -210,19 +217,41 @@ def fill_catalogs(
             report.sent += len(todo)
             todo = _apply_outputs(todo, sent, outputs, jobs, report, memory, source_language, target_language, date)
         report.counts["failed"] += len(todo)
+        sizer.observe(len(chunk), time.monotonic() - began)
         done += len(chunk)
         if progress:
             progress(target_language, done, len(jobs))
     return report
 
 
-def _chunks(pending: list[str], jobs: Mapping[str, _Job], *, by_release: bool) -> Iterator[list[str]]:
-    """Requests of at most ENGINE_BATCH segments: each is streamed whole, and what it returns is
-    stored at once, so an interrupted run keeps every translation already paid for. An engine
-    that reads context (an LLM) gets one release per request, so it sees a release together."""
+class _RequestSizer:
+    """Requests of about COMMIT_SECONDS of engine work: FIRST_REQUEST segments, then as many as
+    the engine did in that time (at most ENGINE_BATCH). Each request is committed to the cache as
+    it returns, so a killed run loses at most a few seconds of engine work and the next run pays
+    the engine only for the rest."""
+
+    def __init__(self) -> None:
+        self.size = FIRST_REQUEST
+
+    def observe(self, segments: int, seconds: float) -> None:
+        self.size = _next_request_size(segments, seconds)
+
+
+def _next_request_size(segments: int, seconds: float) -> int:
+    """Segments the engine translates in about COMMIT_SECONDS, judged by the last request."""
+    if seconds <= 0:
+        return ENGINE_BATCH
+    return max(1, min(ENGINE_BATCH, int(segments * COMMIT_SECONDS / seconds)))
+
+
+def _chunks(pending: list[str], jobs: Mapping[str, _Job], *, by_release: bool, sizer: _RequestSizer) -> Iterator[list[str]]:
+    """Requests of ``sizer.size`` segments (read as each request is cut, so it follows the
+    engine's speed): each is streamed whole, and what it returns is stored at once, so an
+    interrupted run keeps every translation already paid for. An engine that reads context (an
+    LLM) gets one release per request, so it sees a release together."""
     chunk: list[str] = []
     for source in pending:
-        if chunk and (len(chunk) >= ENGINE_BATCH or (by_release and jobs[source].release != jobs[chunk[0]].release)):
+        if chunk and (len(chunk) >= sizer.size or (by_release and jobs[source].release != jobs[chunk[0]].release)):
             yield chunk
             chunk = []
         chunk.append(source)

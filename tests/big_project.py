@@ -89,16 +89,33 @@ def cli(project: Path, *args: str) -> list[str]:
     return [sys.executable, "-m", "i18n_pipeline", *args, "--project", str(project)]
 
 
+def cli_verbose(project: Path, *args: str) -> list[str]:
+    """``cli`` with -v: the log names every engine request (segments_sent)."""
+    return [sys.executable, "-m", "i18n_pipeline", "-v", *args, "--project", str(project)]
+
+
+# --- counting what the engine receives ----------------------------------------------------------
+
+_REQUEST_RE = re.compile(r"engine request: (\d+) segments to ")
+
+
+def segments_sent(stderr: str | bytes) -> int:
+    """Segments a run (killed or not) handed to the engine: its -v log names every request as it
+    is sent (translate.py), so a request in flight when the run died counts too."""
+    text = stderr.decode("utf-8", "replace") if isinstance(stderr, bytes) else stderr
+    return sum(int(n) for n in _REQUEST_RE.findall(text))
+
+
 def start_run(project: Path) -> subprocess.Popen[bytes]:
     # Own session: a signal to its process group reaches the pipeline (as Ctrl-C in a terminal
     # does) and never pytest. Apertium's stages run in sessions of their own.
     return subprocess.Popen(
-        cli(project, "run"), stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True, cwd=project
+        cli_verbose(project, "run"), stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True, cwd=project
     )
 
 
 def run_to_completion(project: Path) -> subprocess.CompletedProcess[str]:
-    done = subprocess.run(cli(project, "run"), capture_output=True, text=True, timeout=TIMEOUT, cwd=project)
+    done = subprocess.run(cli_verbose(project, "run"), capture_output=True, text=True, timeout=TIMEOUT, cwd=project)
     assert done.returncode == 0, f"run failed ({done.returncode}):\n{done.stdout}\n{done.stderr}"
     assert "Traceback" not in done.stderr
     return done
@@ -110,25 +127,33 @@ class Reference:
     seconds: float  # one full run from scratch
     keys: dict[str, set[tuple[str | None, str]]]  # relative catalog path -> entry keys
     segments: dict[tuple[str, str], dict[str, int]]  # (language, release) -> segments per state
+    full: Path  # the project after that run (never modified)
+    engine_segments: int  # what the engine received in that one full run
 
 
 def make_reference(base: Path) -> Reference:
-    """The big project, and one full run of it timed (to scale the kill delays)."""
+    """The big project, and one full run of it timed (to scale the kill delays), its engine
+    input counted."""
     inputs = copy_project(base / "inputs")
     add_releases(inputs, RELEASES, random.Random(RANDOM_SEED))
     full = base / "full"
     shutil.copytree(inputs, full)
     started = time.monotonic()
-    run_to_completion(full)
+    done = run_to_completion(full)
     seconds = time.monotonic() - started
+    engine_segments = segments_sent(done.stderr)
+    assert engine_segments > 0, "the -v log names the engine requests"
     files = catalog_files(full)
     assert len(files) == (RELEASES + 1) * (1 + len(LANGS))
     keys = {str(p.relative_to(full)): entry_keys(p) for p in files}
     segments = {(r.language, r.release): dict(r.stats.segments) for r in pipeline.status(load_settings(full))}
     for where, seg in segments.items():
         assert seg["untranslated"] == 0 and seg["machine"] + seg["reviewed"] > 0, (where, seg)
-    print(f"\nreference run: {seconds:.2f} s for {RELEASES + 1} releases, {len(files)} catalogs")
-    return Reference(inputs, seconds, keys, segments)
+    print(
+        f"\nreference run: {seconds:.2f} s for {RELEASES + 1} releases, {len(files)} catalogs, "
+        f"{engine_segments} segments sent to the engine"
+    )
+    return Reference(inputs, seconds, keys, segments, full, engine_segments)
 
 
 def assert_catalogs_whole(project: Path, ref: Reference, *, msgfmt: bool = True) -> None:
@@ -158,3 +183,87 @@ def assert_complete(project: Path, ref: Reference) -> None:
         # reviewed, unless the uninterrupted run itself leaves some needing an update).
         assert seg == ref.segments[(row.language, row.release)], (row.language, row.release, seg)
     assert_catalogs_whole(project, ref, msgfmt=False)  # written by a normal run: test_pipeline checks those
+
+
+# --- comparing whole projects -------------------------------------------------------------------
+
+_DATES = re.compile(
+    rb'^("(?:POT-Creation-Date|PO-Revision-Date): )[^\\]*'  # header dates
+    rb"|^(#~? (?:machine translation|translation memory): .*)\d{4}-\d{2}-\d{2}",  # provenance day
+    re.M,
+)
+_MSGSTR = re.compile(rb'^msgstr (?:"(?:[^"\\\n]|\\.)*"\n?)+', re.M)
+
+
+def _without_dates(data: bytes) -> bytes:
+    return _DATES.sub(lambda m: (m.group(1) or m.group(2)) + b"<date>", data)
+
+
+def _machine_wording_masked(data: bytes) -> bytes:
+    """A PO file with the msgstr of every machine-translated entry (fuzzy, provenance comment
+    "machine translation: ...") and the unknown words its comment lists replaced by marks: its
+    wording aside, the entry must match."""
+    blocks = data.split(b"\n\n")
+    for i, block in enumerate(blocks):
+        if b"\n#, fuzzy" in b"\n" + block and re.search(rb"(?m)^# machine translation: ", block):
+            block = _MSGSTR.sub(b'msgstr "<machine translation>"\n', block).rstrip(b"\n")
+            # The words the engine did not know (in the comment) follow its wording (a pivot's
+            # second leg reads the first leg's output).
+            blocks[i] = re.sub(rb"(?m)^(# machine translation: .*?); unknown words: .*$", rb"\1; unknown words: <machine>", block)
+    return b"\n\n".join(blocks)
+
+
+def results(project: Path) -> dict[str, bytes]:
+    """What a run leaves for people: every file under locales/ and build/, dates masked (header
+    dates, and the day in provenance comments, which differs only across midnight)."""
+    out: dict[str, bytes] = {}
+    for folder in ("locales", "build"):
+        for path in sorted((project / folder).rglob("*")):
+            if path.is_file():
+                out[str(path.relative_to(project))] = _without_dates(path.read_bytes())
+    return out
+
+
+def compare_results(got: dict[str, bytes], expected: dict[str, bytes]) -> tuple[list[str], int, int]:
+    """Compare a resumed run's results with an uninterrupted run's.
+
+    Apertium's tagger carries state from one segment to the next, even across the null flush
+    (FACTS.md), so a sentence can be worded differently when the stream before it differs, as
+    it does when a rerun sends only what the killed run had not finished. So: every file must
+    be identical, except that a machine-translated msgstr may be worded differently; a built
+    page is compared where its release's catalogs are identical. Returns (files that differ
+    otherwise, machine entries worded differently, built pages compared).
+    """
+    wrong: list[str] = []
+    worded = 0
+    same_catalogs: dict[str, bool] = {}
+    for name, data in sorted(expected.items()):
+        if not name.endswith((".po", ".pot")):
+            continue
+        mine = got.get(name, b"")
+        if mine == data:
+            same_catalogs.setdefault(Path(name).stem, True)
+            continue
+        same_catalogs[Path(name).stem] = False
+        if _machine_wording_masked(mine) != _machine_wording_masked(data):
+            wrong.append(name)
+            continue
+        worded += sum(a != b for a, b in zip(_MSGSTR.findall(mine), _MSGSTR.findall(data), strict=True))
+    # A language's index page lists every release's (translated) title: compared where every
+    # catalog of that language is identical.
+    worded_languages = {Path(n).parts[1] for n in expected if n.endswith(".po") and got.get(n) != expected[n]}
+    compared = 0
+    for name, data in sorted(expected.items()):
+        if name.endswith((".po", ".pot")) or not same_catalogs.get(Path(name).stem, True):
+            continue
+        if Path(name).name == "index.html" and Path(name).parent.name in worded_languages:
+            continue
+        compared += 1
+        if got.get(name) != data:
+            wrong.append(name)
+    return wrong, worded, compared
+
+
+def temp_files(project: Path) -> list[Path]:
+    """Temporary files of the atomic writer anywhere in the project."""
+    return sorted(p for p in project.rglob("*") if re.fullmatch(r"\..+\.[0-9a-f]{12}\.tmp", p.name))

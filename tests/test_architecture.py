@@ -116,6 +116,7 @@ LIBRARY_ROOMS = {
     "enchant": {"i18n_pipeline.dictionary"},
     "ctranslate2": {"i18n_pipeline.engines.ctranslate2"},
     "sentencepiece": {"i18n_pipeline.engines.ctranslate2"},
+    "nh3": {"i18n_pipeline.sanitise"},
 }
 
 

@@ -416,3 +416,28 @@ def test_detection_reads_the_eval_po_files_as_gettext_wrote_them() -> None:
         pytest.skip(NO_EVAL)
     for path in sorted((EVAL / "po").rglob("*.po")):
         assert detect_wrap(path.read_text("utf-8", errors="replace")) == LineWrap(79), path
+
+
+# --- fuzzing: no input makes the reader raise anything but CatalogError --------------------------
+
+_PO_LINES = st.sampled_from([
+    'msgid ""', 'msgstr ""', 'msgid "Hello"', 'msgstr "Hola"', 'msgctxt "menu"', 'msgid_plural "Hellos"',
+    'msgstr[0] "Hola"', 'msgstr[1] "Holas"', 'msgstr[7] "x"', '"Content-Type: text/plain; charset=UTF-8\\n"',
+    '"Content-Type: text/plain; charset=latin-9\\n"', '"Plural-Forms: nplurals=2; plural=(n != 1);\\n"',
+    '"Plural-Forms: nplurals=x; plural=n ? ;\\n"', '"continued"', '#, fuzzy', '#| msgid "Old"', '#~ msgid "Gone"',
+    '#~ msgstr "Ido"', "#: news:p-1", "#. note", "# comment", "", '"unterminated', 'msgid "\\x41\\777"', "\ufeff",
+    'msgid "a\\', "msgstr", "\x00", "\r",
+])  # fmt: skip
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.one_of(
+    st.binary(max_size=300),
+    st.lists(st.one_of(_PO_LINES, st.text(max_size=12)), max_size=25).map(lambda lines: "\n".join(lines).encode("utf-8")),
+))
+def test_no_input_breaks_the_po_reader(data: bytes) -> None:
+    try:
+        catalog = read_po_bytes(data, "fuzz.po")
+    except CatalogError:
+        return
+    po_bytes(catalog)  # what was read can be written

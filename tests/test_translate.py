@@ -8,6 +8,7 @@ rewritten, the file then normalised by GNU gettext (``msgcat -o f f``).
 
 from __future__ import annotations
 
+import importlib
 import json
 import re
 import subprocess
@@ -18,11 +19,14 @@ from typing import Any
 
 import pytest
 
+from i18n_pipeline.catalog import Catalog, TemplateEntry, new_template, update_catalog
 from i18n_pipeline.cli import main
 from i18n_pipeline.engines import _REGISTRY as engines_registry
 from i18n_pipeline.engines import MachineTranslation
 from i18n_pipeline.engines.pseudo import PseudoEngine, pseudo_localise
 from i18n_pipeline.errors import EngineError
+from i18n_pipeline.memory import Memory
+from i18n_pipeline.translate import fill_catalogs
 from tests.project import copy_project, release_name
 
 SEED = "new-iom-publication-compiles-cases-of-human-trafficking-assisted"
@@ -425,3 +429,67 @@ def test_a_segment_no_engine_translates_fails_and_is_tried_again_next_run(
     again = run_json(capsys, "translate", "--json", "-l", "es", "--engine", "flaky", "--project", str(project))
     assert again["es"]["segments_sent"] == 1 and again["es"]["failed"] == 0, again
     assert by_source(po_file(project, "es", SEED))[SEED_A].msgstr
+
+
+# --- faults: what the engine finished is kept ------------------------------------------------------
+
+
+class _FailingEngine:
+    """Translates (upper-cases) until its ``fail_at``-th request, which crashes as a dying engine
+    process does; counts what it received."""
+
+    name = "flaky"
+
+    def __init__(self, fail_at: int | None) -> None:
+        self.fail_at = fail_at
+        self.requests = 0
+        self.received: list[str] = []
+
+    def translate_batch(self, texts: Sequence[str], source: str, target: str) -> list[str]:
+        self.requests += 1
+        if self.requests == self.fail_at:
+            raise EngineError("flaky", "the engine process died mid-batch", "run again")
+        self.received += texts
+        return [text.upper() for text in texts]
+
+    def describe(self, source: str, target: str) -> str:
+        return "flaky"
+
+    def supports(self, source: str, target: str) -> bool:
+        return True
+
+    def close(self) -> None:
+        pass
+
+    def __enter__(self) -> _FailingEngine:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        pass
+
+
+def test_an_engine_that_dies_mid_run_keeps_every_finished_request(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    translate_module = importlib.import_module("i18n_pipeline.translate")  # the package exports a function of that name
+    monkeypatch.setattr(translate_module, "FIRST_REQUEST", 3)  # requests of three: several per run
+    monkeypatch.setattr(translate_module, "_next_request_size", lambda segments, seconds: 3)
+    sentences = [f"Shelter number {i} opened in the north." for i in range(10)]
+
+    def catalogs() -> dict[str, Catalog]:
+        entries = [TemplateEntry(source=s, context=None, references=(f"news:p-{i}",), notes=()) for i, s in enumerate(sentences)]
+        return {"news": update_catalog(None, new_template(entries, project="t"), language="es", project="t")}
+
+    with Memory(tmp_path / "memory.sqlite") as memory:
+        first = _FailingEngine(fail_at=3)
+        with pytest.raises(EngineError, match="died mid-batch"):
+            fill_catalogs(catalogs(), source_language="en", target_language="es", engines=("flaky",),
+                          open_engine=lambda name: first, memory=memory)
+        kept = memory.cached("flaky", "en", "es", sentences)
+        assert len(first.received) == 6 and set(kept) == set(first.received)  # two requests done, both kept
+        second = _FailingEngine(fail_at=None)
+        filled = catalogs()
+        report = fill_catalogs(filled, source_language="en", target_language="es", engines=("flaky",),
+                               open_engine=lambda name: second, memory=memory)
+    # The rerun pays the engine only for what the dead run had not finished, and ends complete.
+    assert sorted(second.received) == sorted(set(sentences) - set(kept))
+    assert report.counts["cache"] == 6 and report.counts["engine"] == 4
+    assert [e.target for e in filled["news"].entries()] == [s.upper() for s in sentences]

@@ -29,6 +29,7 @@ __all__ = [
     "NOT_A_MAPPING",
     "FrontMatterBlock",
     "ScalarSpan",
+    "check_release_front_matter",
     "find_front_matter",
     "join_front_matter",
     "parse_front_matter",
@@ -86,6 +87,7 @@ def parse_front_matter(text: str, where: str) -> tuple[dict[str, Any], list[Scal
     ``where`` names the release; error locations count the opening ``---`` as line 1.
     """
     try:
+        _refuse_aliases(text, where)
         node = yaml.compose(text)
         data = yaml.safe_load(text)
     except yaml.YAMLError as exc:
@@ -100,6 +102,44 @@ def parse_front_matter(text: str, where: str) -> tuple[dict[str, Any], list[Scal
     spans: list[ScalarSpan] = []
     _collect_spans(node, "", "", spans)
     return data, spans
+
+
+def _refuse_aliases(text: str, where: str) -> None:
+    """Anchors and aliases let a few lines of YAML stand for billions of values (a "billion
+    laughs" bomb) that every walk over the data would visit; a release needs neither."""
+    for token in yaml.scan(text):
+        if isinstance(token, (yaml.AnchorToken, yaml.AliasToken)):
+            raise DocumentError(
+                f"{where}:{token.start_mark.line + 2}",
+                "YAML anchors and aliases are not allowed in front matter",
+                "write each value out in full",
+            )
+
+
+def check_release_front_matter(text: str, where: str) -> None:
+    """What a release's front matter must be, beyond what a Markdown reader accepts.
+
+    The Markdown format reads an unclosed block, or one that is not a mapping, as a thematic
+    break followed by text; in a release that silently sends the contacts to the engine, so
+    here they are errors, and so is a title that is not text.
+    """
+    block = find_front_matter(text)
+    if block is None:
+        if _OPENING_RE.match(text):
+            raise DocumentError(
+                f"{where}:1", "the front matter (after the first ---) is never closed", "end it with a line ---"
+            )
+        return
+    parse_front_matter(block.yaml, where)
+    node = yaml.compose(block.yaml)
+    if not isinstance(node, yaml.MappingNode):
+        return
+    for key_node, value_node in node.value:
+        if key_node.value == "title" and not isinstance(value_node, yaml.ScalarNode):
+            kind = "a mapping" if isinstance(value_node, yaml.MappingNode) else "a list"
+            raise DocumentError(
+                f"{where}:{key_node.start_mark.line + 2}", f"'title' must be text, not {kind}", "write title: \"...\""
+            )
 
 
 def _collect_spans(node: yaml.Node, key: str, path: str, spans: list[ScalarSpan]) -> None:

@@ -24,7 +24,9 @@ from i18n_pipeline.formats.front_matter import (
     parse_front_matter,
     quote_scalar,
 )
+from i18n_pipeline.formats.markdown_scan import AlignError, find_run, link_tail, match_text, matching_bracket, raw_text_end
 from i18n_pipeline.model import Document, Segment
+from i18n_pipeline.sanitise import unsafe_markup
 from i18n_pipeline.segment import Piece, block_id, restore, segment_pieces, text_pieces
 
 log = logging.getLogger(__name__)
@@ -41,10 +43,6 @@ def _parser() -> MarkdownIt:
 
 
 _MD = _parser()
-
-
-class _AlignError(Exception):
-    pass
 
 
 def parse(text: str, path: str, options: ParseOptions | None = None) -> Document:
@@ -157,13 +155,14 @@ def _mark_fenced_divs(text: str, pieces: list[Piece]) -> list[Piece]:
     """Pandoc fenced-div fences (":::: {#id .class}") are markup, never text to translate."""
     out: list[Piece] = []
     for p in pieces:
+        if p.role != "text" or ":::" not in p.text:  # before looking for the line: once per piece is quadratic
+            out.append(p)
+            continue
         line_start = text.rfind("\n", 0, p.start) + 1
         line_end = text.find("\n", p.start)
         line_end = len(text) if line_end < 0 else line_end
         if (
-            p.role == "text"
-            and ":::" in p.text
-            and not text[line_start : p.start].strip(" \t>")
+            not text[line_start : p.start].strip(" \t>")
             and p.end >= len(text[:line_end].rstrip("\r"))
             and _FENCED_DIV_RE.fullmatch(text[p.start : line_end].rstrip("\r"))
         ):
@@ -210,11 +209,12 @@ def _parse_body(text: str, body_start: int, path: str, options: ParseOptions) ->
         kind = _block_kind(tokens[i - 1], kinds)
         try:
             pieces = _align_inline(text, tok, line_starts)
-        except _AlignError as exc:
+        except AlignError as exc:
             log.warning("%s:%d: inline markup not understood (%s); block kept whole", path, tok.map[0] + 1, exc)
             pieces = _whole_block(text, tok, line_starts)
         if not pieces:
             continue
+        _warn_raw_html(text, pieces, path)
         pieces = _mark_fenced_divs(text, pieces)
         if _only_image(pieces):
             kind = "image alt text"
@@ -230,6 +230,22 @@ def _parse_body(text: str, body_start: int, path: str, options: ParseOptions) ->
             )
         )
     return segments
+
+
+def _closes(token: Token, opening: str, end: int, content: str) -> bool:
+    """The raw-text element opened by ``opening`` ends at ``token`` (its closing tag), or runs to
+    the end of the block (``end``): every token up to there is its content."""
+    name = opening[1:].split(">")[0].split()[0].lower()
+    if end >= len(content):
+        return False
+    return token.type == "html_inline" and token.content.lower().replace(" ", "").startswith(f"</{name}")
+
+
+def _warn_raw_html(text: str, pieces: Sequence[Piece], path: str) -> None:
+    """The author learns at extraction which raw HTML the built page leaves out."""
+    for p in pieces:
+        if p.note.startswith("HTML") and (why := unsafe_markup(text[p.start : p.end])):
+            log.warning("%s:%d: raw HTML: %s", path, text.count("\n", 0, p.start) + 1, why)
 
 
 def _block_kind(opening: Token, kinds: Sequence[str]) -> str:
@@ -264,13 +280,13 @@ def _content_offsets(text: str, tok: Token, line_starts: list[int]) -> list[int]
     for n, line in enumerate(lines):
         idx = first_line + n
         if idx >= len(line_starts):
-            raise _AlignError("content beyond the block")
+            raise AlignError("content beyond the block")
         ls = line_starts[idx]
         le = line_starts[idx + 1] - 1 if idx + 1 < len(line_starts) else len(text)
         src_line = text[ls:le]
         col = src_line.find(line) if line else len(src_line.rstrip("\r"))
         if col < 0:
-            raise _AlignError(f"line {idx + 1} not found")
+            raise AlignError(f"line {idx + 1} not found")
         offsets.extend(range(ls + col, ls + col + len(line)))
         if n < len(lines) - 1:
             offsets.append(ls + col + len(line))  # the newline (or what precedes it)
@@ -334,12 +350,12 @@ def _align_inline(text: str, tok: Token, line_starts: list[int]) -> list[Piece]:
         ch = children[i]
         t = ch.type
         if t == "text":
-            n = _match_text(content, c, ch.content)
+            n = match_text(content, c, ch.content)
             add_text(c, n)
             c = n
         elif t == "text_special":
             if not content.startswith(ch.markup, c):
-                raise _AlignError(f"escape {ch.markup!r}")
+                raise AlignError(f"escape {ch.markup!r}")
             a, b = absolute(c, c + len(ch.markup))
             pieces.append(Piece("text", a, b, ch.content))
             c += len(ch.markup)
@@ -358,29 +374,37 @@ def _align_inline(text: str, tok: Token, line_starts: list[int]) -> list[Piece]:
             c = n
         elif t in ("em_open", "strong_open", "s_open"):
             if not content.startswith(ch.markup, c):
-                raise _AlignError(f"{t} {ch.markup!r}")
+                raise AlignError(f"{t} {ch.markup!r}")
             k = new_key()
             stack.append((t[: -len("_open")], k))
             add("open", c, c + len(ch.markup), k=k, note={"em": "emphasis", "strong": "bold", "s": "strikethrough"}[t[:-5]])
             c += len(ch.markup)
         elif t in ("em_close", "strong_close", "s_close"):
             if not content.startswith(ch.markup, c) or not stack:
-                raise _AlignError(f"{t} {ch.markup!r}")
+                raise AlignError(f"{t} {ch.markup!r}")
             _, k = stack.pop()
             add("close", c, c + len(ch.markup), k=k)
             c += len(ch.markup)
         elif t == "code_inline":
             run = ch.markup
-            end = _find_run(content, run, c + len(run))
+            end = find_run(content, run, c + len(run))
             if not content.startswith(run, c) or end < 0:
-                raise _AlignError("code span")
+                raise AlignError("code span")
             add("standalone", c, end + len(run), note=f"code {content[c:end + len(run)]}")
             c = end + len(run)
         elif t == "html_inline":
             if not content.startswith(ch.content, c):
-                raise _AlignError("inline HTML")
+                raise AlignError("inline HTML")
             end = c + len(ch.content)
             m = _TAG_RE.match(ch.content)
+            raw_end = raw_text_end(content, c, ch.content)
+            if raw_end is not None:
+                # <script>, <style> ...: code, not text; never sent to an engine or a translator.
+                add("standalone", c, raw_end, note=f"HTML {ch.content} (code, not translated)")
+                c = raw_end
+                while i + 1 < len(children) and not _closes(children[i], ch.content, c, content):
+                    i += 1
+                return i
             if m and not m.group(3) and m.group(2).lower() not in _VOID_TAGS:
                 name = m.group(2).lower()
                 if not m.group(1):
@@ -399,10 +423,10 @@ def _align_inline(text: str, tok: Token, line_starts: list[int]) -> list[Piece]:
             href = str(ch.attrs.get("href", ""))
             if ch.markup == "autolink":
                 if content[c : c + 1] != "<":
-                    raise _AlignError("autolink")
+                    raise AlignError("autolink")
                 end = content.find(">", c)
                 if end < 0:
-                    raise _AlignError("autolink end")
+                    raise AlignError("autolink end")
                 kind = "e-mail address" if href.startswith("mailto:") else "URL"
                 add("standalone", c, end + 1, note=f"{kind} {content[c + 1:end]}")
                 c = end + 1
@@ -410,23 +434,23 @@ def _align_inline(text: str, tok: Token, line_starts: list[int]) -> list[Piece]:
                     i += 1
             else:
                 if content[c : c + 1] != "[":
-                    raise _AlignError("link")
+                    raise AlignError("link")
                 k = new_key()
                 stack.append(("link", k))
                 add("open", c, c + 1, k=k, note=f"link to {href}")
                 c += 1
         elif t == "link_close":
             if not stack or stack[-1][0] != "link" or content[c : c + 1] != "]":
-                raise _AlignError("link end")
+                raise AlignError("link end")
             _, k = stack.pop()
-            end = _link_tail(content, c + 1)
+            end = link_tail(content, c + 1)
             add("close", c, end, k=k)
             c = end
         elif t == "image":
             # The alt text is translatable: "![" and "](src)" are a pair around it.
             if not content.startswith("![", c):
-                raise _AlignError("image")
-            close = _matching_bracket(content, c + 1)
+                raise AlignError("image")
+            close = matching_bracket(content, c + 1)
             k = new_key()
             add("open", c, c + 2, k=k, note=f"image {ch.attrs.get('src', '')}")
             c += 2
@@ -434,110 +458,27 @@ def _align_inline(text: str, tok: Token, line_starts: list[int]) -> list[Piece]:
             while c < close and content[c] in " \t\n":
                 c += 1
             if c != close:
-                raise _AlignError("image alt text")
-            end = _link_tail(content, close + 1)
+                raise AlignError("image alt text")
+            end = link_tail(content, close + 1)
             add("close", c, end, k=k)
             c = end
         else:
-            raise _AlignError(f"token {t}")
+            raise AlignError(f"token {t}")
         return i
 
     walk(children)
     if c < len(content) and content[c:].strip():
-        raise _AlignError("text left over")
+        raise AlignError("text left over")
     if stack:
-        raise _AlignError("unclosed markup")
+        raise AlignError("unclosed markup")
     return pieces
-
-
-def _match_text(content: str, c: int, expected: str) -> int:
-    """Position after ``expected`` in ``content`` from ``c``, allowing dropped whitespace."""
-    k = 0
-    n = c
-    while k < len(expected):
-        if n >= len(content):
-            raise _AlignError("text runs past the block")
-        if content[n] == expected[k]:
-            n += 1
-            k += 1
-        elif content[n] in " \t":
-            n += 1
-        else:
-            raise _AlignError(f"text {expected!r}")
-    return n
-
-
-def _find_run(content: str, run: str, start: int) -> int:
-    """The next backtick run exactly as long as ``run``."""
-    i = start
-    while True:
-        i = content.find(run, i)
-        if i < 0:
-            return -1
-        j = i + len(run)
-        if (i == 0 or content[i - 1] != "`") and (j >= len(content) or content[j] != "`"):
-            return i
-        while i < len(content) and content[i] == "`":
-            i += 1
-
-
-def _matching_bracket(content: str, i: int) -> int:
-    """Index of the ']' closing the '[' at ``i``."""
-    depth = 0
-    n = i
-    while n < len(content):
-        ch = content[n]
-        if ch == "\\":
-            n += 2
-            continue
-        if ch == "[":
-            depth += 1
-        elif ch == "]":
-            depth -= 1
-            if depth == 0:
-                return n
-        n += 1
-    raise _AlignError("unclosed bracket")
-
-
-def _link_tail(content: str, i: int) -> int:
-    """End of a link's destination part after its ']' : (url "title"), [ref], [] or nothing."""
-    if content[i : i + 1] == "(":
-        n = i + 1
-        depth = 1
-        quote = ""
-        while n < len(content):
-            ch = content[n]
-            if ch == "\\":
-                n += 2
-                continue
-            if quote:
-                if ch == quote:
-                    quote = ""
-            elif ch in "\"'" and content[n - 1] in " \t\n":
-                quote = ch
-            elif ch == "<" and n == i + 1:
-                n = content.find(">", n)
-                if n < 0:
-                    raise _AlignError("destination")
-            elif ch == "(":
-                depth += 1
-            elif ch == ")":
-                depth -= 1
-                if depth == 0:
-                    return n + 1
-            n += 1
-        raise _AlignError("unclosed destination")
-    if content[i : i + 1] == "[":
-        return _matching_bracket(content, i) + 1
-    return i
 
 
 def _whole_block(text: str, tok: Token, line_starts: list[int]) -> list[Piece]:
     """Fallback: the block's source as plain text (markup visible to the translator)."""
     try:
         off = _content_offsets(text, tok, line_starts)
-    except _AlignError:
+    except AlignError:
         return []
     if len(off) < 2:
         return []
@@ -572,9 +513,10 @@ def _reads_as_plain_text(text: str) -> bool:
     A trailing "\\" or "!" could join the markup that follows (an escape, an image), so such
     text is always escaped.
     """
-    if text.endswith(("\\", "!")) or re.search(r"[*`\[\]]|(?<!\w)_|_(?!\w)", text):
-        # Delimiter runs pair with markup around the fragment, and brackets with link
-        # definitions elsewhere in the document: always escape them.
+    if text.endswith(("\\", "!")) or re.search(r"[*`\[\]<]|(?<!\w)_|_(?!\w)", text):
+        # Delimiter runs pair with markup around the fragment, brackets with link definitions
+        # elsewhere in the document, and "<" starts raw HTML (a whole HTML block when it opens
+        # a line, which parsing the fragment alone does not show): always escape them.
         return False
     children = _MD.parseInline(text)[0].children or []
     return all(t.type == "text" for t in children) and "".join(t.content for t in children) == text

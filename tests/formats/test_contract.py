@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import re
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -18,9 +19,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from i18n_pipeline.errors import DocumentError
-from i18n_pipeline.formats import format_of, render_document
+from i18n_pipeline.formats import ParseOptions, format_of, parse_document, render_document
 from i18n_pipeline.model import PLACEHOLDER_RE
-from tests.formats.common import assert_round_trips, parse
+from tests.formats.common import EXTENSIONS, assert_round_trips, parse
 from tests.paths import EVAL
 
 # --- Hypothesis documents --------------------------------------------------------------------
@@ -250,3 +251,57 @@ def test_the_format_follows_the_extension_and_an_unknown_one_names_the_fix() -> 
         format_of(Path("content/release.docx"))
     assert caught.value.where == "content/release.docx"
     assert caught.value.what == "unknown release format '.docx'" and "ingest" in caught.value.fix
+
+
+# --- linear time ---------------------------------------------------------------------------------
+
+_LONG_SENTENCES = {  # each with a URL and an address: pieces of their own, many per paragraph
+    ".md": "The office *assisted* [victims](https://x.org/{i}) of trafficking, see www.x.org/{i} or a{i}@x.org.",
+    ".html": "The office <em>assisted</em> <a href='https://x.org/{i}'>victims</a>, see www.x.org/{i} or a{i}@x.org.",
+    ".txt": "The office assisted victims of trafficking, see https://x.org/{i} or write to a{i}@x.org.",
+}
+_SIZES = {".md": 500, ".html": 1000, ".txt": 1000}  # sentences; the parse of Markdown costs most
+
+
+def _one_paragraph(suffix: str, sentences: int) -> str:
+    body = " ".join(_LONG_SENTENCES[suffix].format(i=i) for i in range(sentences))
+    return f"<html><body><p>{body}</p></body></html>\n" if suffix == ".html" else body + "\n"
+
+
+@pytest.mark.parametrize("suffix", sorted(_LONG_SENTENCES))
+def test_one_long_paragraph_takes_linear_time(suffix: str) -> None:
+    """Four times the paragraph, about four times the time (a quadratic step gives sixteen): a
+    5 MB paragraph once took 217 s, a scan over every piece for every sentence."""
+    def seconds(sentences: int) -> float:
+        text = _one_paragraph(suffix, sentences)
+        best = float("inf")
+        for _ in range(3):  # the best of three: a busy machine only ever adds time
+            started = time.perf_counter()
+            document = parse_document(text, f"long{suffix}", ParseOptions())
+            render_document(document, lambda s: s.text.replace("office", "oficina"))
+            best = min(best, time.perf_counter() - started)
+        assert len(document.segments) >= sentences
+        return best
+
+    n = _SIZES[suffix]
+    small, large = seconds(n), seconds(4 * n)
+    assert large < 8 * max(small, 0.02), f"{suffix}: {n} sentences {small:.2f} s, {4 * n} sentences {large:.2f} s"
+
+
+# --- fuzzing: only DocumentError ----------------------------------------------------------------
+
+_MARKUP_BITS = st.sampled_from([
+    "<p>", "</p>", "<a href='x'>", "</a>", "<script>", "</script>", "<!--", "-->", "<br>", "&amp;", "&#0;", "&#x110000;",
+    "*", "**", "_", "`", "[", "](", ")", "![", "\n", "\n\n", "---\n", "# ", "> ", "- ", "1. ", "    ", "|", "<1>", "</1>",
+    ":::", "% ", "<!-- i18n: off -->", "\\", "\r\n", "\x00", "é", "Sentence. Another one! ", "https://x.org ",
+])  # fmt: skip
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.one_of(_MARKUP_BITS, st.text(max_size=5)), max_size=30).map("".join), st.sampled_from(sorted(EXTENSIONS)))
+def test_no_text_breaks_a_format_parser(text: str, fmt: str) -> None:
+    try:
+        document = parse(text, fmt)
+    except DocumentError:
+        return
+    assert render_document(document, lambda s: None) == text

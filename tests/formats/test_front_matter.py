@@ -6,12 +6,13 @@ import datetime as dt
 
 import pytest
 import yaml
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from i18n_pipeline.errors import DocumentError
 from i18n_pipeline.formats.front_matter import (
     NOT_A_MAPPING,
+    check_release_front_matter,
     find_front_matter,
     join_front_matter,
     parse_front_matter,
@@ -174,3 +175,25 @@ def test_quote_scalar_escapes_what_yaml_does_not_allow_raw() -> None:
     assert quote_scalar('Say "hi": ok') == '"Say \\"hi\\": ok"'
     assert quote_scalar("Ça va") == '"Ça va"'  # letters stay as they are
     assert quote_scalar("a\x7fb\x85c") == '"a\\u007fb\\u0085c"'
+
+
+# --- fuzzing: only DocumentError ----------------------------------------------------------------
+
+_YAML_BITS = st.sampled_from([
+    "---\n", "...\n", "title: ", "Shelters", "\n", "  ", "- ", "[", "]", "{", "}", "&a ", "*a", "!!python/object ", "'",
+    '"', ": ", "#", "\t", "date: 2011-08-03", "|\n", ">\n", "? ", "\x00", "\x85", "%YAML 1.1\n", "!x ",
+])  # fmt: skip
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.one_of(_YAML_BITS, st.text(max_size=5)), max_size=30).map("".join))
+def test_no_text_breaks_the_front_matter_reader(text: str) -> None:
+    for read in (
+        lambda: check_release_front_matter(text, "news.md"),
+        lambda: split_front_matter(text, "news.md"),
+        lambda: parse_front_matter(text, "news.md"),
+    ):
+        try:
+            read()
+        except DocumentError:
+            pass

@@ -12,6 +12,8 @@ from pathlib import Path
 
 import pytest
 import yaml
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from i18n_pipeline.cli import main
 from i18n_pipeline.errors import DocumentError
@@ -256,3 +258,26 @@ def test_eval_thresholds_of_scraped_pages() -> None:
     assert prec >= 0.85, f"mean precision {prec:.3f} < 0.85: site chrome left in the text"
     assert passed >= 5, f"only {passed}/6 trafilatura cases pass"
     assert titles >= 8, f"only {titles}/9 headlines found"
+
+
+# --- fuzzing: only DocumentError ----------------------------------------------------------------
+
+_PAGE_BITS = st.sampled_from([
+    "<html>", "<body>", "<p>", "</p>", "<script>", "</script>", "<h1>Shelters open</h1>", "---\n", "title: x\n",
+    "Three shelters opened this week. ", "Tel. +52 55 5536 3922\n", "press@iom.int ", "https://iom.int ", "\n\n",
+    "<!--", "-->", "&amp;", "\x00", "\ufeff", "é", "Mexico, 3 August 2011\n", "# Heading\n", "<meta charset=latin-1>",
+])  # fmt: skip
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    st.one_of(st.binary(max_size=200), st.lists(st.one_of(_PAGE_BITS, st.text(max_size=6)), max_size=20).map(
+        lambda parts: "".join(parts).encode("utf-8"))),
+    st.sampled_from(["auto", "html", "text", "markdown"]),
+)
+def test_no_input_breaks_ingest(data: bytes, fmt: str) -> None:
+    try:
+        result = ingest(data, "page.html", fmt=fmt)
+    except DocumentError:
+        return
+    assert result.markdown.endswith("\n")
