@@ -4,7 +4,9 @@
 PYTHON      ?= python3
 VENV        := .venv
 BIN         := $(VENV)/bin
-APT_PACKAGES := apertium apertium-eng-spa apertium-fr-es gettext
+# libenchant-2-2 and the Hunspell dictionaries: the 'words' check (i18n_pipeline/dictionary.py);
+# chromium-headless-shell: the report's test renders build/report.html in a real browser.
+APT_PACKAGES := apertium apertium-eng-spa apertium-fr-es gettext libenchant-2-2 hunspell-es hunspell-fr chromium-headless-shell
 
 .PHONY: run test setup system-deps bench clean
 
@@ -36,17 +38,20 @@ system-deps:
 	touch $@
 
 .stamp-test-deps: pyproject.toml .stamp-venv
-	$(BIN)/python -m pip install -q --disable-pip-version-check -e '.[test]'
+	$(BIN)/python -m pip install -q --disable-pip-version-check -e '.[test,neural]'
 	touch $@
 
 bench: setup
-	$(BIN)/python -m pip install -q --disable-pip-version-check -e '.[bench]'
+	$(BIN)/python -m pip install -q --disable-pip-version-check -e '.[bench,neural]'
 	$(BIN)/python bench/peer_suites.py
 	$(BIN)/python bench/ingest_eval.py
 	$(BIN)/python bench/quality.py
 	$(BIN)/python bench/apertium_throughput.py
 	$(BIN)/python bench/speed.py
 	$(BIN)/python bench/memory_lookup.py
+	$(BIN)/python bench/checks_on_references.py
+	$(BIN)/python bench/unknown_words.py
+	$(BIN)/python bench/engines.py
 
 clean:
 	rm -rf build .i18n-cache .stamp-venv .stamp-test-deps

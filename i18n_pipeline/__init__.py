@@ -14,10 +14,10 @@ from __future__ import annotations
 __version__ = "0.1.0"
 
 from i18n_pipeline.catalog import Catalog, Entry
-from i18n_pipeline.config import Settings, load_settings
+from i18n_pipeline.config import PublishPolicy, Settings, load_settings
 from i18n_pipeline.errors import PipelineError
 from i18n_pipeline.model import Problem, State, Stats
-from i18n_pipeline.pipeline import build, extract, run, status, translate, update
+from i18n_pipeline.pipeline import build, extract, report, run, status, translate, update
 from i18n_pipeline.pofile import read_po, write_po
 
 __all__ = [
@@ -25,6 +25,7 @@ __all__ = [
     "Entry",
     "PipelineError",
     "Problem",
+    "PublishPolicy",
     "Settings",
     "State",
     "Stats",
@@ -33,6 +34,7 @@ __all__ = [
     "extract",
     "load_settings",
     "read_po",
+    "report",
     "run",
     "status",
     "translate",

@@ -23,7 +23,7 @@ from __future__ import annotations
 import datetime as _dt
 import logging
 import re
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
 from rapidfuzz import fuzz, process
@@ -38,6 +38,7 @@ from i18n_pipeline.pounit import (
     canonical_flags,
     describe_entry,
     header_fields,
+    is_gettext_flag,
     normalise_references,
     with_header_field,
 )
@@ -46,10 +47,13 @@ __all__ = [
     "FUZZY_CUTOFF",
     "MACHINE_PREFIX",
     "MEMORY_PREFIX",
+    "UNKNOWN_WORDS_LABEL",
     "Catalog",
     "Entry",
     "TemplateEntry",
+    "machine_comment",
     "new_template",
+    "unknown_words_of",
     "update_catalog",
 ]
 
@@ -57,6 +61,25 @@ __all__ = [
 MACHINE_PREFIX = "machine translation:"
 MEMORY_PREFIX = "translation memory:"
 _OWNED_PREFIXES = (MACHINE_PREFIX, MEMORY_PREFIX)
+#: Ends a machine-translation comment when the engine left words it did not know.
+UNKNOWN_WORDS_LABEL = "; unknown words: "
+
+
+def machine_comment(provenance: str, unknown_words: Iterable[str] = ()) -> str:
+    """The translator comment of machine output: "machine translation: apertium eng-spa,
+    2026-12-01; unknown words: trafficked" (the words the engine left untranslated)."""
+    comment = provenance if provenance.startswith(MACHINE_PREFIX) else f"{MACHINE_PREFIX} {provenance}"
+    words = list(dict.fromkeys(unknown_words))
+    return comment + (UNKNOWN_WORDS_LABEL + ", ".join(words) if words else "")
+
+
+def unknown_words_of(comments: Iterable[str]) -> tuple[str, ...]:
+    """The unknown words a machine-translation comment names (none: the engine knew them all)."""
+    for comment in comments:
+        if comment.startswith(MACHINE_PREFIX) and UNKNOWN_WORDS_LABEL in comment:
+            listed = comment.split(UNKNOWN_WORDS_LABEL, 1)[1]
+            return tuple(w.strip() for w in listed.split(",") if w.strip())
+    return ()
 
 #: Minimum rapidfuzz ``fuzz.ratio`` (0-100) for msgmerge-style fuzzy matching.
 FUZZY_CUTOFF = 70.0
@@ -389,6 +412,10 @@ def _fuzzy_matcher(candidates: list[Unit]) -> Callable[[str], Unit | None]:
     return find
 
 
+def _notes(template: Unit, extra: Mapping[tuple[str | None, str], Sequence[str]]) -> list[str]:
+    return list(template.extracted) + [n for n in extra.get(template.key, ()) if n not in template.extracted]
+
+
 def _cldr_plural_forms(language: str) -> str:
     try:
         return cldr_plural_forms(language)
@@ -404,6 +431,7 @@ def update_catalog(
     project: str,
     fuzzy_matching: bool = True,
     plural_forms: str | None = None,
+    notes: Mapping[tuple[str | None, str], Sequence[str]] | None = None,
 ) -> Catalog:
     """Merge a translation catalog with a template, with msgmerge's semantics.
 
@@ -412,7 +440,12 @@ def update_catalog(
     the translation of a close old entry (obsolete ones included) marked fuzzy with ``#|``.
     Old entries that left the template become obsolete (untranslated ones are dropped, as
     msgmerge does); an obsolete entry whose source returns is resurrected. ``po`` is not changed.
+
+    ``notes`` ((context, source) -> notes) adds language-specific ``#.`` notes after the
+    template's (the glossary's approved translations for this language): like the template's
+    own, they are regenerated on every merge, so a second merge changes nothing.
     """
+    extra = notes or {}
     old_units = [u.copy() for u in po._units] if po is not None else []
     current_old = {u.key: u for u in old_units if not u.obsolete}
     obsolete_old = {u.key: u for u in old_units if u.obsolete}
@@ -429,14 +462,18 @@ def update_catalog(
             unit = old.copy()
             unit.obsolete = False
             unit.msgid_plural = tmpl.msgid_plural if tmpl.msgid_plural is not None else old.msgid_plural
-            unit.extracted = list(tmpl.extracted)
+            unit.extracted = _notes(tmpl, extra)
             unit.references = list(tmpl.references)
-            unit.flags = canonical_flags([f for f in tmpl.flags if f != "fuzzy"] + (["fuzzy"] if old.fuzzy else []))
+            # gettext's flags come from the template; the translator's own (``ignore-<check>``,
+            # unknown to gettext) stay with the translation, as translator comments do.
+            mine = [f for f in old.flags if not is_gettext_flag(f)]
+            unit.flags = canonical_flags([f for f in tmpl.flags if f != "fuzzy"] + (["fuzzy"] if old.fuzzy else []) + mine)
             if not unit.fuzzy:
                 unit.prev_msgctxt = unit.prev_msgid = unit.prev_msgid_plural = None
             units.append(unit)
             continue
         unit = tmpl.copy()
+        unit.extracted = _notes(tmpl, extra)
         unit.msgstr = [""]
         match = find(tmpl.msgid) if find is not None and tmpl.msgid_plural is None else None
         if match is not None:

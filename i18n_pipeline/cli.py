@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import os
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -14,9 +15,10 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextC
 
 from i18n_pipeline import __version__, pipeline
 from i18n_pipeline.checks import CHECKS
-from i18n_pipeline.config import CONFIG_NAME, Settings, load_settings
+from i18n_pipeline.config import CONFIG_NAME, Settings, load_settings, with_engine_options
 from i18n_pipeline.errors import NoProjectError, PipelineError, ReleaseExistsError, UsageError
 from i18n_pipeline.model import Severity, Stats
+from i18n_pipeline.site import BuildResult
 from i18n_pipeline.translate import TranslateReport
 
 log = logging.getLogger("i18n_pipeline")
@@ -40,11 +42,13 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     parser.add_argument("-v", "--verbose", action="store_true", help="log what each stage does")
+    # Also before the command, as 'git -C DIR' takes it; the command's own --project wins.
+    parser.add_argument("--project", dest="project_before", type=Path, metavar="DIR", help="project folder (default: .)")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
 
     def command(name: str, help_text: str) -> argparse.ArgumentParser:
         p = sub.add_parser(name, help=help_text, description=help_text)
-        p.add_argument("--project", type=Path, default=Path("."), metavar="DIR", help="project folder (default: .)")
+        p.add_argument("--project", type=Path, metavar="DIR", help="project folder (default: .)")
         return p
 
     def languages(p: argparse.ArgumentParser) -> None:
@@ -53,30 +57,55 @@ def build_parser() -> argparse.ArgumentParser:
             help="only this target language (repeatable; default: all in pipeline.yaml)",
         )
 
+    def engine_arguments(p: argparse.ArgumentParser) -> None:
+        p.add_argument(
+            "--engine", metavar="NAME",
+            help="engine to use, or a fallback chain such as llm,apertium (default: from pipeline.yaml, else apertium)",
+        )
+        p.add_argument(
+            "--engine-option", action="append", default=[], dest="engine_options", metavar="ENGINE.KEY=VALUE",
+            help="an engine setting, over pipeline.yaml's engine_options (repeatable), e.g. llm.model=gpt-4o-mini",
+        )
+
     command("extract", "write one template per release: locales/templates/<release>.pot")
     p = command("update", "create or merge locales/<lang>/LC_MESSAGES/<release>.po from the templates")
     languages(p)
     p = command("translate", "fill untranslated entries from memory and machine translation (marked fuzzy)")
     languages(p)
-    p.add_argument("--engine", metavar="NAME", help="engine to use (default: from pipeline.yaml, else apertium)")
+    engine_arguments(p)
     p.add_argument("--json", action="store_true", help="print per-language counts as JSON")
+    p.add_argument(
+        "--dry-run", action="store_true",
+        help="print the segments and characters each engine would get after memory and cache, and the "
+        "estimated cost; send nothing, write nothing",
+    )
     p = command("status", "segments and words per language and release: reviewed, machine, needs_update, untranslated")
     languages(p)
     p.add_argument("--json", action="store_true", help="print JSON for build jobs")
-    p = command("check", "run the QA checks on every translation; exit 1 on a critical problem")
+    p.add_argument(
+        "--min-reviewed", type=_share, metavar="P",
+        help="exit 1 when a release has less than P of its words reviewed in a language (0.9 or 90%%)",
+    )
+    p = command("check", "run the QA checks on every translation; exit 1 on a problem at or above --fail-on")
     languages(p)
-    p.add_argument("--json", action="store_true", help="print problems as JSON")
+    p.add_argument("--json", action="store_true", help="print problems as JSON: file, line, check, severity, message")
     p.add_argument("--list", action="store_true", help="list every check with its severity and help, then exit")
-    p = command("build", "write build/<lang>/<release>.md and .html")
+    p.add_argument(
+        "--fail-on", choices=[s.value for s in Severity], default=Severity.CRITICAL.value, metavar="SEVERITY",
+        help="exit 1 when a problem of this severity or a graver one exists: critical (default), functional, cosmetic",
+    )
+    p = command("build", "write build/<lang>/<release>.md and .html, the original's pages and an index per language")
     languages(p)
     p.add_argument(
         "--include-machine", action="store_true",
-        help="use unreviewed machine translations too (the release says so); default: reviewed only",
+        help="use unreviewed machine translations too (the release says so); default: the publish policy",
     )
     p.add_argument("--mo", action="store_true", help="also compile MO files next to the PO files (fuzzy skipped)")
+    p = command("report", "write build/report.html: review progress per release and language, and the QA problems")
+    languages(p)
     p = command("run", "extract, update, translate and build every target language")
     languages(p)
-    p.add_argument("--engine", metavar="NAME", help="engine to use (default: from pipeline.yaml, else apertium)")
+    engine_arguments(p)
     p = command("ingest", "turn scraped pages, HTML or e-mail text into content/<slug>.md")
     p.add_argument("sources", nargs="+", type=Path, metavar="SOURCE", help="files to ingest")
     p.add_argument("--slug", help="release name (only with one SOURCE)")
@@ -88,7 +117,7 @@ def build_parser() -> argparse.ArgumentParser:
     for action, text in (("import", "load a TMX file into the memory"), ("export", "write the memory as TMX")):
         a = tm_sub.add_parser(action, help=text, description=text)
         a.add_argument("file", type=Path, metavar="FILE.tmx")
-        a.add_argument("--project", type=Path, default=Path("."), metavar="DIR", help="project folder (default: .)")
+        a.add_argument("--project", type=Path, metavar="DIR", help="project folder (default: .)")
     return parser
 
 
@@ -106,8 +135,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not args.command:
         parser.print_help(sys.stderr)
         return EXIT_USAGE
+    args.project = args.project or args.project_before or Path(".")
     try:
-        return _dispatch(args)
+        code = _dispatch(args)
+        _flush_stdout()
+        return code
     except UsageError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_USAGE
@@ -131,6 +163,8 @@ def _dispatch(args: argparse.Namespace) -> int:
     if args.command == "check" and args.list:
         return _list_checks()
     settings = load_settings(args.project)
+    if getattr(args, "engine_options", None):
+        settings = with_engine_options(settings, args.engine_options)
     cmd = args.command
     if cmd == "extract":
         res = pipeline.extract(settings)
@@ -138,11 +172,13 @@ def _dispatch(args: argparse.Namespace) -> int:
     elif cmd == "update":
         res = pipeline.update(settings, args.languages)
         _say(f"PO files: {len(res.written)} written, {len(res.unchanged)} unchanged")
+    elif cmd == "translate" and args.dry_run:
+        return _dry_run(settings, args)
     elif cmd == "translate":
         with _progress() as progress:
             reports = pipeline.translate(settings, args.languages, args.engine, progress)
         if args.json:
-            print(json.dumps({r.language: r.as_dict() for r in reports}, indent=2, sort_keys=True))
+            _say(json.dumps({r.language: r.as_dict() for r in reports}, indent=2, sort_keys=True))
         else:
             for r in reports:
                 _print_translate(r)
@@ -153,10 +189,13 @@ def _dispatch(args: argparse.Namespace) -> int:
     elif cmd == "check":
         return _check(settings, args)
     elif cmd == "build":
-        built = pipeline.build(settings, args.languages, include_machine=args.include_machine, mo=args.mo)
+        built = pipeline.build(settings, args.languages, include_machine=True if args.include_machine else None, mo=args.mo)
         _print_build(settings, built)
         if built.withheld:
             return EXIT_ERROR
+    elif cmd == "report":
+        target = pipeline.report(settings, args.languages)
+        _say(f"report: {target}")
     elif cmd == "run":
         with _progress() as progress:
             result = pipeline.run(settings, args.languages, args.engine, progress)
@@ -165,6 +204,9 @@ def _dispatch(args: argparse.Namespace) -> int:
         for r in result.translated:
             _print_translate(r)
         _print_build(settings, result.built)
+        for lang, left in result.built.unreviewed.items():
+            # Over every release, also those the run did not rewrite (the work log keeps the counts).
+            _say(f"{lang}: {_count(left['segments'], 'segment')} ({_count(left['words'], 'word')}) not reviewed yet")
         if result.built.withheld:
             return EXIT_ERROR
     elif cmd == "tm":
@@ -193,33 +235,123 @@ def _progress() -> Iterator[Callable[[str, int, int], None] | None]:
 
 
 def _say(text: str) -> None:
-    print(text)
+    """Print a line of results. A reader that went away (``status | head -1``) ends the output,
+    not the command: the work is finished and the exit code is the command's own, so a build
+    job with ``set -o pipefail`` stays green (``git`` would die of SIGPIPE, exit 141)."""
+    try:
+        print(text)
+    except BrokenPipeError:
+        _silence_stdout()
 
 
-def _print_build(settings: Settings, built: pipeline.BuildResult) -> None:
+def _flush_stdout() -> None:
+    try:
+        sys.stdout.flush()
+    except BrokenPipeError:
+        _silence_stdout()
+    except ValueError:  # stdout closed by the caller
+        pass
+
+
+def _silence_stdout() -> None:
+    """Point stdout at /dev/null, so that nothing (not even the interpreter's final flush) writes
+    to the closed pipe again."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError):
+        pass
+
+
+def _share(text: str) -> float:
+    """A share for --min-reviewed: 0.9, or 90%."""
+    try:
+        value = float(text[:-1]) / 100 if text.endswith("%") else float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a share; write e.g. 0.9 or 90%") from None
+    if not 0 <= value <= 1:
+        raise argparse.ArgumentTypeError(f"'{text}' is not between 0 and 1 (0% and 100%)")
+    return value
+
+
+def _count(n: int, singular: str, plural: str | None = None) -> str:
+    return f"{n} {singular if n == 1 else plural or singular + 's'}"
+
+
+def _print_build(settings: Settings, built: BuildResult) -> None:
     notes = []
     if built.machine_segments:
-        notes.append(f"{built.machine_segments} unreviewed segments, marked as such")
+        notes.append(f"{_count(built.machine_segments, 'unreviewed segment')} shown, marked as such")
     if built.fallback_segments:
         notes.append(f"{built.fallback_segments} left in the source language")
+    if built.rejected_segments:
+        notes.append(
+            f"{_count(built.rejected_segments, 'translation')} not published: failing a critical check ('i18n-pipeline check')"
+        )
+    files = len(built.outputs) - built.mo_written - built.mo_unchanged
     _say(
-        f"build: {built.written} files written, {len(built.outputs) - built.written} unchanged in {settings.build_dir}"
+        f"build: {_count(built.written, 'file')} written, {files - built.written} unchanged in {settings.build_dir}"
         + (f" ({'; '.join(notes)})" if notes else "")
     )
+    if built.mo_written or built.mo_unchanged:
+        _say(f"MO files: {built.mo_written} written, {built.mo_unchanged} unchanged")
+    for path in built.removed:
+        _say(f"removed {path} (the release is withheld)")
     for line in built.withheld:
-        print(f"withheld: {line}", file=sys.stderr)
+        print(f"{line}", file=sys.stderr)
 
 
 def _print_translate(r: TranslateReport) -> None:
     c = r.counts
+    if len(r.by_engine) > 1 or set(r.by_engine) - {r.engine}:  # a fallback engine did some
+        by = ", ".join(f"{n} by {name}" for name, n in r.by_engine.items())
+    else:
+        by = f"{c['engine']} by {r.engine}"
     _say(
         f"{r.language}: {c['tm_exact']} from memory, {c['tm_fuzzy']} fuzzy from memory, {c['cache']} from cache, "
-        f"{c['engine']} by {r.engine} ({r.requests} engine requests), {c['failed']} failed"
+        f"{by} ({r.requests} engine requests), {c['failed']} failed"
     )
+
+
+def _dry_run(settings: Settings, args: argparse.Namespace) -> int:
+    """What translate would send, per language and engine, and what it would cost."""
+    reports = pipeline.translate(settings, args.languages, args.engine, dry_run=True)
+    if args.json:
+        out = {
+            r.language: {
+                "tm_exact": r.counts["tm_exact"], "tm_fuzzy": r.counts["tm_fuzzy"], "cache": r.counts["cache"],
+                "engines": {name: {"segments": p.segments, "characters": p.characters, "estimated_cost": round(p.cost, 6)}
+                            for name, p in r.planned.items()},
+                "fallbacks": list(r.fallbacks),
+            }
+            for r in reports
+        }
+        _say(json.dumps(out, indent=2, sort_keys=True))
+        return EXIT_OK
+    _say("dry run: nothing is sent, nothing is written")
+    total = 0.0
+    for r in reports:
+        c = r.counts
+        known = f"{c['tm_exact']} from memory, {c['tm_fuzzy']} fuzzy from memory, {c['cache']} from cache"
+        if not r.planned:
+            _say(f"{r.language}: {known}; nothing to send")
+        for name, p in r.planned.items():
+            fallback = f" (if it fails: {', then '.join(r.fallbacks)})" if r.fallbacks else ""
+            _say(f"{r.language}: {known}; {p.segments} segments, {p.characters} characters to {name}{fallback}, "
+                 f"estimated cost {p.cost:.4f}")
+            total += p.cost
+    _say(f"estimated cost: {total:.4f} (from each engine's price_per_million_chars)")
+    return EXIT_OK
 
 
 def _status(settings: Settings, args: argparse.Namespace) -> int:
     rows = pipeline.status(settings, args.languages)
+    below = []
+    for row in rows:
+        reviewed, words = row.stats.words["reviewed"], sum(row.stats.words.values())
+        if args.min_reviewed is not None and words and reviewed / words < args.min_reviewed:
+            below.append(f"{row.language}/{row.release}: {_percent(reviewed, words)} of its words reviewed")
     if args.json:
         out: dict[str, dict[str, object]] = {}
         totals: dict[str, Stats] = {}
@@ -234,17 +366,38 @@ def _status(settings: Settings, args: argparse.Namespace) -> int:
         for language, total in totals.items():
             out[language]["segments"] = total.segments
             out[language]["words"] = total.words
-        print(json.dumps(out, indent=2, sort_keys=True))
-        return EXIT_OK
-    header = f"{'lang':<5} {'release':<40} {'reviewed':>9} {'machine':>9} {'needs_upd':>9} {'untransl':>9}   (segments / words)"
-    _say(header)
+        _say(json.dumps(out, indent=2, sort_keys=True))
+    else:
+        _status_table(rows)
+    for line in below:
+        print(f"status: {line}, below --min-reviewed {args.min_reviewed:.0%}", file=sys.stderr)
+    return EXIT_ERROR if below else EXIT_OK
+
+
+def _status_table(rows: list[pipeline.ReleaseStatus]) -> None:
+    """Words per review state, with shares: one row per language and release, then one per
+    language over all its releases; columns aligned."""
+    states = ("reviewed", "machine", "needs_update", "untranslated")
+    table = [["lang", "release", "words", "reviewed", "machine", "needs update", "untranslated"]]
+    totals: dict[str, Stats] = {}
     for row in rows:
-        s, w = row.stats.segments, row.stats.words
-        cells = [f"{s[k]}/{w[k]}" for k in ("reviewed", "machine", "needs_update", "untranslated")]
-        _say(f"{row.language:<5} {row.release:<40} " + " ".join(f"{c:>9}" for c in cells))
-        for p in row.problems:
-            _say(f"      {p.severity.value}: {p.where}: {p.message}")
-    return EXIT_OK
+        totals.setdefault(row.language, Stats()).merge(row.stats)
+    releases = len({row.release for row in rows})
+    for row in [*rows, *(pipeline.ReleaseStatus(lang, "(all releases)", t, []) for lang, t in totals.items() if releases > 1)]:
+        words = row.stats.words
+        total = sum(words.values())
+        table.append([row.language, row.release, str(total), *(f"{words[k]} ({_percent(words[k], total)})" for k in states)])
+    widths = [max(len(r[i]) for r in table) for i in range(len(table[0]))]
+    for r in table:
+        _say("  ".join(c.ljust(widths[i]) if i < 2 else c.rjust(widths[i]) for i, c in enumerate(r)).rstrip())
+    problems = sum(len(row.problems) for row in rows)
+    if problems:
+        _say(f"{_count(problems, 'problem')}: 'i18n-pipeline check' lists them")
+
+
+def _percent(part: int, whole: int) -> str:
+    """Floored, so 99.6 % never reads as 100 %."""
+    return f"{(100 * part // whole) if whole else 100}%"
 
 
 def _list_checks() -> int:
@@ -259,13 +412,19 @@ def _list_checks() -> int:
 def _check(settings: Settings, args: argparse.Namespace) -> int:
     problems = [p for row in pipeline.status(settings, args.languages) for p in row.problems]
     if args.json:
-        rows = [{"check": p.check, "severity": p.severity.value, "where": p.where, "message": p.message} for p in problems]
-        print(json.dumps(rows, indent=2))
+        rows = [
+            {"file": p.file, "line": p.line, "check": p.check, "severity": p.severity.value, "message": p.message}
+            for p in problems
+        ]
+        _say(json.dumps(rows, indent=2, ensure_ascii=False))
     else:
         for p in problems:
-            _say(f"{p.severity.value}: {p.where}: {p.message}")
-        _say(f"{len(problems)} problems")
-    return EXIT_ERROR if any(p.severity is Severity.CRITICAL for p in problems) else EXIT_OK
+            _say(f"{p.severity.value}: {p.where}: {p.message} [{p.check}]")
+        counts = {s: sum(p.severity is s for p in problems) for s in Severity}
+        detail = ", ".join(f"{n} {s.value}" for s, n in counts.items() if n)
+        _say(f"{len(problems)} problem{'' if len(problems) == 1 else 's'}" + (f" ({detail})" if detail else ""))
+    threshold = Severity(args.fail_on).rank
+    return EXIT_ERROR if any(p.severity.rank >= threshold for p in problems) else EXIT_OK
 
 
 def _ingest(args: argparse.Namespace) -> int:

@@ -6,18 +6,32 @@ Errors name the file, line and key, and suggest the fix (did you mean …?).
 from __future__ import annotations
 
 import difflib
-from collections.abc import Mapping
-from dataclasses import dataclass, field
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 import yaml
 
-from i18n_pipeline.errors import ConfigError, NoProjectError
+from i18n_pipeline.engines.settings import convert_option, split_option
+from i18n_pipeline.errors import ConfigError, NoProjectError, UsageError
 from i18n_pipeline.formats.front_matter import yaml_error_location
 from i18n_pipeline.languages import is_valid_tag
 
 CONFIG_NAME = "pipeline.yaml"
+
+
+@dataclass(frozen=True)
+class PublishPolicy:
+    """What a build publishes in one language (``publish`` in pipeline.yaml)."""
+
+    translations: str = "reviewed"  # "reviewed": approved translations only; "machine": unreviewed ones too, marked
+    min_reviewed: float = 0.0  # share of a release's WORDS reviewed below which a reviewed-only build withholds it
+    untranslated: str = "source"  # a segment with nothing to publish: "source" (marked as such) or "withhold" the release
+    run_includes_machine: bool = True  # 'run' publishes unreviewed machine output too (marked): a preview
+
+    def includes_machine(self, *, run: bool) -> bool:
+        return self.translations == "machine" or (run and self.run_includes_machine)
 
 
 @dataclass(frozen=True)
@@ -28,14 +42,18 @@ class Settings:
     project: str = "i18n-pipeline project"
     source_language: str = "en"
     target_languages: tuple[str, ...] = ()
-    engines: Mapping[str, str] = field(default_factory=dict)  # language -> engine; "default"
+    # language ("default" for the rest) -> engine, or a fallback chain of engines tried in order
+    engines: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    # engine -> its options (engines/settings.py has the table); keys come from the environment only
+    engine_options: Mapping[str, Mapping[str, object]] = field(default_factory=dict)
     segmentation: str = "sentence"  # or "paragraph"
     front_matter_keys: tuple[str, ...] = ("title", "summary", "description")
     fuzzy_matching: bool = True
     tm_approve_exact: bool = True
     tm_fuzzy_threshold: float = 0.75
-    include_machine_in_run: bool = True
-    min_reviewed: float = 0.0  # reviewed-only builds withhold releases below this share
+    include_machine_in_run: bool = True  # the default policy's run_includes_machine
+    min_reviewed: float = 0.0  # the default policy's min_reviewed
+    publish: Mapping[str, PublishPolicy] = field(default_factory=dict)  # language -> policy; "default"
 
     @property
     def content_dir(self) -> Path:
@@ -54,7 +72,23 @@ class Settings:
         return self.root / ".i18n-cache"
 
     def engine_for(self, language: str) -> str:
-        return self.engines.get(language, self.engines.get("default", "apertium"))
+        """The engine that gets a language's segments first (the head of its chain)."""
+        return self.engine_chain(language)[0]
+
+    def engine_chain(self, language: str) -> tuple[str, ...]:
+        """The engines for a language, in order: what the first cannot translate goes to the next."""
+        chain = self.engines.get(language, self.engines.get("default", ("apertium",)))
+        return (chain,) if isinstance(chain, str) else tuple(chain)  # Settings(engines={"es": "deepl"}) too
+
+    def options_for(self, engine: str) -> Mapping[str, object]:
+        return self.engine_options.get(engine, {})
+
+    def publish_policy(self, language: str) -> PublishPolicy:
+        """What a build publishes in ``language``: its own policy, else the project's default."""
+        policy = self.publish.get(language) or self.publish.get("default")
+        if policy is None:
+            return PublishPolicy(min_reviewed=self.min_reviewed, run_includes_machine=self.include_machine_in_run)
+        return policy
 
 
 _KEYS = {
@@ -62,6 +96,7 @@ _KEYS = {
     "source_language",
     "target_languages",
     "engines",
+    "engine_options",
     "segmentation",
     "front_matter_keys",
     "fuzzy_matching",
@@ -69,7 +104,8 @@ _KEYS = {
     "publish",
 }
 _MEMORY_KEYS = {"approve_exact", "fuzzy_threshold"}
-_PUBLISH_KEYS = {"run_includes_machine", "min_reviewed"}
+_POLICY_KEYS = {"translations", "min_reviewed", "untranslated", "run_includes_machine"}
+_POLICY_CHOICES = {"translations": ("reviewed", "machine"), "untranslated": ("source", "withhold")}
 
 
 def _did_you_mean(key: str, known: set[str]) -> str:
@@ -140,25 +176,24 @@ def load_settings(root: Path) -> Settings:
         raise ConfigError(
             where("engines"), "'engines' must map languages to engine names", "e.g. 'engines: {default: apertium}'"
         )
+    engines = {str(k): _chain(v, where("engines"), str(k)) for k, v in engines_raw.items()}
+    engine_options = _engine_options(data.get("engine_options", {}), where("engine_options"), root)
     segmentation = data.get("segmentation", "sentence")
     if segmentation not in ("sentence", "paragraph"):
         raise ConfigError(
             where("segmentation"), f"'segmentation' must be 'sentence' or 'paragraph', got {segmentation!r}", ""
         )
     memory = data.get("memory", {}) or {}
-    publish = data.get("publish", {}) or {}
-    for section, known, name in ((memory, _MEMORY_KEYS, "memory"), (publish, _PUBLISH_KEYS, "publish")):
-        if not isinstance(section, dict):
-            raise ConfigError(where(name), f"'{name}' must be a mapping", "")
-        for key in section:
-            if key not in known:
-                raise ConfigError(where(name), f"unknown key '{name}.{key}'", _did_you_mean(str(key), known))
+    if not isinstance(memory, dict):
+        raise ConfigError(where("memory"), "'memory' must be a mapping", "")
+    for key in memory:
+        if key not in _MEMORY_KEYS:
+            raise ConfigError(where("memory"), f"unknown key 'memory.{key}'", _did_you_mean(str(key), _MEMORY_KEYS))
     threshold = memory.get("fuzzy_threshold", 0.75)
     if not isinstance(threshold, (int, float)) or not 0 < float(threshold) <= 1:
         raise ConfigError(where("memory"), "'memory.fuzzy_threshold' must be a number in (0, 1]", "e.g. 0.75")
-    min_reviewed = publish.get("min_reviewed", 0)
-    if not isinstance(min_reviewed, (int, float)) or not 0 <= float(min_reviewed) <= 1:
-        raise ConfigError(where("publish"), "'publish.min_reviewed' must be a number in [0, 1]", "e.g. 0.9")
+    publish_node = next((v for k, v in node.value if k.value == "publish"), None) if isinstance(node, yaml.MappingNode) else None
+    policies = _publish_policies(data.get("publish"), targets, str(path), where("publish"), publish_node)
     keys = data.get("front_matter_keys", ["title", "summary", "description"])
     if not isinstance(keys, list) or not all(isinstance(k, str) for k in keys):
         raise ConfigError(where("front_matter_keys"), "'front_matter_keys' must be a list of key names", "")
@@ -167,12 +202,151 @@ def load_settings(root: Path) -> Settings:
         project=str(data.get("project", root.resolve().name)),
         source_language=source,
         target_languages=targets,
-        engines={str(k): str(v) for k, v in engines_raw.items()},
+        engines=engines,
+        engine_options=engine_options,
         segmentation=segmentation,
         front_matter_keys=tuple(keys),
         fuzzy_matching=bool(data.get("fuzzy_matching", True)),
         tm_approve_exact=bool(memory.get("approve_exact", True)),
         tm_fuzzy_threshold=float(threshold),
-        include_machine_in_run=bool(publish.get("run_includes_machine", True)),
-        min_reviewed=float(min_reviewed),
+        include_machine_in_run=policies["default"].run_includes_machine,
+        min_reviewed=policies["default"].min_reviewed,
+        publish=policies,
     )
+
+
+def _publish_policies(
+    raw: Any, targets: tuple[str, ...], path: str, publish_line: str, node: yaml.Node | None
+) -> dict[str, PublishPolicy]:
+    """``publish``: policy keys for every language, ``default:`` and ``<lang>:`` sections that
+    override them; a section may be just ``reviewed`` or ``machine`` (its ``translations``).
+
+    Returns the policy of "default" and of every target language.
+    """
+
+    def line(*keys: str) -> str:
+        """``path:line`` of the key ``publish.<keys...>``, else of the deepest section found."""
+        found, mapping = publish_line, node
+        for key in keys:
+            pairs = mapping.value if isinstance(mapping, yaml.MappingNode) else []
+            pair = next((kv for kv in pairs if str(kv[0].value) == key), None)
+            if pair is None:
+                break
+            found, mapping = f"{path}:{_line_of(pair[0])}", pair[1]
+        return found
+
+    def section(value: Any, name: str, base: PublishPolicy) -> PublishPolicy:
+        if value is None:
+            return base
+        if isinstance(value, str):
+            value = {"translations": value}
+        if not isinstance(value, dict):
+            raise ConfigError(
+                line(*name.split(".")[1:]), f"'{name}' must be a mapping of policy keys", "e.g. '{translations: reviewed}'"
+            )
+        changes: dict[str, Any] = {}
+        for key, setting in value.items():
+            keys = [*name.split(".")[1:], str(key)]
+            if key not in _POLICY_KEYS:
+                raise ConfigError(line(*keys), f"unknown key '{name}.{key}'", _did_you_mean(str(key), _POLICY_KEYS))
+            changes[key] = _policy_value(f"{name}.{key}", setting, line(*keys))
+        return replace(base, **changes)
+
+    if raw is None or raw == {}:
+        raw = {}
+    if isinstance(raw, str):
+        raw = {"translations": raw}
+    if not isinstance(raw, dict):
+        raise ConfigError(line(), "'publish' must be a mapping", "e.g. 'publish: {translations: reviewed, min_reviewed: 0.5}'")
+    flat = {k: v for k, v in raw.items() if k in _POLICY_KEYS}
+    default = section(raw.get("default"), "publish.default", section(flat, "publish", PublishPolicy()))
+    policies = {"default": default}
+    for key, value in raw.items():
+        if key in _POLICY_KEYS or key == "default":
+            continue
+        key = str(key)
+        if key in targets:
+            policies[key] = section(value, f"publish.{key}", default)
+            continue
+        close = difflib.get_close_matches(key, sorted(_POLICY_KEYS | {"default"}), n=1)
+        if not close and is_valid_tag(key):
+            raise ConfigError(
+                line(key), f"'publish.{key}': '{key}' is not a target language",
+                "add it to target_languages, or remove this section",
+            )
+        raise ConfigError(line(key), f"unknown key 'publish.{key}'", _did_you_mean(key, _POLICY_KEYS | {"default", *targets}))
+    return policies
+
+
+def _policy_value(name: str, value: Any, where: str) -> Any:
+    key = name.rsplit(".", 1)[1]
+    if key in _POLICY_CHOICES:
+        choices = _POLICY_CHOICES[key]
+        if value not in choices:
+            close = difflib.get_close_matches(str(value), choices, n=1)
+            hint = f"did you mean '{close[0]}'?" if close else f"choose {' or '.join(choices)}"
+            raise ConfigError(where, f"'{name}' must be {' or '.join(repr(c) for c in choices)}, got {value!r}", hint)
+        return value
+    if key == "min_reviewed":
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= float(value) <= 1:
+            raise ConfigError(where, f"'{name}' must be a number in [0, 1]", "e.g. 0.9 (90 % of the words reviewed)")
+        return float(value)
+    if not isinstance(value, bool):
+        raise ConfigError(where, f"'{name}' must be true or false, got {value!r}", "")
+    return value
+
+
+def _chain(value: Any, where: str, language: str) -> tuple[str, ...]:
+    """An engine name, or a list of them: a fallback chain."""
+    names = value if isinstance(value, list) else [value]
+    if not names or not all(isinstance(n, str) and n.strip() for n in names):
+        raise ConfigError(where, f"'engines.{language}' must be an engine name or a list of them, got {value!r}",
+                          "e.g. 'es: [llm, apertium]'")
+    chain = tuple(n.strip() for n in names)
+    if len(set(chain)) != len(chain):
+        raise ConfigError(where, f"'engines.{language}' names an engine twice: {list(chain)}", "name each once")
+    return chain
+
+
+def _engine_options(raw: Any, where: str, root: Path) -> dict[str, dict[str, object]]:
+    """``engine_options: {llm: {url: …, model: …}, …}``, each checked against the engine's table."""
+    if raw is None:
+        return {}
+    if not isinstance(raw, dict):
+        raise ConfigError(where, "'engine_options' must map engine names to their options",
+                          "e.g. 'engine_options: {llm: {model: gpt-4o-mini}}'")
+    out: dict[str, dict[str, object]] = {}
+    for engine, options in raw.items():
+        if not isinstance(options, dict):
+            raise ConfigError(where, f"'engine_options.{engine}' must be a mapping of options", "")
+        for key, value in options.items():
+            name, converted = convert_option(str(engine), str(key), value, where=where, error=ConfigError,
+                                             base=root, from_text=False)
+            out.setdefault(str(engine), {})[name] = converted
+    return out
+
+
+def with_engine_options(settings: Settings, overrides: Sequence[str], base: Path | None = None) -> Settings:
+    """``settings`` with command-line ``ENGINE.KEY=VALUE`` options over pipeline.yaml's.
+
+    An unknown engine or key, or a malformed option, is a :class:`UsageError` listing the valid
+    ones. Relative paths are relative to ``base`` (the current folder).
+    """
+    if not overrides:
+        return settings
+    options = {engine: dict(values) for engine, values in settings.engine_options.items()}
+    for text in overrides:
+        where = f"--engine-option {text.split('=', 1)[0]}"
+        try:
+            engine, key, value = split_option(text)
+        except ValueError:
+            raise UsageError(f"--engine-option {text!r}", "expected ENGINE.KEY=VALUE",
+                             "e.g. --engine-option llm.url=http://127.0.0.1:11434/v1") from None
+        name, converted = convert_option(engine, key, value, where=where, error=UsageError,
+                                         base=base or Path.cwd(), from_text=True)
+        current = options.setdefault(engine, {})
+        before = current.get(name)
+        if isinstance(converted, dict) and isinstance(before, dict):
+            converted = {**before, **converted}  # models.es=… adds to the file's models
+        current[name] = converted
+    return replace(settings, engine_options=options)

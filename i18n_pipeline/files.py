@@ -64,6 +64,16 @@ def write_if_changed(path: Path, data: bytes) -> bool:
     return True
 
 
+def remove_file(path: Path) -> bool:
+    """Remove ``path`` (one atomic unlink, made durable); False when it did not exist."""
+    try:
+        path.unlink()
+    except FileNotFoundError:
+        return False
+    _fsync_dir(path.parent)
+    return True
+
+
 def _fsync_dir(directory: Path) -> None:
     """Make the rename itself durable (best effort: not every file system allows it)."""
     try:

@@ -51,7 +51,7 @@ from i18n_pipeline.formats.front_matter import yaml_error_location
 from i18n_pipeline.languages import fallback_tags, is_known_language
 from i18n_pipeline.model import PLACEHOLDER_RE
 
-__all__ = ["Glossary", "Term", "TermMatch", "check_terms", "find_terms", "load_glossary"]
+__all__ = ["Glossary", "Term", "TermMatch", "check_terms", "find_terms", "load_glossary", "term_notes"]
 
 _TOP_KEYS = ("terms", "do_not_translate")
 _TERM_KEYS = ("source", "source_plural", "note", "match_case")
@@ -349,14 +349,42 @@ def _normalised(text: str) -> str:
     return " ".join(text.replace("\u00a0", " ").replace("\u202f", " ").split()).casefold()
 
 
-def check_terms(glossary: Glossary, source: str, target: str, target_lang: str) -> list[str]:
+def term_notes(glossary: Glossary, source: str, target_lang: str) -> list[str]:
+    """Notes for a translator (``#.`` comments): each glossary term of ``source`` with its
+    approved ``target_lang`` translation, and each name that stays as it is, once, in order.
+
+    "glossary: human trafficking = trata de personas"; the names on one line, after the terms:
+    "do not translate: Chiapas, Tabasco".
+    """
+    notes: list[str] = []
+    names: list[str] = []
+    for match in find_terms(glossary, source, target_lang):
+        term = next(t for t in glossary.terms if t.source == match.term)
+        if term.keep:
+            if term.source not in names:
+                names.append(term.source)
+            continue
+        english = (term.source_plural or match.source) if match.plural else term.source
+        note = f"glossary: {english} = {term.target(target_lang, plural=match.plural)}"
+        note += f" ({term.note})" if term.note else ""
+        if note not in notes:
+            notes.append(note)
+    return notes + ([f"do not translate: {', '.join(names)}"] if names else [])
+
+
+def check_terms(
+    glossary: Glossary, source: str, target: str, target_lang: str, *, names: bool | None = None
+) -> list[str]:
     """Messages for glossary terms of ``source`` whose approved translation ``target`` lacks.
 
     Counts matter: a term used twice in the source needs its translation twice. Comparison
     ignores case and spacing; a term's singular and plural translations both count.
+    ``names``: only do-not-translate names (True), only terms (False), both (None).
     """
     wanted: dict[str, tuple[int, set[str], str]] = {}
     for match in find_terms(glossary, source, target_lang):
+        if names is not None and match.keep != names:
+            continue
         term = next(t for t in glossary.terms if t.source == match.term)
         forms = {match.target} if match.keep else {
             f for f in (term.target(target_lang), term.target(target_lang, plural=True)) if f
@@ -365,9 +393,20 @@ def check_terms(glossary: Glossary, source: str, target: str, target_lang: str) 
         wanted[match.term] = (count + 1, known | forms, shown)
     haystack = _normalised(target)
     messages = []
-    for term_source, (count, forms, shown) in wanted.items():
-        found = sum(len(re.findall(rf"(?<!\w){re.escape(_normalised(f))}(?!\w)", haystack))
-                    for f in forms)
+    # Longest translations first, each occurrence used once: "trata de personas" inside
+    # "víctimas de trata de personas" is the longer term's, not a second "human trafficking".
+    order = sorted(wanted, key=lambda t: -max(len(f) for f in wanted[t][1]))
+    found_counts: dict[str, int] = {}
+    for term_source in order:
+        count, forms, _ = wanted[term_source]
+        found = 0
+        for form in sorted(forms, key=len, reverse=True):
+            pattern = re.compile(rf"(?<!\w){re.escape(_normalised(form))}(?!\w)")
+            found += len(pattern.findall(haystack))
+            haystack = pattern.sub("\ufffc", haystack)
+        found_counts[term_source] = found
+    for term_source, (count, _forms, shown) in wanted.items():
+        found = found_counts[term_source]
         if found < count:
             kind = "keep the name" if term_source in glossary.do_not_translate else "glossary"
             times = f" ({count} times in the source, {found} in the translation)" \

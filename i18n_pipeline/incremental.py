@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 from i18n_pipeline.files import write_if_changed
@@ -35,6 +35,7 @@ class WorkLog:
         self.path = path
         self.salt = salt
         self._done: dict[str, str] = {}
+        self._info: dict[str, dict[str, int]] = {}  # what a unit of work found, for summaries of skipped work
         try:
             data = json.loads(path.read_text("utf-8"))
         except (OSError, ValueError):
@@ -42,6 +43,13 @@ class WorkLog:
         done = data.get("done") if isinstance(data, dict) and data.get("salt") == salt else None
         if isinstance(done, dict):
             self._done = {str(k): str(v) for k, v in done.items()}
+            info = data.get("info")
+            if isinstance(info, dict):
+                self._info = {
+                    str(k): {str(n): c for n, c in v.items() if isinstance(c, int)}
+                    for k, v in info.items()
+                    if isinstance(v, dict)
+                }
 
     def digest(self, files: Iterable[Path], *extra: str) -> str:
         h = hashlib.sha256(self.salt.encode())
@@ -59,10 +67,20 @@ class WorkLog:
         """The work ``key`` ran last time on exactly these files (and left them so)."""
         return self._done.get(key) == self.digest(files, *extra)
 
-    def record(self, key: str, files: Iterable[Path], *extra: str) -> None:
-        """Call after the work's outputs are written: remembers the files as they are now."""
+    def record(self, key: str, files: Iterable[Path], *extra: str, info: Mapping[str, int] | None = None) -> None:
+        """Call after the work's outputs are written: remembers the files as they are now, and
+        ``info`` (counts a summary reports even when the work is skipped next time)."""
         self._done[key] = self.digest(files, *extra)
+        if info is not None:
+            self._info[key] = dict(info)
+
+    def info(self, key: str) -> dict[str, int]:
+        """The counts recorded with ``key`` (empty when none were)."""
+        return dict(self._info.get(key, {}))
 
     def save(self) -> None:
-        data = json.dumps({"salt": self.salt, "done": dict(sorted(self._done.items()))}, indent=0)
+        document: dict[str, object] = {"salt": self.salt, "done": dict(sorted(self._done.items()))}
+        if self._info:
+            document["info"] = dict(sorted(self._info.items()))
+        data = json.dumps(document, indent=0)
         write_if_changed(self.path, data.encode("utf-8"))

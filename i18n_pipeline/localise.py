@@ -79,6 +79,7 @@ __all__ = [
     "YearRange",
     "find_entities",
     "format_date_long",
+    "mask_non_entities",
     "render_entity",
     "weekday_matches",
 ]
@@ -216,6 +217,15 @@ def _mask(text: str, pattern: re.Pattern[str]) -> str:
     return pattern.sub(lambda m: _MASK * len(m.group()), text)
 
 
+def mask_non_entities(text: str) -> str:
+    """``text`` with placeholders, URLs, e-mail addresses, versions and phone numbers masked
+    (same length, no digit left in them): what is left is where entities can be."""
+    scan = _mask(text, PLACEHOLDER_RE)
+    for pattern in (_URL_RE, _VERSION_RE, _PHONE_LABEL_RE, _PHONE_RE):
+        scan = _mask(scan, pattern)
+    return scan
+
+
 _ON_BEFORE_RE = re.compile(r"(?<![\w-])([Oo]n)\s+\Z")
 # What "on" before a day becomes: "el 3 de agosto", "le 3 août".
 _DATE_ARTICLE = {"es": "el", "fr": "le", "it": "il", "pt": "em", "ca": "el"}
@@ -230,10 +240,7 @@ def find_entities(text: str, source_lang: str = "en") -> list[Entity]:
     if source_lang.split("_")[0].split("-")[0].lower() != "en":
         log.warning("entities are only recognised in English text, not %r", source_lang)
         return []
-    scan = _mask(text, PLACEHOLDER_RE)
-    for pattern in (_URL_RE, _VERSION_RE, _PHONE_LABEL_RE, _PHONE_RE):
-        scan = _mask(scan, pattern)
-
+    scan = mask_non_entities(text)
     taken: list[tuple[int, int]] = []
     found: list[Entity] = []
 

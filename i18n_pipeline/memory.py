@@ -14,7 +14,8 @@ It therefore lives in a git-ignored folder (``.i18n-cache/memory.sqlite``) rathe
 
 Storage: WAL journal (a killed process loses at most its open transaction, never the file), one
 connection, one transaction per call. A ``schema_version`` table guards the layout; an older
-layout is dropped and rebuilt, a newer one is refused.
+layout is migrated in place (``_MIGRATIONS``: version 2 added the unknown words of the MT cache),
+one without a migration is dropped and rebuilt, a newer one is refused.
 
 Identity of a memory entry: (source language, target language, source text, origin). Each origin
 (a release, a TMX file) holds one translation of a sentence, which a later run updates in place
@@ -42,7 +43,7 @@ import sqlite3
 import threading
 from bisect import bisect_left, bisect_right
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -58,7 +59,7 @@ __all__ = ["Match", "Memory", "normalise_whitespace"]
 
 log = logging.getLogger(__name__)
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 EXACT_SCORE = 1.0
 WHITESPACE_SCORE = 0.99  # same text once whitespace is normalised
 
@@ -87,9 +88,15 @@ CREATE TABLE mt_cache (
     target_lang TEXT NOT NULL,
     source TEXT NOT NULL,
     target TEXT NOT NULL,
+    unknown_words TEXT NOT NULL DEFAULT '[]',  -- JSON list: words the engine did not know
     PRIMARY KEY (engine, source_lang, target_lang, source)
 ) WITHOUT ROWID;
 """
+# Migrations from an older layout, by the version they start from: the MT cache holds what the
+# engine was paid (in time or money) for, so a new column never costs it.
+_MIGRATIONS: dict[int, tuple[str, ...]] = {
+    1: ("ALTER TABLE mt_cache ADD COLUMN unknown_words TEXT NOT NULL DEFAULT '[]'",),
+}
 _TABLES = ("schema_version", "counter", "tm", "mt_cache")
 
 _UPSERT = """
@@ -273,9 +280,19 @@ class Memory:
                 f"{SCHEMA_VERSION}",
                 "upgrade i18n-pipeline, or delete the file (it is rebuilt on the next run)",
             )
+        if all(v in _MIGRATIONS for v in range(version, SCHEMA_VERSION)) and version >= 1:
+            with self._transaction():
+                # Read again under the write lock: another process may have migrated meanwhile.
+                row = self._conn.execute("SELECT MAX(version) FROM schema_version").fetchone()
+                for step in range(int(row[0]), SCHEMA_VERSION):
+                    for statement in _MIGRATIONS[step]:
+                        self._conn.execute(statement)
+                self._conn.execute("UPDATE schema_version SET version = ?", (SCHEMA_VERSION,))
+            log.info("%s: memory database migrated (schema %d -> %d)", self.path, version, SCHEMA_VERSION)
+            return
         with self._transaction():
             if tables:
-                # The database is a rebuildable cache: an old layout is dropped, not migrated.
+                # No migration from this layout: the database is a rebuildable cache, rebuilt.
                 log.warning("%s: rebuilding memory database (schema %d -> %d)",
                             self.path, version, SCHEMA_VERSION)
                 for table in _TABLES:
@@ -427,19 +444,44 @@ class Memory:
             ).fetchall()
         return dict(rows)
 
-    def store(
-        self, engine: str, source_lang: str, target_lang: str, pairs: Iterable[tuple[str, str]]
-    ) -> None:
-        """Remember machine translations ``(source, target)``; empty targets are not cached
-        (an engine that answered nothing should be asked again)."""
+    def unknown_words(
+        self, engine: str, source_lang: str, target_lang: str, sources: Sequence[str]
+    ) -> dict[str, tuple[str, ...]]:
+        """The words ``engine`` did not know in its cached translations of ``sources`` (sources
+        whose translation it knew every word of, or that are not cached, are absent)."""
+        if not sources:
+            return {}
         pair = (base_language(source_lang), base_language(target_lang))
-        params = [(engine, *pair, source, target) for source, target in pairs if target]
+        with self._lock:
+            rows = self._conn.execute(
+                "SELECT source, unknown_words FROM mt_cache "
+                "WHERE engine = ? AND source_lang = ? AND target_lang = ? AND unknown_words != '[]' "
+                "AND source IN (SELECT value FROM json_each(?))",
+                (engine, *pair, json.dumps(sorted(set(sources)))),
+            ).fetchall()
+        return {source: tuple(json.loads(words)) for source, words in rows}
+
+    def store(
+        self,
+        engine: str,
+        source_lang: str,
+        target_lang: str,
+        pairs: Iterable[tuple[str, str]],
+        unknown_words: Mapping[str, Sequence[str]] | None = None,
+    ) -> None:
+        """Remember machine translations ``(source, target)`` and the words the engine did not
+        know in each (``unknown_words``: source -> words); empty targets are not cached (an
+        engine that answered nothing should be asked again)."""
+        pair = (base_language(source_lang), base_language(target_lang))
+        unknown = unknown_words or {}
+        params = [(engine, *pair, source, target, json.dumps(list(unknown.get(source, ())), ensure_ascii=False))
+                  for source, target in pairs if target]
         if not params:
             return
         with self._lock, self._transaction():
             self._conn.executemany(
                 "INSERT OR REPLACE INTO mt_cache (engine, source_lang, target_lang, source, "
-                "target) VALUES (?, ?, ?, ?, ?)",
+                "target, unknown_words) VALUES (?, ?, ?, ?, ?, ?)",
                 params,
             )
 

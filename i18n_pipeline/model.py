@@ -78,15 +78,23 @@ class Severity(str, Enum):
     FUNCTIONAL = "functional"
     COSMETIC = "cosmetic"
 
+    @property
+    def rank(self) -> int:
+        """2 critical, 1 functional, 0 cosmetic: ``--fail-on`` compares ranks."""
+        return {"critical": 2, "functional": 1, "cosmetic": 0}[self.value]
+
 
 @dataclass(frozen=True)
 class Problem:
-    """A QA finding: data, not an exception."""
+    """A QA finding: data, not an exception. ``where`` is "file:line" for messages; ``file``
+    and ``line`` (of the entry's msgid) are the same place for tools (0: not from a file)."""
 
     check: str
     severity: Severity
     where: str
     message: str
+    file: str = ""
+    line: int = 0
 
 
 class State(str, Enum):

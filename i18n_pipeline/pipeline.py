@@ -7,25 +7,29 @@ change, so re-running with nothing changed leaves every file as it was.
 from __future__ import annotations
 
 import logging
+import shutil
+import tempfile
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import ExitStack, contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from i18n_pipeline.build import build_release, withhold_reason
 from i18n_pipeline.catalog import Catalog, TemplateEntry, new_template, update_catalog
 from i18n_pipeline.checks import CheckContext, check_catalog
 from i18n_pipeline.config import Settings
 from i18n_pipeline.engines import Engine, available_engines, get_engine
+from i18n_pipeline.engines.settings import engine_arguments, price_per_million_chars, takes_glossary
 from i18n_pipeline.errors import DocumentError, PipelineError, ReleaseExistsError, UsageError
 from i18n_pipeline.files import write_if_changed
 from i18n_pipeline.formats import FORMATS, ParseOptions, parse_document
-from i18n_pipeline.glossary import load_glossary
+from i18n_pipeline.glossary import Glossary, load_glossary, term_notes
 from i18n_pipeline.incremental import WorkLog, code_digest
 from i18n_pipeline.ingest import IngestResult, ingest
 from i18n_pipeline.memory import Memory
 from i18n_pipeline.model import Document, Problem, Stats
-from i18n_pipeline.pofile import compile_mo, read_po, write_po
+from i18n_pipeline.pofile import read_po, write_po
+from i18n_pipeline.report import ReportRow, render_report
+from i18n_pipeline.site import BuildResult, build_site
 from i18n_pipeline.translate import REVIEWED_ORIGIN, TranslateReport, fill_catalogs
 
 log = logging.getLogger(__name__)
@@ -150,15 +154,17 @@ class StageResult:
 
 
 @contextmanager
-def work_log(settings: Settings) -> Iterator[WorkLog]:
+def work_log(settings: Settings, *, save: bool = True) -> Iterator[WorkLog]:
     """What earlier runs did with which inputs (see incremental.py); saved even when a stage
-    fails, as each entry is recorded only after its outputs were written."""
+    fails, as each entry is recorded only after its outputs were written. ``save=False``: read
+    only (a dry run writes nothing)."""
     fingerprint = {k: v for k, v in vars(settings).items() if k != "root"}
     log = WorkLog(settings.cache_dir / "work.json", code_digest() + repr(sorted(fingerprint.items())))
     try:
         yield log
     finally:
-        log.save()
+        if save:
+            log.save()
 
 
 def extract(settings: Settings) -> StageResult:
@@ -184,6 +190,8 @@ def update(settings: Settings, languages: Sequence[str] | None = None) -> StageR
     result = StageResult()
     releases = [p.stem for p in release_paths(settings)]
     templates: dict[str, Catalog] = {}
+    glossary_path = settings.locales_dir / "glossary.yaml"
+    glossary = load_glossary(glossary_path)
     with work_log(settings) as done:
         for lang in _languages(settings, languages):
             for release in releases:
@@ -192,18 +200,20 @@ def update(settings: Settings, languages: Sequence[str] | None = None) -> StageR
                     raise PipelineError(str(tpath), "no template for this release", "run 'i18n-pipeline extract' first")
                 path = po_path(settings, lang, release)
                 key = f"update:{lang}:{release}"
-                if path.exists() and done.done(key, [tpath, path]):
+                if path.exists() and done.done(key, [tpath, path, glossary_path]):
                     result.record(path, False)
                     continue
                 if release not in templates:
                     templates[release] = read_po(tpath)
                 old = read_po(path) if path.exists() else None
+                # The glossary's approved translations for this language, as #. notes.
+                notes = {(e.context, e.source): term_notes(glossary, e.source, lang) for e in templates[release].entries()}
                 merged = update_catalog(
                     old, templates[release], language=lang, project=settings.project,
-                    fuzzy_matching=settings.fuzzy_matching,
+                    fuzzy_matching=settings.fuzzy_matching, notes=notes,
                 )
                 result.record(path, write_po(merged, path))
-                done.record(key, [tpath, path])
+                done.record(key, [tpath, path, glossary_path])
     return result
 
 
@@ -230,35 +240,67 @@ def add_memory_file(settings: Settings, source: Path) -> tuple[Path, int]:
     return kept, units
 
 
-def check_engines(settings: Settings, languages: Sequence[str] | None, engine_name: str | None) -> None:
-    """Before any file is written: every target language has an engine that can translate it.
+def engine_chain(settings: Settings, language: str, engine_name: str | None) -> tuple[str, ...]:
+    """The engines for ``language``: ``--engine`` (a name, or names joined by commas: a chain),
+    else pipeline.yaml's."""
+    if engine_name:
+        return tuple(n.strip() for n in engine_name.split(",") if n.strip())
+    return settings.engine_chain(language)
 
-    Building an engine object starts no process; a missing Apertium pair is reported here with
-    the Debian package to install, not after half the languages were processed.
+
+def check_engines(
+    settings: Settings, languages: Sequence[str] | None, engine_name: str | None, *, build: bool = True
+) -> None:
+    """Before any file is written: every target language has engines that can translate it.
+
+    Building an engine object starts no process and sends nothing; a missing Apertium pair, an
+    LLM without a model or a missing neural model is reported here with its fix, not after half
+    the languages were processed. ``build=False`` (a dry run) checks the names only.
     """
-    for lang in _languages(settings, languages):
-        name = engine_name or settings.engine_for(lang)
+    chains = {lang: engine_chain(settings, lang, engine_name) for lang in _languages(settings, languages)}
+    for name in [n for chain in chains.values() for n in chain or ("",)]:
         if name not in available_engines():
             raise UsageError(
                 f"engine '{name}'" if engine_name else f"{settings.root / 'pipeline.yaml'}: engines",
                 f"no engine called '{name}'",
                 f"choose one of {', '.join(available_engines())}",
             )
-        with get_engine(name) as engine:
-            engine.describe(settings.source_language, lang)  # raises EngineError naming the fix
+    for lang, chain in chains.items():
+        for name in chain if build else ():
+            with _get_engine(settings, name, None) as engine:
+                engine.describe(settings.source_language, lang)  # raises EngineError naming the fix
+
+
+def _get_engine(settings: Settings, name: str, glossary: Glossary | None) -> Engine:
+    """The engine ``name`` with its options from pipeline.yaml (and the command line)."""
+    options = engine_arguments(name, settings.options_for(name))
+    if takes_glossary(name):
+        options["glossary"] = glossary
+    return get_engine(name, **options)
 
 
 @contextmanager
-def open_memory(settings: Settings, read: Mapping[str, Mapping[str, Catalog]] | None = None) -> Iterator[Memory]:
+def open_memory(
+    settings: Settings, read: Mapping[str, Mapping[str, Catalog]] | None = None, *, scratch: bool = False
+) -> Iterator[Memory]:
     """The project's translation memory, taught the reviewed translations of every PO file.
 
     ``read`` (language → release → catalog) holds catalogs the caller already read, so no
-    file is read twice.
+    file is read twice. ``scratch``: a copy of it in a temporary folder, so that nothing under
+    the project changes (a dry run).
     """
 
-    settings.cache_dir.mkdir(parents=True, exist_ok=True)
-    memory = Memory(settings.cache_dir / "memory.sqlite")
-    try:
+    with ExitStack() as stack:
+        path = settings.cache_dir / "memory.sqlite"
+        if scratch:
+            folder = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="i18n-dry-run-")))
+            for suffix in ("", "-wal"):
+                if path.with_name(path.name + suffix).exists():
+                    shutil.copy2(path.with_name(path.name + suffix), folder / (path.name + suffix))
+            path = folder / path.name
+        else:
+            settings.cache_dir.mkdir(parents=True, exist_ok=True)
+        memory = stack.enter_context(Memory(path))
         for tmx in memory_files(settings):
             memory.import_tmx(tmx)
         for lang in settings.target_languages:
@@ -266,14 +308,12 @@ def open_memory(settings: Settings, read: Mapping[str, Mapping[str, Catalog]] | 
             if not folder.is_dir():
                 continue
             known = (read or {}).get(lang, {})
-            for path in sorted(folder.glob("*.po")):
-                cat = known.get(path.stem) or read_po(path)
-                pairs = [(e.source, e.target, f"{REVIEWED_ORIGIN}{path.stem}") for e in cat.reviewed()]
+            for po in sorted(folder.glob("*.po")):
+                cat = known.get(po.stem) or read_po(po)
+                pairs = [(e.source, e.target, f"{REVIEWED_ORIGIN}{po.stem}") for e in cat.reviewed()]
                 if pairs:
                     memory.learn(settings.source_language, lang, pairs)
         yield memory
-    finally:
-        memory.close()
 
 
 def translate(
@@ -281,58 +321,67 @@ def translate(
     languages: Sequence[str] | None = None,
     engine_name: str | None = None,
     progress: Callable[[str, int, int], None] | None = None,
+    *,
+    dry_run: bool = False,
 ) -> list[TranslateReport]:
-    """Fill untranslated entries: memory, cache, then one engine batch per language.
+    """Fill untranslated entries: memory, cache, then engine batches per language.
 
     A language whose PO files, glossary and memories are as the last translate left them is
-    skipped without reading anything.
+    skipped without reading anything. ``dry_run``: nothing is sent and nothing is written; each
+    report's ``planned`` says what each engine would get and what it would cost.
     """
-    check_engines(settings, languages, engine_name)
+    check_engines(settings, languages, engine_name, build=not dry_run)
     reports: list[TranslateReport] = []
     glossary = load_glossary(settings.locales_dir / "glossary.yaml")
     releases = [p.stem for p in release_paths(settings)]
     inputs = [settings.locales_dir / "glossary.yaml", *memory_files(settings)]
-    with work_log(settings) as log:
+    with work_log(settings, save=not dry_run) as log:
         by_language: dict[str, dict[str, Catalog]] = {}
         for lang in _languages(settings, languages):
-            name = engine_name or settings.engine_for(lang)
+            chain = engine_chain(settings, lang, engine_name)
             paths = [po_path(settings, lang, release) for release in releases]
             for path in paths:
                 if not path.exists():
                     raise PipelineError(str(path), "no PO file for this release", "run 'i18n-pipeline update' first")
-            if log.done(f"translate:{lang}", [*paths, *inputs], name):
-                reports.append(TranslateReport(lang, engine=name))  # nothing changed since
+            if log.done(f"translate:{lang}", [*paths, *inputs], ",".join(chain)):
+                reports.append(TranslateReport(lang, engine=chain[0], fallbacks=chain[1:]))  # nothing changed since
                 continue
             by_language[lang] = {release: read_po(path) for release, path in zip(releases, paths, strict=False)}
         if not by_language:
             return reports
-        with open_memory(settings, by_language) as memory, ExitStack() as engines:
+        with open_memory(settings, by_language, scratch=dry_run) as memory, ExitStack() as engines:
             opened: dict[str, Engine] = {}
+
+            def open_engine(name: str) -> Engine:
+                if name not in opened:
+                    opened[name] = engines.enter_context(_get_engine(settings, name, glossary))
+                return opened[name]
+
             for lang, catalogs in by_language.items():
-                name = engine_name or settings.engine_for(lang)
-
-                def open_engine(name: str = name) -> Engine:
-                    if name not in opened:
-                        opened[name] = engines.enter_context(get_engine(name))
-                    return opened[name]
-
+                chain = engine_chain(settings, lang, engine_name)
                 report = fill_catalogs(
                     catalogs,
                     source_language=settings.source_language,
                     target_language=lang,
-                    engine_name=name,
+                    engines=chain,
                     open_engine=open_engine,
                     memory=memory,
                     glossary=glossary,
                     approve_exact=settings.tm_approve_exact,
                     fuzzy_threshold=settings.tm_fuzzy_threshold,
                     progress=progress,
+                    dry_run=dry_run,
                 )
+                reports.append(report)
+                if dry_run:
+                    for name, planned in report.planned.items():
+                        planned.cost = planned.characters * price_per_million_chars(settings.options_for(name)) / 1e6
+                    continue
                 paths = [po_path(settings, lang, release) for release in releases]
                 for release, path in zip(releases, paths, strict=False):
                     write_po(catalogs[release], path)
-                log.record(f"translate:{lang}", [*paths, *inputs], name)
-                reports.append(report)
+                if not report.counts["failed"]:  # else the next run tries the failed segments again
+                    log.record(f"translate:{lang}", [*paths, *inputs], ",".join(chain))
     reports.sort(key=lambda r: list(_languages(settings, languages)).index(r.language))
     return reports
 
@@ -366,64 +415,44 @@ def status(settings: Settings, languages: Sequence[str] | None = None) -> list[R
     return out
 
 
-@dataclass
-class BuildResult:
-    outputs: list[Path] = field(default_factory=list)  # written or already up to date
-    written: int = 0
-    machine_segments: int = 0
-    fallback_segments: int = 0
-    withheld: list[str] = field(default_factory=list)  # "<lang>/<release>: why"
-
-
 def build(
     settings: Settings,
     languages: Sequence[str] | None = None,
     *,
-    include_machine: bool = False,
+    include_machine: bool | None = None,
     mo: bool = False,
+    run: bool = False,
 ) -> BuildResult:
-    """Write ``build/<lang>/<release>.{md,html}`` (and MO files next to the PO files).
+    """Write ``build/<lang>/<release>.{md,html}``, the original's pages in ``build/<source>/``,
+    an index page per language and ``build/style.css`` (and MO files next to the PO files).
 
-    A reviewed-only build of a release with less than ``publish.min_reviewed`` of its segments
-    reviewed is withheld (nothing written for it) and reported.
+    Each language publishes what its ``publish`` policy says (config.py); ``include_machine``
+    overrides it for this build, ``run`` applies ``run_includes_machine``. A release the policy
+    withholds has nothing left in build/ and is reported (site.py).
     """
-    result = BuildResult()
     paths = release_paths(settings)
-    documents: dict[Path, Document] = {}
+    targets = _languages(settings, languages)
     with work_log(settings) as log:
-        for lang in _languages(settings, languages):
-            for source in paths:
-                release = source.stem
-                path = po_path(settings, lang, release)
-                if mo and path.exists():
-                    mo_path = path.with_suffix(".mo")
-                    if not log.done(f"mo:{lang}:{release}", [path, mo_path]):
-                        compile_mo(read_po(path), mo_path)
-                        log.record(f"mo:{lang}:{release}", [path, mo_path])
-                    result.outputs.append(mo_path)
-                md_path, html_path = output_paths(settings, lang, release)
-                outputs = [md_path.with_suffix(source.suffix if source.suffix not in (".md", ".markdown") else ".md")]
-                if outputs[0].suffix == ".md":
-                    outputs.append(html_path)
-                key = f"build:{lang}:{release}:{'machine' if include_machine else 'reviewed'}"
-                if all(p.exists() for p in outputs) and log.done(key, [source, path, *outputs]):
-                    result.outputs += outputs
-                    continue
-                cat = read_po(path) if path.exists() else None
-                reason = None if include_machine else withhold_reason(cat, settings.min_reviewed)
-                if reason is not None:
-                    result.withheld.append(f"{lang}/{release}: {reason}")
-                    continue
-                if source not in documents:
-                    documents[source] = load_document(settings, source)
-                built = build_release(documents[source], cat, lang, include_machine=include_machine)
-                for out_path, text in zip(outputs, (built.markdown, built.html), strict=False):
-                    result.written += _write_text(out_path, text)
-                    result.outputs.append(out_path)
-                result.machine_segments += built.machine_segments
-                result.fallback_segments += built.fallback_segments
-                log.record(key, [source, path, *outputs])
-    return result
+        return build_site(
+            settings, paths, targets, log=log, load_document=lambda path: load_document(settings, path),
+            catalog_path=lambda lang, release: po_path(settings, lang, release),
+            include_machine=include_machine, mo=mo, run=run,
+        )
+
+
+def report(settings: Settings, languages: Sequence[str] | None = None) -> Path:
+    """Write ``build/report.html``: review progress and QA problems (report.py)."""
+    root = str(settings.root).rstrip("/") + "/"
+    rows = [
+        ReportRow(
+            row.language, row.release, row.stats,
+            [replace(p, where=p.where.removeprefix(root)) for p in row.problems],  # paths as the project names them
+        )
+        for row in status(settings, languages)
+    ]
+    target = settings.build_dir / "report.html"
+    _write_text(target, render_report(settings.project, rows))
+    return target
 
 
 def _write_text(path: Path, text: str) -> bool:
@@ -450,5 +479,5 @@ def run(
     extracted = extract(settings)
     updated = update(settings, languages)
     translated = translate(settings, languages, engine_name, progress)
-    built = build(settings, languages, include_machine=settings.include_machine_in_run)
+    built = build(settings, languages, run=True)
     return RunResult(extracted, updated, translated, built)

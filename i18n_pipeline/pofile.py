@@ -447,8 +447,9 @@ def write_po(cat: Catalog, path: Path) -> bool:
     return True
 
 
-def compile_mo(cat: Catalog, path: Path) -> None:
-    """Compile an MO file with msgfmt (fuzzy entries are left out), written atomically."""
+def compile_mo(cat: Catalog, path: Path) -> bool:
+    """Compile an MO file with msgfmt (fuzzy entries are left out), written atomically; False
+    when the file already held these bytes."""
     msgfmt = shutil.which("msgfmt")
     if msgfmt is None:
         raise CatalogError(str(path), "msgfmt is not installed", "install GNU gettext (apt-get install gettext)")
@@ -457,6 +458,6 @@ def compile_mo(cat: Catalog, path: Path) -> None:
         message = proc.stderr.decode("utf-8", errors="replace").strip().replace("<stdin>", cat.path or "catalog")
         raise CatalogError(str(path), f"msgfmt failed: {message}", "fix the catalog (msgfmt -c shows the problem)")
     try:
-        write_if_changed(path, proc.stdout)
+        return write_if_changed(path, proc.stdout)
     except OSError as exc:
         raise CatalogError(str(path), f"cannot write the MO file ({exc.strerror})", "check permissions and free space") from exc

@@ -246,9 +246,22 @@ def _french_before_restore(output: str, protected: Protected) -> str:
     return _agree_articles(output, protected, _FRENCH_ARTICLES_RE, _french_article)
 
 
+# French typography: a no-break space before the high marks, so a line never starts with one
+# (U+00A0 before ":", the narrow U+202F before ";", "!" and "?", as the Imprimerie nationale's
+# rules and most French newsrooms have it), and inside « ». Engines write a plain space or none.
+# Only a mark that ends a word and is followed by a space or the end: "10:30" and "https://" stay.
+_FRENCH_HIGH_MARK_RE = re.compile(r"(?<=[^\W\d_)\]»”’'\"]) ?([;:!?])(?=\s|$|[\"»”)])")
+_FRENCH_GUILLEMETS_RE = re.compile(r"«[ \u00a0\u202f]?|[ \u00a0\u202f]?»")
+
+
+def _french_after_restore(target: str) -> str:
+    target = _FRENCH_HIGH_MARK_RE.sub(lambda m: ("\u00a0" if m.group(1) == ":" else "\u202f") + m.group(1), target)
+    return _FRENCH_GUILLEMETS_RE.sub(lambda m: "«\u00a0" if m.group().startswith("«") else "\u00a0»", target)
+
+
 # --- the repairs by language --------------------------------------------------------------------
 
 _REPAIRS: dict[str, _LanguageRepairs] = {
     "es": _LanguageRepairs(before_restore=_spanish_before_restore, after_restore=_spanish_after_restore),
-    "fr": _LanguageRepairs(before_restore=_french_before_restore),
+    "fr": _LanguageRepairs(before_restore=_french_before_restore, after_restore=_french_after_restore),
 }

@@ -22,6 +22,7 @@ __all__ = [
     "canonical_flags",
     "describe_entry",
     "header_fields",
+    "is_gettext_flag",
     "normalise_references",
     "with_header_field",
 ]
@@ -29,8 +30,9 @@ __all__ = [
 #: The Content-Type every catalog declares: we always write UTF-8.
 CONTENT_TYPE = "text/plain; charset=UTF-8"
 
-# The flag vocabulary GNU gettext keeps (0.21, format.c order); msgcat drops any other flag, so
-# we do too, or msgcat would change our files.
+# The flag vocabulary GNU gettext knows (0.21, format.c order). msgcat and msgmerge drop any other
+# flag; we keep them (after gettext's, in their order), since a translator's ``ignore-<check>``
+# flag (Weblate's convention) silences a QA check and must survive our own rewrites.
 _FORMAT_LANGUAGES = (
     "c", "objc", "python", "python-brace", "java", "java-printf", "csharp", "javascript",
     "scheme", "lisp", "elisp", "librep", "ruby", "sh", "awk", "lua", "object-pascal",
@@ -104,16 +106,28 @@ class Origin:
     sha256: str
 
 
-def canonical_flags(flags: Iterable[str]) -> list[str]:
-    """Flags as gettext writes them: fuzzy, format flags in gettext's order, range, no-wrap.
+def is_gettext_flag(flag: str) -> bool:
+    """Whether GNU gettext knows ``flag`` (fuzzy, a format flag, range, wrap, no-wrap)."""
+    flag = flag.strip()
+    if flag in ("fuzzy", "wrap", "no-wrap") or _RANGE_RE.fullmatch(flag) is not None:
+        return True
+    if flag.endswith("-format"):
+        return (flag[3:-7] if flag.startswith("no-") else flag[:-7]) in _FORMAT_ORDER
+    return False
 
-    Flags gettext does not know are dropped (msgcat and msgmerge drop them too); ``wrap`` is the
-    default and gettext never writes it.
+
+def canonical_flags(flags: Iterable[str]) -> list[str]:
+    """Flags as gettext writes them: fuzzy, format flags in gettext's order, range, no-wrap;
+    then the flags gettext does not know, each once, in their order.
+
+    ``wrap`` is the default and gettext never writes it. msgcat and msgmerge would drop the
+    unknown flags; we keep them, as they carry a translator's ``ignore-<check>``.
     """
     fuzzy = False
     formats: dict[str, str] = {}
     range_flag: str | None = None
     no_wrap: bool | None = None
+    others: list[str] = []
     for raw in flags:
         flag = raw.strip()
         if flag == "fuzzy":
@@ -122,20 +136,20 @@ def canonical_flags(flags: Iterable[str]) -> list[str]:
             no_wrap = True
         elif flag == "wrap":
             no_wrap = False
-        elif flag.endswith("-format"):
-            negated = flag.startswith("no-")
-            lang = flag[3:-7] if negated else flag[:-7]
-            if lang in _FORMAT_ORDER:
-                formats[lang] = flag
+        elif flag.endswith("-format") and is_gettext_flag(flag):
+            lang = flag[3:-7] if flag.startswith("no-") else flag[:-7]
+            formats[lang] = flag
         elif (m := _RANGE_RE.fullmatch(flag)) is not None:
             range_flag = f"range: {int(m.group(1))}..{int(m.group(2))}"
+        elif flag and flag not in others:
+            others.append(flag)
     result = ["fuzzy"] if fuzzy else []
     result.extend(formats[lang] for lang in sorted(formats, key=_FORMAT_ORDER.__getitem__))
     if range_flag:
         result.append(range_flag)
     if no_wrap:
         result.append("no-wrap")
-    return result
+    return result + others
 
 
 def normalise_references(references: Iterable[str]) -> list[str]:

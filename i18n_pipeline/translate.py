@@ -1,24 +1,29 @@
-"""Fill catalogs: translation memory first, then the MT cache, then one engine batch.
+"""Fill catalogs: translation memory first, then the MT cache, then engine batches, with fallback chains.
 
 Only empty entries are filled (and stale machine output whose source changed); a reviewed
 translation is never touched. Every distinct source sentence is sent to the engine at most once
 per run and, thanks to the cache, at most once ever per engine and language pair. What is done to
-a sentence before the engine sees it, and to the engine's output, is ``postedit.py``'s.
+a sentence before the engine sees it, and to the engine's output, is ``postedit.py``'s. A language
+may have a chain of engines (``engines: {es: [llm, apertium]}``): what the first cannot translate
+goes to the next, and each entry's comment names the engine that translated it.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from i18n_pipeline.catalog import MACHINE_PREFIX, Catalog, Entry
-from i18n_pipeline.checks import check_translation, has_critical
-from i18n_pipeline.engines import Engine, translate_detailed
+from i18n_pipeline.catalog import MACHINE_PREFIX, Catalog, Entry, machine_comment
+from i18n_pipeline.checks import CheckContext, check_placeholders
+from i18n_pipeline.engines import Engine, MachineTranslation, translate_detailed
+from i18n_pipeline.engines.settings import takes_glossary
+from i18n_pipeline.errors import EngineError
 from i18n_pipeline.model import State
 from i18n_pipeline.postedit import proper_nouns, protect_for_engine, sentence_case, tidy_machine_output
+from i18n_pipeline.segment import Protected
 
 if TYPE_CHECKING:
     from i18n_pipeline.glossary import Glossary
@@ -32,17 +37,30 @@ SOURCES = ("tm_exact", "tm_fuzzy", "cache", "engine", "failed")
 
 
 @dataclass
+class Planned:
+    """What ``translate --dry-run`` would send to one engine."""
+
+    segments: int = 0
+    characters: int = 0  # as the engine would get them (placeholders included)
+    cost: float = 0.0  # from the engine's price_per_million_chars
+
+
+@dataclass
 class TranslateReport:
     """Where the translations of one language came from."""
 
     language: str
     counts: dict[str, int] = field(default_factory=lambda: dict.fromkeys(SOURCES, 0))
     requests: int = 0  # engine batch calls
-    sent: int = 0  # distinct segments sent to the engine
-    engine: str = ""
+    sent: int = 0  # segments sent to engines (a segment a fallback engine got again counts twice)
+    engine: str = ""  # the first engine of the language's chain
+    fallbacks: tuple[str, ...] = ()  # the rest of the chain, in order
+    by_engine: dict[str, int] = field(default_factory=dict)  # segments each engine translated
+    planned: dict[str, Planned] = field(default_factory=dict)  # dry run: engine -> what it would get
 
     def as_dict(self) -> dict[str, object]:
-        return {**self.counts, "engine_requests": self.requests, "segments_sent": self.sent}
+        return {**self.counts, "engine_requests": self.requests, "segments_sent": self.sent,
+                "by_engine": dict(self.by_engine)}
 
 
 @dataclass
@@ -51,6 +69,7 @@ class _Job:
 
     source: str
     targets: list[tuple[Catalog, str, str | None]] = field(default_factory=list)  # catalog, source, context
+    release: str = ""  # where it first occurs: the segments of one release travel together
 
 
 def fill_catalogs(
@@ -58,28 +77,36 @@ def fill_catalogs(
     *,
     source_language: str,
     target_language: str,
-    engine_name: str,
-    open_engine: Callable[[], Engine],
+    engines: Sequence[str],
+    open_engine: Callable[[str], Engine],
     memory: Memory | None = None,
     glossary: Glossary | None = None,
     approve_exact: bool = True,
     fuzzy_threshold: float = 0.75,
     today: dt.date | None = None,
     progress: Callable[[str, int, int], None] | None = None,
+    dry_run: bool = False,
 ) -> TranslateReport:
     """Fill the untranslated entries of ``catalogs`` (release name → catalog).
 
-    ``open_engine`` is called only when something must go to the engine; the caller owns (and
-    closes) what it returns, so one engine process serves every release and language of a run.
+    ``engines`` is the language's chain: what the first cannot translate (it fails, or rejects
+    a segment) goes to the next. ``open_engine(name)`` is called only when something must go to
+    that engine (or its cached output is used); the caller owns (and closes) what it returns, so
+    one engine serves every release and language of a run. ``dry_run``: memory and cache are
+    consulted, nothing is sent; ``planned`` says what the first engine would get.
     """
-    report = TranslateReport(target_language, engine=engine_name)
+    chain = tuple(engines)
+    if not chain:
+        raise ValueError("no engine to translate with")
+    report = TranslateReport(target_language, engine=chain[0], fallbacks=chain[1:])
     jobs: dict[str, _Job] = {}
-    for cat in catalogs.values():
+    for release, cat in catalogs.items():
         for entry in cat.entries():
             if entry.state is State.UNTRANSLATED or _replaceable(
-                entry, memory, engine_name, source_language, target_language
+                entry, memory, chain, source_language, target_language
             ):
-                jobs.setdefault(entry.source, _Job(entry.source)).targets.append((cat, entry.source, entry.context))
+                jobs.setdefault(entry.source, _Job(entry.source, release=release)).targets.append(
+                    (cat, entry.source, entry.context))
     if not jobs:
         return report
     pending = list(jobs)
@@ -115,64 +142,133 @@ def fill_catalogs(
                 still.append(source)
         pending = still
 
-    provenance = ""
-    # 3. The MT cache: the same sentence, pair and engine is never sent twice.
-    engine: Engine | None = None
+    # 3. The MT cache: the same sentence, pair and engine is never sent twice. Each engine of
+    #    the chain is asked in order, so what a fallback engine did last time is kept.
     date = (today or dt.date.today()).isoformat()
     if memory is not None and pending:
-        cached = memory.cached(engine_name, source_language, target_language, pending)
-        if cached:
-            engine = open_engine()
-            provenance = f"machine translation: {engine.describe(source_language, target_language)}, {date}"
-        for source, target in cached.items():
-            if _apply_machine(jobs[source], target, provenance):
-                report.counts["cache"] += 1
+        for name in chain:
+            cached = memory.cached(name, source_language, target_language, pending)
+            if not cached:
+                continue
+            if dry_run:
+                report.counts["cache"] += len(cached)
             else:
-                report.counts["failed"] += 1
-        pending = [s for s in pending if s not in cached]
+                provenance = f"{MACHINE_PREFIX} {open_engine(name).describe(source_language, target_language)}, {date}"
+                # The words the engine did not know were cached with its output: the comment keeps them.
+                unknown = memory.unknown_words(name, source_language, target_language, list(cached))
+                for source, target in cached.items():
+                    if _apply_machine(jobs[source], target, machine_comment(provenance, unknown.get(source, ()))):
+                        report.counts["cache"] += 1
+                    else:
+                        report.counts["failed"] += 1
+            pending = [s for s in pending if s not in cached]
 
-    # 4. The engine: one batch for everything left, entities and terms protected.
-    if pending:
-        if engine is None:
-            engine = open_engine()
-        names = proper_nouns(entry.source for cat in catalogs.values() for entry in cat.entries())
-        protected = [
-            sentence_case(protect_for_engine(s, source_language, target_language, glossary), names)
-            for s in pending
-        ]
-        done = len(jobs) - len(pending)
-        # Requests of ENGINE_BATCH segments: each is streamed whole, and what it returns is
-        # stored at once, so an interrupted run keeps every translation already paid for.
-        for start in range(0, len(pending), ENGINE_BATCH):
-            chunk = pending[start : start + ENGINE_BATCH]
-            sent = protected[start : start + ENGINE_BATCH]
-            outputs = translate_detailed(engine, [p.text for p in sent], source_language, target_language)
+    # 4. The engines: batches of what is left, entities (and, for engines that are not given the
+    #    glossary, its terms) protected.
+    if not pending:
+        return report
+    names = proper_nouns(entry.source for cat in catalogs.values() for entry in cat.entries())
+    protected: dict[tuple[str, bool], Protected] = {}
+
+    def prepare(source: str, engine: str) -> Protected:
+        terms = not takes_glossary(engine)
+        if (source, terms) not in protected:
+            protected[source, terms] = sentence_case(
+                protect_for_engine(source, source_language, target_language, glossary if terms else None), names
+            )
+        return protected[source, terms]
+
+    if dry_run:
+        report.planned[chain[0]] = Planned(len(pending), sum(len(prepare(s, chain[0]).text) for s in pending))
+        return report
+    head = open_engine(chain[0])
+    down: dict[str, str] = {}  # engine -> why it failed: not asked again in this call
+    done = len(jobs) - len(pending)
+    for chunk in _chunks(pending, jobs, by_release=bool(getattr(head, "batch_by_release", False))):
+        todo = chunk
+        for position, name in enumerate(chain):
+            if not todo:
+                break
+            if name in down:
+                continue
+            engine = open_engine(name)
+            sent = [prepare(source, name) for source in todo]
+            try:
+                outputs = translate_detailed(engine, [p.text for p in sent], source_language, target_language)
+            except EngineError as exc:
+                if position == len(chain) - 1 or all(n in down for n in chain[position + 1 :]):
+                    raise
+                down[name] = str(exc)
+                log.warning("%s; the rest goes to %s", exc, ", then ".join(n for n in chain[position + 1 :] if n not in down))
+                continue
             report.requests += 1
-            report.sent += len(chunk)
-            fresh: dict[str, list[tuple[str, str]]] = {}  # engine name -> (source, target) for the cache
-            for source, prot, out in zip(chunk, sent, outputs, strict=True):
-                try:
-                    target = tidy_machine_output(prot, out.text, target_language)
-                except KeyError:
-                    log.warning("engine lost a protected entity in %r", source)
-                    report.counts["failed"] += 1
-                    continue
-                if _apply_machine(jobs[source], target, f"{MACHINE_PREFIX} {out.provenance}, {date}"):
-                    fresh.setdefault(out.engine, []).append((source, target))
-                    report.counts["engine"] += 1
-                else:
-                    report.counts["failed"] += 1
-            if memory is not None:
-                for name, pairs in fresh.items():
-                    memory.store(name, source_language, target_language, pairs)
-            done += len(chunk)
-            if progress:
-                progress(target_language, done, len(jobs))
+            report.sent += len(todo)
+            todo = _apply_outputs(todo, sent, outputs, jobs, report, memory, source_language, target_language, date)
+        report.counts["failed"] += len(todo)
+        done += len(chunk)
+        if progress:
+            progress(target_language, done, len(jobs))
     return report
 
 
+def _chunks(pending: list[str], jobs: Mapping[str, _Job], *, by_release: bool) -> Iterator[list[str]]:
+    """Requests of at most ENGINE_BATCH segments: each is streamed whole, and what it returns is
+    stored at once, so an interrupted run keeps every translation already paid for. An engine
+    that reads context (an LLM) gets one release per request, so it sees a release together."""
+    chunk: list[str] = []
+    for source in pending:
+        if chunk and (len(chunk) >= ENGINE_BATCH or (by_release and jobs[source].release != jobs[chunk[0]].release)):
+            yield chunk
+            chunk = []
+        chunk.append(source)
+    if chunk:
+        yield chunk
+
+
+def _apply_outputs(
+    todo: list[str],
+    sent: list[Protected],
+    outputs: Sequence[MachineTranslation],
+    jobs: Mapping[str, _Job],
+    report: TranslateReport,
+    memory: Memory | None,
+    source_language: str,
+    target_language: str,
+    date: str,
+) -> list[str]:
+    """Write one engine's outputs into the catalogs and the cache; returns the sources it could
+    not translate (the next engine of the chain gets them)."""
+    left: list[str] = []
+    fresh: dict[str, list[tuple[str, str]]] = {}  # engine name -> (source, target) for the cache
+    unknown_words: dict[str, tuple[str, ...]] = {}  # source -> words the engine did not know
+    for source, prot, out in zip(todo, sent, outputs, strict=True):
+        if out.error:
+            log.warning("%s could not translate %r: %s", out.engine, source, out.error)
+            left.append(source)
+            continue
+        try:
+            target = tidy_machine_output(prot, out.text, target_language)
+        except KeyError:
+            log.warning("%s lost a protected entity in %r", out.engine, source)
+            left.append(source)
+            continue
+        if _apply_machine(jobs[source], target, machine_comment(f"{MACHINE_PREFIX} {out.provenance}, {date}", out.unknown_words)):
+            fresh.setdefault(out.engine, []).append((source, target))
+            unknown_words[source] = out.unknown_words
+            report.counts["engine"] += 1
+            report.by_engine[out.engine] = report.by_engine.get(out.engine, 0) + 1
+        else:
+            left.append(source)
+    if memory is not None:
+        for name, pairs in fresh.items():
+            memory.store(name, source_language, target_language, pairs, unknown_words)
+    return left
+
+
 def check_placeholders_ok(source: str, target: str) -> bool:
-    return not has_critical(check_translation(source, target, ""))
+    """Whether a candidate keeps the source's placeholders (what an engine or a fuzzy match may
+    lose); the other checks are ``check``'s, on the written catalogs."""
+    return not any(check_placeholders(source, target, CheckContext()))
 
 
 def _apply_machine(job: _Job, target: str, provenance: str) -> bool:
@@ -185,11 +281,12 @@ def _apply_machine(job: _Job, target: str, provenance: str) -> bool:
     return True
 
 
-def _replaceable(entry: Entry, memory: Memory | None, engine: str, src: str, tgt: str) -> bool:
+def _replaceable(entry: Entry, memory: Memory | None, chain: Sequence[str], src: str, tgt: str) -> bool:
     """Machine output nobody touched that is out of date: translate the sentence again.
 
-    Two cases: the English changed (needs_update with the previous sentence), or another engine
-    wrote it (e.g. a trial run with ``--engine pseudo``). Only when the msgstr is still exactly
+    Two cases: the English changed (needs_update with the previous sentence), or an engine that is
+    not in the language's chain wrote it (e.g. a trial run with ``--engine pseudo``; what a
+    fallback engine of the chain wrote stays). Only when the msgstr is still exactly
     what that engine produced (the cache says so), so a translator's unapproved edit stays.
     """
     if memory is None or not entry.target:
@@ -199,7 +296,7 @@ def _replaceable(entry: Entry, memory: Memory | None, engine: str, src: str, tgt
         return False
     if entry.state is State.NEEDS_UPDATE and entry.previous_source:
         sentence = entry.previous_source
-    elif entry.state is State.MACHINE and used != engine:
+    elif entry.state is State.MACHINE and used not in chain:
         sentence = entry.source
     else:
         return False

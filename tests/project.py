@@ -135,3 +135,28 @@ def translator_saves(path: Path) -> bytes:
 
 def es_po(project: Path) -> Path:
     return project / "locales" / "es" / "LC_MESSAGES" / f"{SEED}.po"
+
+
+def review_entry(po_path: Path, source_start: str, new_target: str) -> str:
+    """A translator gives the entry whose msgid starts with ``source_start`` a new translation
+    and approves it ("fuzzy" cleared); returns the whole msgid."""
+    quoted = new_target.replace("\\", "\\\\").replace('"', '\\"')
+    blocks = po_path.read_text("utf-8").split("\n\n")
+    for i, block in enumerate(blocks):
+        lines = block.split("\n")
+        if block.startswith("#~") or not any(line.startswith("msgid ") for line in lines):
+            continue
+        start = next(j for j, line in enumerate(lines) if line.startswith("msgid "))
+        end = next(j for j, line in enumerate(lines) if line.startswith("msgstr "))
+        source = "".join(re.findall(r'"(.*)"', "\n".join(lines[start:end])))
+        if not source or not source.startswith(source_start):
+            continue
+        stop = end + 1
+        while stop < len(lines) and lines[stop].startswith('"'):
+            stop += 1
+        kept = [line for line in lines[:start] if line != "#, fuzzy"]
+        kept = [line.replace("#, fuzzy, ", "#, ") for line in kept]
+        blocks[i] = "\n".join([*kept, *lines[start:end], f'msgstr "{quoted}"', *lines[stop:]])
+        po_path.write_text("\n\n".join(blocks), "utf-8")
+        return source
+    raise AssertionError(f"no entry starts with {source_start!r} in {po_path}")

@@ -113,6 +113,9 @@ LIBRARY_ROOMS = {
     "markdown_it": {"i18n_pipeline.formats.markdown"},
     "lingua": {"i18n_pipeline.ingest.language"},
     "charset_normalizer": {"i18n_pipeline.ingest.decode"},
+    "enchant": {"i18n_pipeline.dictionary"},
+    "ctranslate2": {"i18n_pipeline.engines.ctranslate2"},
+    "sentencepiece": {"i18n_pipeline.engines.ctranslate2"},
 }
 
 

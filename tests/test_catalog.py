@@ -355,3 +355,42 @@ def test_reviewed_translations_are_never_lost(initial: list[str], steps: list[tu
         _check(po, sources, reviewed)
         # a reviewed source that left and came back is resurrected with its translation
         reviewed = {s: t for s, t in reviewed.items() if s in sources or any(o.source == s for o in po.obsolete())}
+
+
+# --------------------------------------------------------------------------------------------
+# A translator's own flags and the language's notes
+
+
+def test_a_translators_ignore_flag_survives_merges() -> None:
+    """``#, ignore-numbers`` silences a check on one entry (Weblate's convention): a merge keeps
+    it with the translation, as msgmerge keeps translator comments (msgmerge itself would drop
+    the flag, as it drops every flag gettext does not know)."""
+    text = (
+        'msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=UTF-8\\n"\n\n'
+        '#. note 1\n#: rel:p1\n#, fuzzy, ignore-numbers, ignore-words\nmsgid "One."\nmsgstr "Uno."\n'
+    )
+    po = read_po_bytes(text.encode(), "es.po")
+    assert po.entries()[0].flags == ("fuzzy", "ignore-numbers", "ignore-words")
+    merged = update_catalog(po, template("One.", "Two."), language="es", project="seed")
+    one = merged.get("One.")
+    assert one is not None and one.flags == ("fuzzy", "ignore-numbers", "ignore-words")
+    assert b"#, fuzzy, ignore-numbers, ignore-words\n" in po_bytes(merged)
+    po.set_suggestion("One.", None, "Uno.", "", approved=True)  # the translator approves it
+    approved = update_catalog(po, template("One."), language="es", project="seed").get("One.")
+    assert approved is not None and approved.flags == ("ignore-numbers", "ignore-words")
+
+
+def test_language_notes_follow_the_templates_and_a_second_merge_changes_nothing() -> None:
+    notes: dict[tuple[str | None, str], list[str]] = {
+        (None, "One."): ["glossary: one = uno"],
+        (None, "Two."): ["note 2", "glossary: two = dos"],
+    }
+    first = update_catalog(translated("One."), template("One.", "Two."), language="es", project="seed", notes=notes)
+    one, two = first.get("One."), first.get("Two.")
+    assert one is not None and one.notes == ("note 1", "glossary: one = uno")
+    assert two is not None and two.notes == ("note 2", "glossary: two = dos")  # no note twice
+    again = update_catalog(first, template("One.", "Two."), language="es", project="seed", notes=notes)
+    assert po_bytes(again) == po_bytes(first)
+    # Notes are regenerated like the template's own: a term that left the glossary leaves the file.
+    fewer = update_catalog(first, template("One.", "Two."), language="es", project="seed")
+    assert [e.notes for e in fewer.entries()] == [("note 1",), ("note 2",)]

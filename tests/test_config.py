@@ -77,7 +77,7 @@ def test_a_misspelt_key_names_its_line_and_the_right_key(tmp_path: Path) -> None
     assert error.what == "unknown key 'target_langauges'"
     assert error.fix == "did you mean 'target_languages'?"
     # Nothing close: the known keys are listed.
-    assert "known keys: engines, front_matter_keys" in error_from(tmp_path, "zzz: 1\n").fix
+    assert "known keys: engine_options, engines, front_matter_keys" in error_from(tmp_path, "zzz: 1\n").fix
 
 
 def test_a_misspelt_key_inside_a_section_names_the_section(tmp_path: Path) -> None:
@@ -124,3 +124,62 @@ def test_an_empty_file_has_no_target_language(tmp_path: Path) -> None:
     error = error_from(tmp_path, "# nothing yet\n")
     assert error.what == "'target_languages' must be a non-empty list"
     assert error.fix == "write e.g. 'target_languages: [es, fr]'"
+
+
+# --- publish policy -------------------------------------------------------------------------------
+
+
+def test_publish_policy_defaults_and_the_flat_keys_of_earlier_versions(tmp_path: Path) -> None:
+    default = settings_from(tmp_path, "target_languages: [es]\n").publish_policy("es")
+    assert (default.translations, default.min_reviewed, default.untranslated, default.run_includes_machine) == (
+        "reviewed", 0.0, "source", True,
+    )
+    flat = settings_from(tmp_path, "target_languages: [es]\npublish:\n  run_includes_machine: false\n  min_reviewed: 0.5\n")
+    policy = flat.publish_policy("es")
+    assert (policy.min_reviewed, policy.run_includes_machine) == (0.5, False)
+    assert not policy.includes_machine(run=True) and not policy.includes_machine(run=False)
+
+
+def test_publish_policy_per_language(tmp_path: Path) -> None:
+    settings = settings_from(
+        tmp_path,
+        "target_languages: [es, fr, de]\n"
+        "publish:\n"
+        "  min_reviewed: 0.5\n"
+        "  default: {untranslated: withhold}\n"
+        "  es: machine\n"
+        "  fr:\n"
+        "    min_reviewed: 0.9\n"
+        "    run_includes_machine: false\n",
+    )
+    es, fr, de = (settings.publish_policy(lang) for lang in ("es", "fr", "de"))
+    assert (es.translations, es.min_reviewed, es.untranslated) == ("machine", 0.5, "withhold")
+    assert es.includes_machine(run=False)
+    assert (fr.translations, fr.min_reviewed, fr.untranslated, fr.run_includes_machine) == ("reviewed", 0.9, "withhold", False)
+    assert not fr.includes_machine(run=True)
+    assert de == settings.publish_policy("default") and de.includes_machine(run=True) and not de.includes_machine(run=False)
+    assert settings_from(tmp_path, "target_languages: [es]\npublish: machine\n").publish_policy("es").translations == "machine"
+
+
+@pytest.mark.parametrize(
+    ("text", "line", "what", "fix"),
+    [
+        ("publish:\n  fr:\n    untranslatd: source\n", 4, "unknown key 'publish.fr.untranslatd'", "did you mean 'untranslated'?"),
+        ("publish:\n  min_reviewd: 0.5\n", 3, "unknown key 'publish.min_reviewd'", "did you mean 'min_reviewed'?"),
+        ("publish:\n  de: machine\n", 3, "'publish.de': 'de' is not a target language",
+         "add it to target_languages, or remove this section"),
+        ("publish:\n  es: machin\n", 3, "'publish.es.translations' must be 'reviewed' or 'machine', got 'machin'",
+         "did you mean 'machine'?"),
+        ("publish:\n  fr: {untranslated: english}\n", 3,
+         "'publish.fr.untranslated' must be 'source' or 'withhold', got 'english'", "choose source or withhold"),
+        ("publish:\n  default:\n    min_reviewed: 50%\n", 4, "'publish.default.min_reviewed' must be a number in [0, 1]",
+         "e.g. 0.9 (90 % of the words reviewed)"),
+        ("publish:\n  run_includes_machine: maybe\n", 3, "'publish.run_includes_machine' must be true or false, got 'maybe'", ""),
+        ("publish: [reviewed]\n", 2, "'publish' must be a mapping",
+         "e.g. 'publish: {translations: reviewed, min_reviewed: 0.5}'"),
+        ("publish:\n  es: [machine]\n", 3, "'publish.es' must be a mapping of policy keys", "e.g. '{translations: reviewed}'"),
+    ],
+)
+def test_publish_errors_name_the_key_its_line_and_the_fix(tmp_path: Path, text: str, line: int, what: str, fix: str) -> None:
+    error = error_from(tmp_path, "target_languages: [es, fr]\n" + text)
+    assert (error.where, error.what, error.fix) == (f"{tmp_path / 'pipeline.yaml'}:{line}", what, fix)

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from i18n_pipeline.errors import ConfigError
-from i18n_pipeline.glossary import Glossary, TermMatch, check_terms, find_terms, load_glossary
+from i18n_pipeline.glossary import Glossary, TermMatch, check_terms, find_terms, load_glossary, term_notes
 from tests.paths import ROOT
 
 BUNDLED = ROOT / "locales" / "glossary.yaml"
@@ -241,3 +241,15 @@ def test_errors_name_file_and_line(tmp_path: Path, text: str, line: int, message
         load_glossary(path)
     assert str(info.value).startswith(f"{path}:{line}: "), str(info.value)
     assert message in str(info.value)
+
+
+def test_term_notes_name_each_term_with_its_approved_translation_and_the_names_once() -> None:
+    glossary = load_glossary(ROOT / "locales" / "glossary.yaml")
+    source = "IOM's Chief of Mission in Tapachula and two Chiefs of Mission of IOM met in Tapachula and Chiapas."
+    assert term_notes(glossary, source, "es") == [
+        "glossary: IOM = OIM",
+        "glossary: Chief of Mission = Jefe de Misión (head of an IOM country office)",
+        "glossary: Chiefs of Mission = Jefes de Misión (head of an IOM country office)",
+        "do not translate: Tapachula, Chiapas",
+    ]
+    assert term_notes(glossary, "Nothing to see here.", "fr") == []

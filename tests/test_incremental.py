@@ -131,7 +131,7 @@ def test_work_is_redone_only_where_its_inputs_changed(project: Path, capsys: pyt
     (project / "build" / "fr" / f"{name}.html").unlink()
     assert main(["run", "--project", str(project)]) == 0
     out = capsys.readouterr().out
-    assert "build: 1 files written" in out and (project / "build" / "fr" / f"{name}.html").exists()
+    assert "build: 1 file written" in out and (project / "build" / "fr" / f"{name}.html").exists()
     # A changed sentence reaches the template, both PO files and the engine (once per language).
     source = project / "content" / f"{name}.md"
     source.write_text(source.read_text("utf-8").replace("among others.", "among other places."), "utf-8")

@@ -276,6 +276,57 @@ def test_a_newer_schema_is_refused_and_an_older_one_rebuilt(tmp_path: Path) -> N
         assert mem.learn("en", "es", [("a", "b", "r")]) == 1
 
 
+# The layout version 1 wrote (before the MT cache kept the engine's unknown words).
+SCHEMA_1 = """
+CREATE TABLE schema_version (version INTEGER NOT NULL);
+CREATE TABLE counter (name TEXT PRIMARY KEY, value INTEGER NOT NULL) WITHOUT ROWID;
+CREATE TABLE tm (
+    id INTEGER PRIMARY KEY, source_lang TEXT NOT NULL, target_lang TEXT NOT NULL,
+    source_tag TEXT NOT NULL, target_tag TEXT NOT NULL, source TEXT NOT NULL,
+    source_key TEXT NOT NULL, target TEXT NOT NULL, origin TEXT NOT NULL, changed INTEGER NOT NULL,
+    UNIQUE (source_lang, target_lang, source, origin)
+);
+CREATE INDEX tm_key ON tm (source_lang, target_lang, source_key);
+CREATE TABLE mt_cache (
+    engine TEXT NOT NULL, source_lang TEXT NOT NULL, target_lang TEXT NOT NULL,
+    source TEXT NOT NULL, target TEXT NOT NULL,
+    PRIMARY KEY (engine, source_lang, target_lang, source)
+) WITHOUT ROWID;
+INSERT INTO schema_version VALUES (1);
+INSERT INTO counter VALUES ('changed', 1);
+INSERT INTO tm VALUES (1, 'en', 'es', 'en', 'es', 'Two.', 'Two.', 'Dos.', 'r', 1);
+INSERT INTO mt_cache VALUES ('apertium', 'en', 'es', 'They are trafficked.', 'Son trafficked.');
+"""
+
+
+def test_a_version_1_cache_is_migrated_not_lost(tmp_path: Path) -> None:
+    path = tmp_path / "memory.sqlite"
+    with sqlite3.connect(path) as conn:
+        conn.executescript(SCHEMA_1)
+    conn.close()
+    with Memory(path) as mem:
+        assert mem.cached("apertium", "en", "es", ["They are trafficked."]) == {"They are trafficked.": "Son trafficked."}
+        assert mem.exact("en", "es", "Two.") is not None
+        assert mem.unknown_words("apertium", "en", "es", ["They are trafficked."]) == {}  # not known then
+        mem.store("apertium", "en", "es", [("They are trafficked.", "Son trafficked.")], {"They are trafficked.": ["trafficked"]})
+    with Memory(path) as mem:  # a second open finds the current layout: nothing to migrate
+        assert mem.unknown_words("apertium", "en", "es", ["They are trafficked."]) == {"They are trafficked.": ("trafficked",)}
+    with sqlite3.connect(path) as conn:
+        assert conn.execute("SELECT version FROM schema_version").fetchall() == [(2,)]
+    conn.close()
+
+
+def test_the_cache_keeps_the_words_the_engine_did_not_know(memory: Memory) -> None:
+    memory.store("apertium", "en", "es", [("One.", "Uno."), ("Are trafficked.", "Son trafficked.")],
+                 {"Are trafficked.": ("trafficked",), "Absent.": ("x",)})
+    assert memory.unknown_words("apertium", "en", "es", ["One.", "Are trafficked.", "Absent."]) == {
+        "Are trafficked.": ("trafficked",)}
+    assert memory.unknown_words("deepl", "en", "es", ["Are trafficked."]) == {}
+    assert memory.unknown_words("apertium", "en", "es", []) == {}
+    memory.store("apertium", "en", "es", [("Are trafficked.", "Son víctimas de trata.")])  # a new answer: words too
+    assert memory.unknown_words("apertium", "en", "es", ["Are trafficked."]) == {}
+
+
 # -- TMX --------------------------------------------------------------------------------------
 
 

@@ -295,3 +295,39 @@ def test_ingest_does_not_replace_a_release_edited_by_hand(tmp_path: Path) -> Non
     assert target.read_text("utf-8") == edited
     list(pipeline.ingest_sources(settings, [source], force=True))
     assert target.read_text("utf-8") == result.markdown
+
+
+# --- translator context: the glossary in the #. notes --------------------------------------------
+
+
+def test_update_names_the_glossary_terms_of_each_sentence_for_its_language(project: Path) -> None:
+    """``#.`` notes come from the template (language-neutral) plus, per language, each glossary
+    term of the sentence with its approved translation and each name kept as it is; a second
+    update changes nothing; a glossary change reaches the notes on the next update."""
+    entries = {e.source: e for e in read_po(es_po(project)).entries()}
+    [entry] = [e for s, e in entries.items() if s.startswith("IOM has worked in Mexico")]
+    assert entry.notes == (
+        "paragraph",
+        "glossary: IOM = OIM",
+        "glossary: human trafficking = trata de personas",
+        "glossary: victims of human trafficking = víctimas de trata de personas",
+    )
+    [place] = [e for s, e in entries.items() if s.startswith("The locations of highest incidence")]
+    names = "do not translate: Chiapas, Tabasco, Chihuahua, Baja California, Acapulco"
+    assert place.notes[1:] == ("glossary: Cancun = Cancún", names)
+    [url] = [e for s, e in entries.items() if s.startswith("The publication will be available")]
+    assert url.notes[1].startswith("<1/> = ") and "http" in url.notes[1]  # what the placeholder stands for
+    french = {e.source: e for e in read_po(project / "locales" / "fr" / "LC_MESSAGES" / f"{SEED}.po").entries()}
+    assert "glossary: human trafficking = traite des êtres humains" in french[entry.source].notes
+    assert "#. glossary:" not in (project / "locales" / "templates" / f"{SEED}.pot").read_text("utf-8")
+
+    before = {p: p.read_bytes() for p in (project / "locales").rglob("*.po")}
+    assert main(["update", "--project", str(project)]) == 0
+    assert {p: p.read_bytes() for p in before} == before  # idempotent
+
+    glossary = project / "locales" / "glossary.yaml"
+    changed = glossary.read_text("utf-8").replace("es: trata de personas\n", "es: trata de seres humanos\n", 1)
+    glossary.write_text(changed, "utf-8")
+    assert main(["update", "--project", str(project), "-l", "es"]) == 0
+    again = {e.source: e for e in read_po(es_po(project)).entries()}
+    assert "glossary: human trafficking = trata de seres humanos" in again[entry.source].notes

@@ -329,3 +329,18 @@ def test_a_save_during_the_write_itself_is_not_overwritten(
         pass
     assert translator_saves_during_the_write, "the injection point was not reached"
     assert po.read_bytes() == translator_saves_during_the_write[0]
+
+
+def test_a_translators_flag_is_written_after_gettexts_and_msgfmt_accepts_it(tmp_path: Path) -> None:
+    """msgfmt -c accepts flags it does not know; msgcat (and msgmerge) would drop them, which is
+    why we keep them ourselves (README: a translator's ignore-<check> flag)."""
+    po = update_catalog(None, template("One."), language="es", project="seed")
+    po.set_suggestion("One.", None, "Uno.", "", approved=False)
+    text = po_bytes(po).decode().replace("#, fuzzy\n", "#, ignore-words, fuzzy, ignore-words\n")
+    data = po_bytes(read_po_bytes(text.encode(), "es.po"))
+    assert "#, fuzzy, ignore-words\nmsgid \"One.\"" in data.decode()
+    path = tmp_path / "es.po"
+    path.write_bytes(data)
+    assert run(["msgfmt", "-c", "-o", os.devnull, str(path)]).returncode == 0
+    catted = run(["msgcat", str(path)]).stdout.decode()
+    assert "#, fuzzy\nmsgid \"One.\"" in catted  # what msgcat makes of it: the flag is gone

@@ -32,7 +32,7 @@ EVERY_LANGUAGE: list[Case] = [
     ("<1/> has worked", {"<1/>": "OIM"}, "<1/> Ha trabajado", "es", "OIM ha trabajado"),
     # A blank before moved punctuation goes, unless the source had one.
     ("Deal, now.", {}, "Trato , ahora .", "es", "Trato, ahora."),
-    ("Really ?", {}, "Vraiment ?", "fr", "Vraiment ?"),
+    ("Really ?", {}, "Davvero ?", "it", "Davvero ?"),
     # Doubled blanks go, unless the source had doubled blanks too.
     (LONG, {}, "una frase  larga", "es", "una frase larga"),
     ("a  sentence with two blanks", {}, "una  frase", "es", "una  frase"),
@@ -68,6 +68,13 @@ FRENCH: list[Case] = [
     (LONG, {"<1/>": "Organisation mondiale"}, "grâce au <1/>", "fr", "grâce à l'Organisation mondiale"),
     # Spanish contractions are Spanish only.
     (LONG, {"<1/>": "secteur"}, "a el <1/>", "fr", "a el secteur"),
+    # French typography: a no-break space before : (U+00A0) and ; ! ? (narrow U+202F), and
+    # inside « »; times and addresses keep their colon.
+    ("He said: yes; really?", {}, "Il a dit : oui; vraiment ?", "fr", "Il a dit\u00a0: oui\u202f; vraiment\u202f?"),
+    ("At 10:30, see <1/>: now!", {"<1/>": "https://iom.int"}, "À 10:30, voir <1/>: maintenant!", "fr",
+     "À 10:30, voir https://iom.int\u00a0: maintenant\u202f!"),
+    ("\"Hello\"", {}, "«Bonjour »", "fr", "«\u00a0Bonjour\u00a0»"),
+    ("He said: yes", {}, "Dijo: sí", "es", "Dijo: sí"),  # only French
 ]
 
 

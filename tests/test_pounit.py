@@ -5,7 +5,14 @@ from __future__ import annotations
 
 import pytest
 
-from i18n_pipeline.pounit import canonical_flags, describe_entry, header_fields, normalise_references, with_header_field
+from i18n_pipeline.pounit import (
+    canonical_flags,
+    describe_entry,
+    header_fields,
+    is_gettext_flag,
+    normalise_references,
+    with_header_field,
+)
 
 
 @pytest.mark.parametrize(
@@ -18,11 +25,26 @@ from i18n_pipeline.pounit import canonical_flags, describe_entry, header_fields,
         (["range:  01 .. 5"], ["range: 1..5"]),
         (["wrap"], []),  # the default: never written
         (["no-wrap", "wrap"], []),  # the last word counts
-        (["my-flag", "klingon-format", "machine"], []),  # unknown to gettext: msgcat would drop them
+        # Unknown to gettext (msgcat would drop them): kept after gettext's, each once, in order,
+        # since a translator's "ignore-<check>" silences a QA check.
+        (["my-flag", "klingon-format", "machine"], ["my-flag", "klingon-format", "machine"]),
+        (
+            ["ignore-words", "no-wrap", "fuzzy", "ignore-numbers", "ignore-words"],
+            ["fuzzy", "no-wrap", "ignore-words", "ignore-numbers"],
+        ),
     ],
 )
 def test_flags_as_gettext_writes_them(flags: list[str], canonical: list[str]) -> None:
     assert canonical_flags(flags) == canonical
+
+
+@pytest.mark.parametrize(
+    ("flag", "known"),
+    [("fuzzy", True), ("no-wrap", True), ("wrap", True), ("c-format", True), ("no-python-format", True),
+     ("range: 1..5", True), ("klingon-format", False), ("ignore-words", False), ("", False)],
+)
+def test_gettext_flags_are_told_from_a_translators_own(flag: str, known: bool) -> None:
+    assert is_gettext_flag(flag) is known
 
 
 def test_references_without_dot_slash_and_each_once() -> None:

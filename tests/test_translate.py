@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import re
 import subprocess
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -18,6 +19,10 @@ from typing import Any
 import pytest
 
 from i18n_pipeline.cli import main
+from i18n_pipeline.engines import _REGISTRY as engines_registry
+from i18n_pipeline.engines import MachineTranslation
+from i18n_pipeline.engines.pseudo import PseudoEngine, pseudo_localise
+from i18n_pipeline.errors import EngineError
 from tests.project import copy_project, release_name
 
 SEED = "new-iom-publication-compiles-cases-of-human-trafficking-assisted"
@@ -50,7 +55,7 @@ place: Guatemala
 {SEED_B}
 """
 
-REPORT_KEYS = {"tm_exact", "tm_fuzzy", "cache", "engine", "failed", "engine_requests", "segments_sent"}
+REPORT_KEYS = {"tm_exact", "tm_fuzzy", "cache", "engine", "failed", "engine_requests", "segments_sent", "by_engine"}
 
 
 # --- helpers ---------------------------------------------------------------------------------
@@ -248,6 +253,9 @@ def test_mt_cache_answers_when_the_po_files_are_gone(project: Path, capsys: pyte
         assert r["tm_fuzzy"] == r["failed"] == 0, r
         after = by_source(po_file(project, lang, SEED))
         assert {s: e.msgstr for s, e in after.items()} == {s: e.msgstr for s, e in before[lang].items()}
+        # The cache kept what the engine said it did not know: the comments are the engine's own.
+        assert {s: e.comments for s, e in after.items()} == {s: e.comments for s, e in before[lang].items()}
+        assert any("; unknown words: " in c for e in after.values() for c in e.comments)
         for entry in after.values():
             assert "fuzzy" in entry.flags
             assert any(c.startswith(("machine translation: apertium", "translation memory: memory.tmx")) for c in entry.comments)
@@ -259,7 +267,8 @@ def test_translate_json_has_exactly_the_documented_counts(tmp_path: Path, capsys
     assert set(report) == {"es"}
     es = report["es"]
     assert set(es) == REPORT_KEYS, sorted(es)
-    assert all(type(v) is int for v in es.values()), es
+    assert all(type(v) is int for k, v in es.items() if k != "by_engine"), es
+    assert es["by_engine"] == {"apertium": es["engine"]}, es
     segments = len(read_po(po_file(project, "es", SEED)))
     assert es["engine"] == es["segments_sent"] == segments - es["tm_exact"], es
     assert es["engine_requests"] == 1
@@ -305,3 +314,114 @@ def test_machine_output_is_marked_in_the_po(project: Path) -> None:
     assert len(machine) >= len(entries) - 2
     for entry in machine:
         assert "pivot" in entry  # en→es→fr through Spanish, said in the provenance
+
+
+def test_words_the_engine_did_not_know_are_named_in_the_machine_comment(ran: Path) -> None:
+    """Apertium leaves "trafficked" in English (and the pivot leaves Spanish "acrónimo" in
+    French): the entry's comment says so, for the translator and for 'check'."""
+    for lang, words in (("es", "trafficked"), ("fr", "trafficked, acrónimo")):
+        entries = by_source(po_file(ran, lang, SEED))
+        [entry] = [e for s, e in entries.items() if "persons are trafficked annually" in s]
+        [comment] = [c for c in entry.comments if c.startswith("machine translation: apertium")]
+        assert re.fullmatch(r"machine translation: apertium .*, \d{4}-\d\d-\d\d; unknown words: [^;]*", comment), comment
+        assert all(w in comment for w in words.split(", "))
+        clean = [e for s, e in entries.items() if s.startswith("The majority of these cases")]
+        assert clean and not any("unknown words" in c for c in clean[0].comments)
+
+
+# --- fallback chains -------------------------------------------------------------------------
+
+
+class FlakyEngine(PseudoEngine):
+    """A stand-in for an engine that fails: ``down`` raises on every batch (a server that is
+    down); else each sentence holding ``refuse`` comes back with an error (a bad reply)."""
+
+    name = "flaky"
+    batch_by_release = True  # as the llm engine: one batch per release
+
+    def __init__(self, refuse: str = "", down: bool = False) -> None:
+        super().__init__()
+        self.refuse, self.down, self.batches = refuse, down, 0
+
+    def translate_detailed(self, texts: Sequence[str], source: str, target: str) -> list[MachineTranslation]:
+        self.batches += 1
+        if self.down:
+            raise EngineError("flaky", "the server is down", "try again later")
+        return [MachineTranslation("", "flaky", "flaky 1.0", error="refused") if self.refuse and self.refuse in t
+                else MachineTranslation(pseudo_localise(t), "flaky", "flaky 1.0") for t in texts]
+
+
+@pytest.fixture
+def flaky(monkeypatch: pytest.MonkeyPatch) -> list[FlakyEngine]:
+    """Registers the engine 'flaky'; ``flaky[0]`` is what the next get_engine("flaky") returns."""
+    made = [FlakyEngine()]
+    monkeypatch.setitem(engines_registry, "flaky", lambda: made[0])
+    return made
+
+
+def comments_by_source(project: Path) -> dict[str, str]:
+    return {s: " ".join(c for c in e.comments if c.startswith("machine translation: "))
+            for s, e in by_source(po_file(project, "es", SEED)).items()}
+
+
+def test_what_the_first_engine_refuses_goes_to_the_next(
+    flaky: list[FlakyEngine], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    flaky[0] = FlakyEngine(refuse="assisted along the southern")
+    project = copy_project(tmp_path)
+    assert main(["extract", "--project", str(project)]) == main(["update", "-l", "es", "--project", str(project)]) == 0
+    report = run_json(capsys, "translate", "--json", "-l", "es", "--engine", "flaky,pseudo", "--project", str(project))["es"]
+    comments = comments_by_source(project)
+    assert report["failed"] == 0 and report["by_engine"] == {"flaky": report["engine"] - 1, "pseudo": 1}, report
+    assert comments[SEED_A].startswith("machine translation: pseudo, ")
+    assert all(c.startswith("machine translation: flaky 1.0, ") for s, c in comments.items() if c and s != SEED_A)
+    assert report["engine_requests"] == 2 and report["segments_sent"] == report["engine"] + 1
+    # Nothing left to do: what the fallback engine wrote is kept, not sent to the first again.
+    again = run_json(capsys, "translate", "--json", "-l", "es", "--engine", "flaky,pseudo", "--project", str(project))
+    assert again["es"]["engine_requests"] == 0 and comments_by_source(project) == comments
+    assert main(["translate", "-l", "es", "--engine", "flaky,pseudo", "--project", str(project)]) == 0
+
+
+def test_an_engine_that_is_down_is_not_asked_again_in_the_run(
+    flaky: list[FlakyEngine], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    flaky[0] = FlakyEngine(down=True)
+    project = copy_project(tmp_path)
+    (project / "content" / "second.md").write_text(SECOND, "utf-8")
+    (project / "pipeline.yaml").write_text(
+        (project / "pipeline.yaml").read_text("utf-8").replace("  default: apertium\n",
+                                                               "  default: apertium\n  es: [flaky, pseudo]\n"), "utf-8")
+    assert main(["extract", "--project", str(project)]) == main(["update", "-l", "es", "--project", str(project)]) == 0
+    capsys.readouterr()
+    assert main(["translate", "-l", "es", "--project", str(project)]) == 0
+    summary = capsys.readouterr().out
+    assert re.fullmatch(r"es: 1 from memory, 0 fuzzy from memory, 0 from cache, \d+ by pseudo \(2 engine requests\), "
+                        r"0 failed\n", summary), summary
+    assert flaky[0].batches == 1, "one release per batch; down on the first, not asked for the second"
+    for release in (SEED, "second"):
+        entries = by_source(po_file(project, "es", release))
+        assert all(e.msgstr and any(c.startswith("machine translation: pseudo, ") for c in e.comments)
+                   for e in entries.values() if not any(c.startswith("translation memory") for c in e.comments))
+    # Without a fallback, the failure is the run's error.
+    fresh = copy_project(tmp_path / "fresh")
+    assert main(["extract", "--project", str(fresh)]) == main(["update", "-l", "es", "--project", str(fresh)]) == 0
+    capsys.readouterr()
+    assert main(["translate", "-l", "es", "--engine", "flaky", "--project", str(fresh)]) == 1
+    assert "error: flaky: the server is down; try again later" in capsys.readouterr().err
+
+
+def test_a_segment_no_engine_translates_fails_and_is_tried_again_next_run(
+    flaky: list[FlakyEngine], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    flaky[0] = FlakyEngine(refuse="assisted along the southern")
+    project = copy_project(tmp_path)
+    assert main(["extract", "--project", str(project)]) == main(["update", "-l", "es", "--project", str(project)]) == 0
+    capsys.readouterr()
+    assert main(["translate", "--json", "-l", "es", "--engine", "flaky", "--project", str(project)]) == 1
+    assert json.loads(capsys.readouterr().out)["es"]["failed"] == 1
+    entry = by_source(po_file(project, "es", SEED))[SEED_A]
+    assert entry.msgstr == "" and "fuzzy" not in entry.flags
+    flaky[0] = FlakyEngine()
+    again = run_json(capsys, "translate", "--json", "-l", "es", "--engine", "flaky", "--project", str(project))
+    assert again["es"]["segments_sent"] == 1 and again["es"]["failed"] == 0, again
+    assert by_source(po_file(project, "es", SEED))[SEED_A].msgstr

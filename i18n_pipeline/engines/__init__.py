@@ -4,7 +4,9 @@
 language pair); ``get_engine("pseudo")`` pseudo-localises for tests; ``deepl``,
 ``libretranslate``, ``mymemory`` and ``google`` are online engines, opt-in (``deepl.py``,
 ``libretranslate.py``, ``deep_translator.py``, on the base in ``online.py`` and the HTTP client in
-``http.py``). Engine modules are imported only when asked for, so a missing optional dependency
+``http.py``); ``llm`` speaks the OpenAI chat-completions API (``llm.py``); ``ctranslate2`` runs
+OPUS-MT and Argos Translate models offline (``ctranslate2.py``). What options each engine takes is
+``settings.py``'s table. Engine modules are imported only when asked for, so a missing optional dependency
 of one engine never breaks another.
 """
 
@@ -27,13 +29,16 @@ class MachineTranslation:
 
     ``engine`` is the registry name the MT cache is keyed by; ``provenance`` is what the
     translator comment names ("apertium eng-spa"); ``unknown_words`` are the source words the
-    engine did not know (left untranslated), when the engine can tell.
+    engine did not know (left untranslated), when the engine can tell. ``error`` is set when the
+    engine could not translate this segment (``text`` is then empty): the next engine of a
+    fallback chain gets it, else it stays untranslated.
     """
 
     text: str
     engine: str
     provenance: str
     unknown_words: tuple[str, ...] = ()
+    error: str = ""
 
 
 @runtime_checkable
@@ -88,6 +93,10 @@ _REGISTRY: dict[str, str | EngineFactory] = {
     "google": "i18n_pipeline.engines.deep_translator:GoogleEngine",
     "libretranslate": "i18n_pipeline.engines.libretranslate:LibreTranslateEngine",
     "mymemory": "i18n_pipeline.engines.deep_translator:MyMemoryEngine",
+    # Large language models behind the OpenAI chat-completions API (hosted, Ollama, llama.cpp, vLLM).
+    "llm": "i18n_pipeline.engines.llm:LLMEngine",
+    # Offline neural MT: OPUS-MT / Argos Translate models run with CTranslate2 (the '.[neural]' extra).
+    "ctranslate2": "i18n_pipeline.engines.ctranslate2:CTranslate2Engine",
 }
 
 

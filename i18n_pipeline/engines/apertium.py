@@ -26,7 +26,8 @@ from pathlib import Path
 from types import TracebackType
 from typing import IO
 
-from i18n_pipeline.engines.apertium_stream import deformat, reformat, strip_stream_marks
+from i18n_pipeline.engines import MachineTranslation
+from i18n_pipeline.engines.apertium_stream import deformat, marked_words, reformat, strip_stream_marks, unknown_in_analysis
 from i18n_pipeline.errors import EngineError
 from i18n_pipeline.languages import iso639_1, iso639_3
 from i18n_pipeline.segment import restore_placeholders
@@ -360,6 +361,12 @@ class _Pipeline:
             raise _PipelineDied()
 
 
+def _analyser(mode: Mode) -> Mode:
+    """The mode's morphological analyser alone (its first stage): what it cannot analyse, the
+    whole mode passes through untranslated."""
+    return Mode(f"{mode.name}:analyser", mode.source, mode.target, mode.path, mode.stages[:1])
+
+
 def _next_leg(answer: bytes) -> bytes:
     """One pivot leg's raw answer as the next leg's input: still in stream format, marks gone,
     ending in the blank a segment needs before its NUL."""
@@ -410,6 +417,29 @@ class ApertiumEngine:
     def translate_batch(self, texts: Sequence[str], source: str, target: str) -> list[str]:
         """Translate ``texts`` in order. Identical texts are sent once; empty and
         whitespace-only texts come back unchanged; leading/trailing whitespace is kept."""
+        return [t for t, _ in self._translate(texts, source, target, find_unknown=False)]
+
+    def translate_detailed(self, texts: Sequence[str], source: str, target: str) -> list[MachineTranslation]:
+        """``translate_batch`` with, per text, the words Apertium did not know (left untranslated).
+
+        The translation itself runs without unknown-word marks, as ``translate_batch`` does:
+        marks change Apertium's output (``bench/unknown_words.py``: French elision and
+        contraction are lost next to a marked word), so the words are found by running each
+        leg's morphological analyser (the mode's first stage) alone on that leg's input; what
+        it cannot analyse passes through the leg untranslated. For a pivot, the second leg's
+        unknown words are words of the pivot language (Spanish "acrónimo" in French). Only
+        lower-case words are reported: a capitalised word the analyser lacks is a name, which
+        an engine rightly leaves as it is.
+        """
+        provenance = self.describe(source, target) if texts else ""
+        return [
+            MachineTranslation(text, self.name, provenance, unknown)
+            for text, unknown in self._translate(texts, source, target, find_unknown=True)
+        ]
+
+    def _translate(
+        self, texts: Sequence[str], source: str, target: str, *, find_unknown: bool
+    ) -> list[tuple[str, tuple[str, ...]]]:
         if not texts:
             return []
         route = self._require_route(source, target)
@@ -421,25 +451,34 @@ class ApertiumEngine:
                 unique[core] = len(cores)
                 cores.append(core)
         streams = [(deformat(core) + "[]").encode("utf-8") for core in cores]
+        unknown: list[list[str]] = [[] for _ in cores]
         for mode in route:
+            if find_unknown:
+                analysed = self._run_leg(_analyser(mode), streams)
+                for words, answer in zip(unknown, analysed, strict=True):
+                    words += unknown_in_analysis(answer.decode("utf-8", "replace"))
             answers = self._run_leg(mode, streams)
+            if find_unknown:  # marks a stage writes even without -g (#, @ errors)
+                for words, answer in zip(unknown, answers, strict=True):
+                    words += marked_words(answer.decode("utf-8", "replace"))
             streams = answers if mode is route[-1] else [_next_leg(a) for a in answers]
-        translated: list[str] = []
-        for core, answer in zip(cores, streams, strict=False):
+        translated: list[tuple[str, tuple[str, ...]]] = []
+        for core, answer, words in zip(cores, streams, unknown, strict=False):
             output = reformat(answer.decode("utf-8", "replace")).strip()
             output, repaired = restore_placeholders(core, output)
             if repaired:
                 log.warning("Apertium moved placeholders in %r; repaired to %r", core, output)
-            translated.append(output)
-        results: list[str] = []
+            translated.append((output, tuple(dict.fromkeys(w for w in words if w[:1].islower()))))
+        results: list[tuple[str, tuple[str, ...]]] = []
         for text in texts:
             core = text.strip()
             if not core:
-                results.append(text)
+                results.append((text, ()))
                 continue
             lead = text[: len(text) - len(text.lstrip())]
             trail = text[len(text.rstrip()) :]
-            results.append(lead + translated[unique[core]] + trail)
+            output, found = translated[unique[core]]
+            results.append((lead + output + trail, found))
         return results
 
     def _run_leg(self, mode: Mode, streams: list[bytes]) -> list[bytes]:

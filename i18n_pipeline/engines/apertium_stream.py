@@ -14,7 +14,7 @@ from collections.abc import Iterator
 
 from i18n_pipeline.model import PLACEHOLDER_RE
 
-__all__ = ["deformat", "reformat", "strip_stream_marks"]
+__all__ = ["deformat", "marked_words", "reformat", "strip_stream_marks", "unknown_in_analysis"]
 
 # Characters with a meaning in Apertium's stream format; escaped with a backslash.
 _ESCAPE_RE = re.compile(r"([\\^$/<>\[\]{}@])")
@@ -88,6 +88,38 @@ def reformat(stream: str) -> str:
     """Apertium stream output → plain text: superblanks restored, escapes removed, unknown-word
     and error marks dropped (the word stays)."""
     return "".join(value for kind, value in _stream_tokens(stream) if kind != "mark")
+
+
+_WORD_RE = re.compile(r"[^\W\d_]+(?:[-'’][^\W\d_]+)*")
+# An analysed lexical unit the analyser could not analyse: ^surface/*surface$
+_UNKNOWN_UNIT_RE = re.compile(r"(?<!\\)\^((?:\\.|[^\\/$^\[\]])*)/\*")
+_UNESCAPE_RE = re.compile(r"\\(.)")
+
+
+def unknown_in_analysis(stream: str) -> list[str]:
+    """The surface forms a morphological analyser (``lt-proc`` on a mode's automorf.bin) left
+    unknown, in order: ``^trafficked/*trafficked$`` → "trafficked"."""
+    words: list[str] = []
+    for m in _UNKNOWN_UNIT_RE.finditer(stream):
+        words += _WORD_RE.findall(_UNESCAPE_RE.sub(r"\1", m.group(1)))
+    return words
+
+
+def marked_words(stream: str) -> list[str]:
+    """The words an Apertium stage marked as unknown or in error (``*word``, ``#word``,
+    ``@word``) in translated stream output, in order."""
+    words: list[str] = []
+    marked = False
+    for kind, value in _stream_tokens(stream):
+        if kind == "mark":
+            marked = True
+            continue
+        if marked and kind == "text":
+            first = _WORD_RE.match(value)
+            if first:
+                words.append(first.group())
+        marked = False
+    return words
 
 
 def strip_stream_marks(stream: str) -> str:

@@ -158,6 +158,34 @@ def quote_scalar(value: str) -> str:
     return _NOT_YAML_PRINTABLE_RE.sub(lambda m: f"\\u{ord(m.group()):04x}", quoted)
 
 
+_TAG_START_RE = re.compile(r"<(?=[A-Za-z!/?])")
+
+
+def inert_markup(value: str) -> str:
+    """A translated front matter value that no site generator can take for markup.
+
+    Jekyll's ``{{ page.title }}`` and many themes print front matter values unescaped: a "<"
+    that starts a tag (``<script>``, ``<img onerror=...>``) becomes ``&lt;``, which reads as
+    "<" there. Everything else stays as the translator wrote it ("Ben & Jerry", "3 < 4").
+    """
+    return _TAG_START_RE.sub("&lt;", value)
+
+
+_INERT_TAG_START_RE = re.compile(r"&lt;(?=[A-Za-z!/?])")
+
+
+def undo_inert_markup(value: Any) -> Any:
+    """``value`` (a front matter value, or a list or mapping of them) as the translator wrote
+    it, for a page that escapes it itself."""
+    if isinstance(value, str):
+        return _INERT_TAG_START_RE.sub("<", value)
+    if isinstance(value, list):
+        return [undo_inert_markup(v) for v in value]
+    if isinstance(value, dict):
+        return {k: undo_inert_markup(v) for k, v in value.items()}
+    return value
+
+
 def join_front_matter(metadata: dict[str, Any], body: str) -> str:
     """Front matter and body as the text of a release (``content/<slug>.md``).
 

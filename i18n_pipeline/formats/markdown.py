@@ -20,6 +20,7 @@ from i18n_pipeline.formats.front_matter import (
     NOT_A_MAPPING,
     ScalarSpan,
     find_front_matter,
+    inert_markup,
     parse_front_matter,
     quote_scalar,
 )
@@ -581,7 +582,7 @@ def _reads_as_plain_text(text: str) -> bool:
 
 def render_segment(segment: Segment, target: str) -> str:
     if segment.kind.startswith("front matter"):
-        return quote_scalar(restore(target.strip(), segment.placeholders, lambda s: s))
+        return quote_scalar(restore(target.strip(), segment.placeholders, inert_markup))
     return restore(target.strip(), segment.placeholders, escape_text)
 
 

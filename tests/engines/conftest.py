@@ -10,10 +10,13 @@ from __future__ import annotations
 import ipaddress
 import socket
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
 from pytest_httpserver import HTTPServer
+
+from tests.engines.tiny_model import build_tiny_model
 
 ENV = (
     "DEEPL_API_KEY", "DEEPL_API_URL", "LIBRETRANSLATE_URL", "LIBRETRANSLATE_API_KEY",
@@ -71,3 +74,10 @@ def server(running_server: HTTPServer) -> Iterator[HTTPServer]:
     yield running_server
     running_server.check_assertions()
     running_server.check_handler_errors()
+
+
+@pytest.fixture(scope="session")
+def tiny_model(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    """A tiny random CTranslate2 model (tiny_model.py), built once per session: its folder in the
+    OPUS-MT layout and in the Argos Translate layout. Never modified."""
+    return build_tiny_model(tmp_path_factory.mktemp("tiny-model"))

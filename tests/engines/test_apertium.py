@@ -110,6 +110,22 @@ def test_unknown_words_carry_no_marks(apertium: ApertiumEngine) -> None:
     assert not re.search(r"[*#@]", output), output
 
 
+def test_translate_detailed_names_the_words_apertium_did_not_know(apertium: ApertiumEngine) -> None:
+    texts = ["People are trafficked annually.", "", "The office of <1/> in Tapachula opened.", "People are trafficked annually."]
+    detailed = apertium.translate_detailed(texts, "en", "es")
+    assert [d.text for d in detailed] == apertium.translate_batch(texts, "en", "es")  # the same text, unmarked
+    assert [d.unknown_words for d in detailed] == [("trafficked",), (), (), ("trafficked",)]  # names are not reported
+    assert {(d.engine, d.provenance) for d in detailed} == {("apertium", "apertium eng-spa")}
+    assert "*" not in detailed[0].text
+
+
+def test_through_the_pivot_the_second_legs_unknown_words_are_spanish(apertium: ApertiumEngine) -> None:
+    [detailed] = apertium.translate_detailed(["The CNDH (by its Spanish acronym) says people are trafficked."], "en", "fr")
+    assert detailed.unknown_words == ("trafficked", "acrónimo")  # English from the first leg, Spanish from the second
+    assert "acrónimo" in detailed.text and "trafficked" in detailed.text
+    assert detailed.provenance.startswith("apertium en→es→fr")
+
+
 def test_stream_format_characters_round_trip(apertium: ApertiumEngine) -> None:
     special = "\\ ^ $ / < > [ ] { } @ * # ~"
     sources = [special, "Cost: 5 < 6 and {x} [note] a\\b ^up$ *star* #tag ~x @home.", "[]", "\\"]

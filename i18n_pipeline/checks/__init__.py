@@ -1,0 +1,104 @@
+"""QA checks over translated segments → ``list[Problem]``: data, not exceptions.
+
+Every check is registered once in :data:`CHECKS` (``registry.py``) with its name and severity;
+its docstring is its help (``i18n-pipeline check --list`` prints them). One module per family:
+``markup.py`` (placeholders, link texts, URLs, engine marks), ``numbers.py`` (numbers and dates
+as values), ``terms.py`` (glossary, names), ``words.py`` (untranslated text, dictionary words,
+the engine's unknown words), ``typography.py`` (spaces, punctuation, French typography, length).
+
+A translator silences one check on one entry with the PO flag ``ignore-<check>`` (Weblate's
+convention), e.g. ``#, ignore-words``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import replace
+
+from i18n_pipeline.catalog import Catalog
+from i18n_pipeline.checks.markup import check_engine_marks, check_link_text, check_placeholders, check_untranslated_urls
+from i18n_pipeline.checks.numbers import check_dates, check_numbers
+from i18n_pipeline.checks.registry import CHECKS, IGNORE_PREFIX, Check, CheckContext, CheckFunction, check
+from i18n_pipeline.checks.terms import check_glossary, check_names
+from i18n_pipeline.checks.typography import (
+    check_double_space,
+    check_doubled_words,
+    check_french_typography,
+    check_length,
+    check_punctuation,
+    check_whitespace,
+)
+from i18n_pipeline.checks.words import check_engine_unknown_words, check_untranslated, check_words
+from i18n_pipeline.model import Problem, Severity
+
+__all__ = [
+    "CHECKS",
+    "IGNORE_PREFIX",
+    "Check",
+    "CheckContext",
+    "CheckFunction",
+    "check",
+    "check_catalog",
+    "check_dates",
+    "check_double_space",
+    "check_doubled_words",
+    "check_engine_marks",
+    "check_engine_unknown_words",
+    "check_french_typography",
+    "check_glossary",
+    "check_length",
+    "check_link_text",
+    "check_names",
+    "check_numbers",
+    "check_placeholders",
+    "check_punctuation",
+    "check_translation",
+    "check_untranslated",
+    "check_untranslated_urls",
+    "check_whitespace",
+    "check_words",
+    "has_critical",
+]
+
+
+def check_translation(
+    source: str,
+    target: str,
+    where: str,
+    context: CheckContext | None = None,
+    *,
+    ignore: Iterable[str] = (),
+    file: str = "",
+    line: int = 0,
+) -> list[Problem]:
+    """Run every check on one translated segment (an empty translation has no problems);
+    ``ignore`` names checks not to run (the entry's ``ignore-<check>`` flags)."""
+    if not target:
+        return []
+    context = context or CheckContext()
+    skipped = set(ignore)
+    return [
+        problem
+        for c in CHECKS.values()
+        if c.name not in skipped
+        for problem in c.run(source, target, context, where, file, line)
+    ]
+
+
+def check_catalog(catalog: Catalog, path: str, context: CheckContext) -> list[Problem]:
+    """Every problem of every translated entry of ``catalog`` (machine output too: a
+    translator wants to know where to look first); ``where`` is ``path:line``."""
+    problems: list[Problem] = []
+    for entry in catalog.entries():
+        if not entry.target:
+            continue
+        ignored = [f[len(IGNORE_PREFIX) :] for f in entry.flags if f.startswith(IGNORE_PREFIX)]
+        problems += check_translation(
+            entry.source, entry.target, f"{path}:{entry.line}", replace(context, comments=entry.translator_comments),
+            ignore=ignored, file=path, line=entry.line,
+        )
+    return problems
+
+
+def has_critical(problems: Iterable[Problem]) -> bool:
+    return any(p.severity is Severity.CRITICAL for p in problems)

@@ -1,0 +1,241 @@
+"""The ``build/`` folder as a site: every language's releases as its publish policy says, the
+original's pages, an index page per language and the stylesheet.
+
+``pipeline.build`` hands this module the releases, the languages and how to find a release's
+catalog; this module walks only ``build/``. What one release becomes is build.py's decision,
+how a page looks is pages.py's.
+
+A page links to every other published language of its release (hreflang). Which languages are
+published is known only when every language of the build is decided, and a build of some
+languages (``-l fr``) can change the set for pages it does not rebuild (French withheld: the
+Spanish page must stop linking to it), so the links are set last, in every page of the release.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from i18n_pipeline.build import Withheld, publish_release
+from i18n_pipeline.catalog import Catalog
+from i18n_pipeline.checks import CheckContext
+from i18n_pipeline.config import Settings
+from i18n_pipeline.errors import PipelineError
+from i18n_pipeline.files import remove_file, write_if_changed
+from i18n_pipeline.formats import FORMATS, format_of
+from i18n_pipeline.glossary import load_glossary
+from i18n_pipeline.incremental import WorkLog
+from i18n_pipeline.model import Document
+from i18n_pipeline.pages import (
+    STYLESHEET,
+    STYLESHEET_NAME,
+    alternates_for,
+    describe_page,
+    describe_text,
+    render_index,
+    set_alternates,
+)
+from i18n_pipeline.pofile import compile_mo, read_po
+
+
+@dataclass
+class BuildResult:
+    outputs: list[Path] = field(default_factory=list)  # written or already up to date
+    written: int = 0
+    mo_written: int = 0  # MO files compiled anew (--mo)
+    mo_unchanged: int = 0
+    # Over every release published in the build's languages, those skipped as unchanged included:
+    machine_segments: int = 0  # shown from unreviewed machine output, marked as such
+    fallback_segments: int = 0  # left in the source language (rejected ones included)
+    rejected_segments: int = 0  # translations not published: they fail a critical check
+    # Per target language, over its releases: segments and words a reviewer has not approved yet
+    unreviewed: dict[str, dict[str, int]] = field(default_factory=dict)
+    withheld: list[str] = field(default_factory=list)  # "<output>: withheld: why; how to fix"
+    removed: list[Path] = field(default_factory=list)  # what an earlier build wrote for a now withheld release
+
+    def emit(self, path: Path, text: str) -> bool:
+        """Write an output atomically (only when its bytes change); True when written."""
+        changed = write_if_changed(path, text.encode("utf-8"))
+        self.written += changed
+        if path not in self.outputs:
+            self.outputs.append(path)
+        return changed
+
+
+def release_outputs(settings: Settings, language: str, source: Path) -> list[Path]:
+    """What a build writes for release ``source`` in ``language``: the release in its own
+    format, and for Markdown its HTML page."""
+    base = settings.build_dir / language / source.stem
+    if format_of(source) == "markdown":
+        return [base.with_name(f"{source.stem}.md"), base.with_name(f"{source.stem}.html")]
+    return [base.with_name(source.stem + source.suffix.lower())]
+
+
+def _page_of(outputs: Sequence[Path]) -> Path | None:
+    return next((p for p in outputs if p.suffix in (".html", ".htm", ".xhtml")), None)
+
+
+@dataclass
+class _Work:
+    """One release in one language: its work-log key and files, and what it found or made."""
+
+    key: str
+    files: list[Path]  # inputs, then outputs: what the work log digests
+    outputs: list[Path]
+    texts: list[str]  # empty when skipped (the outputs on disk are up to date)
+    info: dict[str, int]
+
+
+def build_site(
+    settings: Settings,
+    releases: Sequence[Path],
+    languages: Sequence[str],
+    *,
+    log: WorkLog,
+    load_document: Callable[[Path], Document],
+    catalog_path: Callable[[str, str], Path],
+    include_machine: bool | None = None,
+    mo: bool = False,
+    run: bool = False,
+) -> BuildResult:
+    """Build ``releases`` in the source language and in ``languages`` (see pipeline.build)."""
+    clash = next((path for path in releases if path.stem == "index"), None)
+    if clash is not None:
+        raise PipelineError(
+            str(clash), "a release named 'index' would replace the index page build/<lang>/index.html", "rename it"
+        )
+    result = BuildResult()
+    source_language = settings.source_language
+    glossary_path = settings.locales_dir / "glossary.yaml"
+    glossary = load_glossary(glossary_path)
+    documents: dict[Path, Document] = {}
+    built: dict[tuple[str, str], _Work] = {}
+    skipped: dict[tuple[str, str], _Work] = {}
+    for lang in [source_language, *languages]:
+        policy = settings.publish_policy(lang)
+        machine = policy.includes_machine(run=run) if include_machine is None else include_machine
+        mode = "original" if lang == source_language else "machine" if machine else "reviewed"
+        for source in releases:
+            release = source.stem
+            path = catalog_path(lang, release)
+            if mo and lang != source_language and path.exists():
+                _compile_mo(result, log, f"mo:{lang}:{release}", path)
+            outputs = release_outputs(settings, lang, source)
+            inputs = [source] if lang == source_language else [source, path, glossary_path]
+            key = f"build:{lang}:{release}:{mode}"
+            if all(p.exists() for p in outputs) and log.done(key, [*inputs, *outputs]):
+                skipped[(lang, release)] = _Work(key, [*inputs, *outputs], outputs, [], log.info(key))
+                result.outputs += outputs
+                continue
+            catalog = read_po(path) if lang != source_language and path.exists() else None
+            left = _unreviewed(catalog)
+            if source not in documents:
+                documents[source] = load_document(source)
+            made = publish_release(
+                documents[source], catalog, lang, policy, machine=machine, source_language=source_language,
+                context=CheckContext(lang, glossary), catalog_name=_shown(settings, path),
+            )
+            if isinstance(made, Withheld):
+                _withhold(settings, result, lang, source, made.why)
+                _add_unreviewed(result, lang, left)
+                continue
+            info = {"machine": made.machine_segments, "fallback": made.fallback_segments, "rejected": made.rejected_segments}
+            built[(lang, release)] = _Work(key, [*inputs, *outputs], outputs, [made.markdown, made.html], info | left)
+    for (lang, _), work in [*built.items(), *skipped.items()]:
+        result.machine_segments += work.info.get("machine", 0)
+        result.fallback_segments += work.info.get("fallback", 0)
+        result.rejected_segments += work.info.get("rejected", 0)
+        if lang != source_language:
+            _add_unreviewed(result, lang, work.info)
+    everyone = [source_language, *settings.target_languages]
+    for source in releases:
+        release = source.stem
+        published = [lang for lang in everyone if (lang, release) in built or _published(settings, lang, source)]
+        for lang in published:
+            alternates = alternates_for(release, lang, published, source_language)
+            fresh = built.get((lang, release))
+            if fresh is not None:
+                page = _page_of(fresh.outputs)
+                for out_path, text in zip(fresh.outputs, fresh.texts, strict=False):
+                    result.emit(out_path, set_alternates(text, alternates) if out_path == page else text)
+                log.record(fresh.key, fresh.files, info=fresh.info)
+                continue
+            page = _page_of(release_outputs(settings, lang, source))
+            if page is not None and page.exists():  # skipped, or of a language this build left alone
+                changed = result.emit(page, set_alternates(page.read_text("utf-8"), alternates))
+                unchanged_work = skipped.get((lang, release))
+                if changed and unchanged_work is not None:
+                    log.record(unchanged_work.key, unchanged_work.files, info=unchanged_work.info)
+    _write_indexes(settings, releases, result)
+    return result
+
+
+def _unreviewed(catalog: Catalog | None) -> dict[str, int]:
+    if catalog is None:
+        return {}
+    stats = catalog.stats()
+    return {
+        "unreviewed_segments": stats.total_segments - stats.segments["reviewed"],
+        "unreviewed_words": sum(stats.words.values()) - stats.words["reviewed"],
+    }
+
+
+def _add_unreviewed(result: BuildResult, language: str, counts: dict[str, int]) -> None:
+    total = result.unreviewed.setdefault(language, {"segments": 0, "words": 0})
+    total["segments"] += counts.get("unreviewed_segments", 0)
+    total["words"] += counts.get("unreviewed_words", 0)
+
+
+def _shown(settings: Settings, path: Path) -> str:
+    """``path`` as a user reads it: relative to the project folder."""
+    return str(path.relative_to(settings.root)) if path.is_relative_to(settings.root) else str(path)
+
+
+def _published(settings: Settings, language: str, source: Path) -> bool:
+    return all(p.exists() for p in release_outputs(settings, language, source))
+
+
+def _compile_mo(result: BuildResult, log: WorkLog, key: str, path: Path) -> None:
+    mo_path = path.with_suffix(".mo")
+    written = False
+    if not mo_path.exists() or not log.done(key, [path, mo_path]):
+        written = compile_mo(read_po(path), mo_path)
+        log.record(key, [path, mo_path])
+    result.mo_written += written
+    result.mo_unchanged += not written
+    result.outputs.append(mo_path)
+
+
+def _withhold(settings: Settings, result: BuildResult, language: str, source: Path, why: str) -> None:
+    """Nothing of release ``source`` stays in build/<language>/: whatever an earlier build wrote
+    there, in any format, is removed (one atomic unlink each)."""
+    folder = settings.build_dir / language
+    for suffix in sorted({*FORMATS, ".md", ".html"}):
+        candidate = folder / f"{source.stem}{suffix}"
+        if remove_file(candidate):
+            result.removed.append(candidate)
+    outputs = release_outputs(settings, language, source)
+    result.withheld.append(f"{_shown(settings, _page_of(outputs) or outputs[0])}: withheld: {why}")
+
+
+def _write_indexes(settings: Settings, releases: Sequence[Path], result: BuildResult) -> None:
+    """``build/<lang>/index.html`` for every language with a folder in build/, and the stylesheet."""
+    everyone = [settings.source_language, *settings.target_languages]
+    with_folder = [lang for lang in everyone if (settings.build_dir / lang).is_dir()]
+    if not with_folder:
+        return
+    result.emit(settings.build_dir / STYLESHEET_NAME, STYLESHEET)
+    for lang in with_folder:
+        entries = []
+        for source in releases:
+            outputs = release_outputs(settings, lang, source)
+            if not all(p.exists() for p in outputs):
+                continue
+            page = _page_of(outputs)
+            shown = page or outputs[0]
+            text = shown.read_text("utf-8")
+            entry = describe_page(text, source.stem) if page else describe_text(text, source.stem)
+            entries.append(replace(entry, href=shown.name))
+        index = render_index(lang, entries, with_folder, settings.source_language)
+        result.emit(settings.build_dir / lang / "index.html", index)
