@@ -13,10 +13,11 @@ slows both sides alike. Printed, one a line (``name value``, then what it means)
 - ``cold_ratio``: cold ``run -l es`` (no templates, PO files or cache) over ``apertium -u
   eng-spa`` on the same text (titles and bodies) as one stream, 200 releases;
 - ``warm_speedup``: that cold run over a second run with nothing changed; ``warm_engine_calls``:
-  segments that reached Apertium in that second run, counted by a stage spliced into the front of
-  Apertium's own pipeline (``$APERTIUM_MODES`` points at a copy of the mode that tees the input to
-  a log), so the count does not rely on what the pipeline says about itself;
-- ``changed_paragraph_sentences S/P``: segments that reached Apertium after one paragraph had a
+  segments that reached Apertium in that second run (to be translated, or analysed for unknown
+  words), counted by stages spliced into Apertium's own pipeline (``$APERTIUM_MODES`` points at a
+  copy of the mode whose first two stages tee their input to logs), so the count does not rely on
+  what the pipeline says about itself;
+- ``changed_paragraph_sentences S/P``: segments Apertium translated after one paragraph had a
   word changed in each of its P sentences;
 - ``tt_speedup``: Translate Toolkit's ``html2po`` + ``po2html`` over our ``extract`` + ``build``
   on the same HTML releases, both translating into Spanish from PO files filled beforehand;
@@ -172,7 +173,7 @@ def tree_digest(folder: Path) -> dict[str, str]:
 # --- counting what reaches Apertium ----------------------------------------------------------
 
 _COUNTER = """#!/bin/sh
-# bench/speed.py: copies what reaches Apertium's first stage to a log, then runs that stage.
+# bench/speed.py: copies what reaches one Apertium stage to a log, then runs that stage.
 # argv: -z LOG PROGRAM ARGS... (the pipeline adds -z after the first word of every stage)
 shift
 log=$1; shift
@@ -182,12 +183,23 @@ tee -a "$log" | "$program" -z "$@"
 """
 
 
+@dataclass(frozen=True)
+class EngineCounts:
+    reached: int  # segment passes into any Apertium process (analysis and translation)
+    translated: int  # segments that went through the whole translation pipeline
+    started: int  # Apertium processes started (first stages)
+
+
 @dataclass
 class EngineCounter:
-    """A copy of the eng-spa mode whose first stage tees its input (NUL-ended segments) to a log."""
+    """A copy of the eng-spa mode whose first two stages tee their input to logs.
+
+    Segments are NUL-ended. The first stage (the analyser) sees every segment the engine gets,
+    also those it only analyses to find unknown words; the second (the tagger) sees only
+    the segments being translated.
+    """
 
     modes: Path
-    log: Path
 
     @classmethod
     def install(cls, folder: Path) -> EngineCounter:
@@ -201,32 +213,40 @@ class EngineCounter:
         script = folder / "count-stage"
         script.write_text(_COUNTER)
         script.chmod(0o755)
-        log = folder / "segments.log"
-        (folder / "eng-spa.mode").write_text(f"{script} {log} " + original.read_text().strip() + "\n")
-        return cls(folder, log)
+        first, second, *rest = original.read_text().strip().split("|")
+        wrapped = [f"{script} {folder / 'reached.log'} {first.strip()}", f"{script} {folder / 'translated.log'} {second.strip()}"]
+        (folder / "eng-spa.mode").write_text(" | ".join(wrapped + [r.strip() for r in rest]) + "\n")
+        return cls(folder)
 
     def env(self) -> dict[str, str]:
         return {**os.environ, "APERTIUM_MODES": str(self.modes)}
 
     def reset(self) -> None:
-        for path in (self.log, Path(f"{self.log}.starts")):
-            path.unlink(missing_ok=True)
+        for log in ("reached.log", "translated.log"):
+            for path in (self.modes / log, self.modes / f"{log}.starts"):
+                path.unlink(missing_ok=True)
 
-    def counts(self) -> tuple[int, int]:
-        """(segments that reached the engine, pipelines started) since the last reset."""
-        segments = self.log.read_bytes().count(b"\0") if self.log.exists() else 0
-        starts = Path(f"{self.log}.starts")
-        return segments, len(starts.read_text().splitlines()) if starts.exists() else 0
+    def counts(self) -> EngineCounts:
+        def nuls(name: str) -> int:
+            # NUL-ended segments with something in them: lt-proc -z adds an empty one at its EOF.
+            path = self.modes / name
+            return sum(1 for chunk in path.read_bytes().split(b"\0")[:-1] if chunk.strip()) if path.exists() else 0
+
+        starts = self.modes / "reached.log.starts"
+        return EngineCounts(nuls("reached.log"), nuls("translated.log"),
+                            len(starts.read_text().splitlines()) if starts.exists() else 0)
 
 
-_REPORT_RE = re.compile(r"^es: .* (\d+) by \S+ \((\d+) engine requests\)", re.M)
+_REPORT_RE = re.compile(r"^es: .*\(\d+ engine requests\)", re.M)
+_BY_ENGINE_RE = re.compile(r"(\d+) by [^,(]+")
 
 
 def reported_engine_segments(stdout: str) -> int:
+    """What the run says it had translated by engines ("es: … 12 by apertium, 3 by pseudo (2 engine requests)")."""
     match = _REPORT_RE.search(stdout)
     if match is None:
         raise BenchError(f"run: no 'es: … by ENGINE (N engine requests)' line in its output:\n{stdout}")
-    return int(match.group(1))
+    return sum(int(n) for n in _BY_ENGINE_RE.findall(match.group(0)))
 
 
 # --- the changed paragraph -------------------------------------------------------------------
@@ -276,9 +296,10 @@ class Sizes:
 @dataclass
 class Changed:
     release: str
-    sent: int  # S: segments that reached Apertium
+    sent: int  # S: segments Apertium translated
     sentences: int  # P: sentences of the edited paragraph
     reported: int  # what the run itself says it sent
+    reached: int  # segment passes into any Apertium process (unknown-word analysis included)
 
 
 class SpeedBench:
@@ -355,9 +376,9 @@ class SpeedBench:
         before = tree_digest(project / "locales")
         self.counter.reset()
         self.series["warm_run"].runs.append(self._run(project, "warm run", counted=True))
-        segments, starts = self.counter.counts()
-        self.warm_calls.append(segments)
-        self.warm_starts.append(starts)
+        counts = self.counter.counts()
+        self.warm_calls.append(counts.reached)
+        self.warm_starts.append(counts.started)
         changed = sorted(k for k, v in tree_digest(project / "locales").items() if before.get(k) != v)
         if changed:
             raise BenchError(f"warm run: it changed {len(changed)} files under locales/, e.g. {changed[:3]}")
@@ -369,11 +390,11 @@ class SpeedBench:
         self.counter.reset()
         proc = self._run(project, "changed-paragraph run", counted=True)
         self.series["changed_run"].runs.append(proc)
-        sent, _ = self.counter.counts()
+        counts = self.counter.counts()
         reported = reported_engine_segments(proc.stdout)
-        if reported and not sent:
+        if reported and not counts.translated:
             raise BenchError("engine counter: the run says it translated segments but none reached the counting stage")
-        self.changed.append(Changed(edited.name, sent, sentences, reported))
+        self.changed.append(Changed(edited.name, counts.translated, sentences, reported, counts.reached))
 
     def _tt(self) -> None:
         project = fresh_copy(self.html_tt, self.work / "runs" / "html-tt")
@@ -415,8 +436,9 @@ class SpeedBench:
             "cold_ratio": f"cold 'run -l es' (no templates, PO files or cache) / 'apertium -u eng-spa' on the same "
                           f"text as one stream, {n} releases",
             "warm_speedup": "cold run / a second run with nothing changed, both as processes",
-            "warm_engine_calls": "segments that reached Apertium in the second run (largest of the repeats; must be 0)",
-            "changed_paragraph_sentences": "S/P per repeat: segments that reached Apertium / sentences of the one "
+            "warm_engine_calls": "segments that reached Apertium in the second run, for translation or analysis "
+                                 "(largest of the repeats; must be 0)",
+            "changed_paragraph_sentences": "S/P per repeat: segments Apertium translated / sentences of the one "
                                            "paragraph changed (a word in each; target S = P)",
             "tt_speedup": f"Translate Toolkit html2po + po2html / our extract + build, {n} HTML releases into Spanish",
             "memory_ratio": f"peak RSS of a cold 'run -l es --engine pseudo' on {big} releases / on {small}",
@@ -436,9 +458,10 @@ class SpeedBench:
             f"warm_speedup {s['cold_run'].median('cpu') / s['warm_run'].median('cpu'):.1f}, "
             f"tt_speedup {s['tt_html2po_po2html'].median('cpu') / s['our_extract_build'].median('cpu'):.2f}"
         )
-        lines.append(f"  warm runs: engine segments {self.warm_calls}, Apertium pipelines started {self.warm_starts}")
-        lines += [f"  changed paragraph in {c.release}: S={c.sent} (the run itself reported {c.reported}), P={c.sentences}"
-                  for c in self.changed]
+        lines.append(f"  warm runs: segment passes into Apertium {self.warm_calls}, "
+                     f"Apertium processes started {self.warm_starts}")
+        lines += [f"  changed paragraph in {c.release}: S={c.sent} translated (the run itself reported {c.reported}; "
+                  f"{c.reached} passes into Apertium, unknown-word analysis included), P={c.sentences}" for c in self.changed]
         return "\n".join(lines)
 
     def as_json(self, header: str) -> str:
