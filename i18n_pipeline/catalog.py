@@ -45,6 +45,7 @@ from i18n_pipeline.pounit import (
 
 __all__ = [
     "FUZZY_CUTOFF",
+    "IMPORT_PREFIX",
     "MACHINE_PREFIX",
     "MEMORY_PREFIX",
     "UNKNOWN_WORDS_LABEL",
@@ -61,6 +62,9 @@ __all__ = [
 MACHINE_PREFIX = "machine translation:"
 MEMORY_PREFIX = "translation memory:"
 _OWNED_PREFIXES = (MACHINE_PREFIX, MEMORY_PREFIX)
+#: The comment of a translation brought in from an agency's XLIFF file (a person's, not ours).
+IMPORT_PREFIX = "xliff import:"
+_REPLACED_PREFIXES = (*_OWNED_PREFIXES, IMPORT_PREFIX)  # a new comment of ours replaces these
 #: Ends a machine-translation comment when the engine left words it did not know.
 UNKNOWN_WORDS_LABEL = "; unknown words: "
 
@@ -269,14 +273,14 @@ class Catalog:
         self.origin = origin
 
     # ---- changes
-    def _unit_for_change(self, source: str, context: str | None) -> Unit:
+    def _unit_for_change(self, source: str, context: str | None, *, reviewed_too: bool = False) -> Unit:
         unit = self._index.get((context, source))
         where = self._path or "catalog"
         if unit is None:
             raise CatalogError(
                 where, f"no entry for {describe_entry(source, context)}", "update the catalog from its template first"
             )
-        if _state(unit) is State.REVIEWED:
+        if _state(unit) is State.REVIEWED and not reviewed_too:
             raise CatalogError(
                 where,
                 f"refusing to replace the reviewed translation of {describe_entry(source, context)}",
@@ -310,12 +314,22 @@ class Catalog:
         unit = self._unit_for_change(source, context)
         self._suggest(unit, target, comment, fuzzy=not approved, previous=None if approved else previous_source)
 
+    def set_translation(
+        self, source: str, context: str | None, target: str, comment: str, *, reviewed: bool, replace_reviewed: bool = False
+    ) -> None:
+        """Store a person's translation from outside (an XLIFF file): reviewed, or fuzzy to be
+        reviewed. ``comment`` (starting with ``IMPORT_PREFIX``) replaces the pipeline's own
+        comments. A reviewed entry is replaced only with ``replace_reviewed``: the caller made
+        sure the reviewed text is the one the translator started from."""
+        unit = self._unit_for_change(source, context, reviewed_too=replace_reviewed)
+        self._suggest(unit, target, comment, fuzzy=not reviewed)
+
     def _suggest(self, unit: Unit, target: str, comment: str, *, fuzzy: bool, previous: str | None = None) -> None:
         before = unit.copy()
         unit.msgstr = [target]
         unit.prev_msgctxt = unit.prev_msgid_plural = None
         unit.prev_msgid = previous
-        kept = [c for c in unit.comments if not c.startswith(_OWNED_PREFIXES)]
+        kept = [c for c in unit.comments if not c.startswith(_REPLACED_PREFIXES)]
         unit.comments = kept + ([comment] if comment else [])
         unit.set_fuzzy(fuzzy)
         if unit != before:

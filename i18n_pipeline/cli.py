@@ -9,6 +9,7 @@ import os
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
+from datetime import date
 from pathlib import Path
 
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
@@ -17,9 +18,10 @@ from i18n_pipeline import __version__, pipeline
 from i18n_pipeline.checks import CHECKS
 from i18n_pipeline.config import CONFIG_NAME, Settings, load_settings, with_engine_options
 from i18n_pipeline.errors import NoProjectError, PipelineError, ReleaseExistsError, UsageError
-from i18n_pipeline.model import Severity, Stats
+from i18n_pipeline.model import Severity, State, Stats
 from i18n_pipeline.site import BuildResult
 from i18n_pipeline.translate import TranslateReport
+from i18n_pipeline.xliff import DEFAULT_STATES, VERSIONS
 
 log = logging.getLogger("i18n_pipeline")
 
@@ -118,6 +120,29 @@ def build_parser() -> argparse.ArgumentParser:
         a = tm_sub.add_parser(action, help=text, description=text)
         a.add_argument("file", type=Path, metavar="FILE.tmx")
         a.add_argument("--project", type=Path, metavar="DIR", help="project folder (default: .)")
+    xliff = command("xliff", "exchange translations with an agency's CAT tool as XLIFF 2.1 or 1.2")
+    xliff_sub = xliff.add_subparsers(dest="xliff_command", metavar="ACTION", parser_class=_Parser)
+    text = "write OUT_DIR/<lang>/<release>.xlf with the entries to translate"
+    a = xliff_sub.add_parser("export", help=text, description=text)
+    languages(a)
+    a.add_argument("--version", choices=VERSIONS, default="2.1", help="XLIFF version (default: 2.1)")
+    a.add_argument("--state", metavar="STATES", default=",".join(s.value for s in DEFAULT_STATES),
+                   help="comma-separated: machine, needs_update, untranslated, reviewed (default: all but reviewed)")
+    a.add_argument("out_dir", type=Path, metavar="OUT_DIR")
+    b = xliff_sub.add_parser("import", help="bring translations back into the PO files",
+                             description="bring translations back into the PO files")
+    b.add_argument("files", nargs="+", type=Path, metavar="FILE")
+    glossary = command("glossary", "exchange the glossary with terminologists as TBX or CSV")
+    glossary_sub = glossary.add_subparsers(dest="glossary_command", metavar="ACTION", parser_class=_Parser)
+    text = "merge the terms of a TBX (v2 or v3) or CSV file into locales/glossary.yaml"
+    c = glossary_sub.add_parser("import", help=text, description=text)
+    c.add_argument("file", type=Path, metavar="FILE.tbx|FILE.csv")
+    text = "write locales/glossary.yaml as TBX v3 (TBX-Basic) or CSV"
+    d = glossary_sub.add_parser("export", help=text, description=text)
+    d.add_argument("--format", choices=["tbx", "csv"], help="default: from the file's extension, else tbx")
+    d.add_argument("file", type=Path, metavar="FILE")
+    for p in (a, b, c, d):
+        p.add_argument("--project", type=Path, metavar="DIR", help="project folder (default: .)")
     return parser
 
 
@@ -211,6 +236,10 @@ def _dispatch(args: argparse.Namespace) -> int:
             return EXIT_ERROR
     elif cmd == "tm":
         return _tm(settings, args)
+    elif cmd == "xliff":
+        return _xliff(settings, args)
+    elif cmd == "glossary":
+        return _glossary(settings, args)
     return EXIT_OK
 
 
@@ -461,6 +490,58 @@ def _tm(settings: Settings, args: argparse.Namespace) -> int:
     with pipeline.open_memory(settings) as memory:
         n = memory.export_tmx(args.file, settings.source_language, tool_version=__version__)
     _say(f"exported {n} translation units to {args.file}")
+    return EXIT_OK
+
+
+def _states(text: str) -> list[State]:
+    names = [name.strip() for name in text.split(",") if name.strip()]
+    known = {s.value: s for s in State}
+    wrong = [name for name in names if name not in known]
+    if wrong or not names:
+        raise UsageError("--state", f"unknown state {wrong[0]!r}" if wrong else "no state given",
+                         f"give a comma-separated choice of {', '.join(known)}")
+    return [known[name] for name in names]
+
+
+def _xliff(settings: Settings, args: argparse.Namespace) -> int:
+    if not args.xliff_command:
+        print("error: say 'xliff export OUT_DIR' or 'xliff import FILE...'", file=sys.stderr)
+        return EXIT_USAGE
+    if args.xliff_command == "export":
+        files = pipeline.xliff_export(settings, args.languages, args.out_dir, version=args.version,
+                                      states=_states(args.state), tool_version=__version__)
+        for path, units in files:
+            _say(f"{path}: {units} units")
+        _say(f"XLIFF {args.version}: {len(files)} files, {sum(n for _, n in files)} units")
+        return EXIT_OK
+    reports = pipeline.xliff_import(settings, args.files, today=date.today().isoformat())
+    for r in reports:
+        _say(f"{r.xliff} -> {r.po}: {r.reviewed} reviewed, {r.to_review} to review, {r.unchanged} unchanged, "
+             f"{len(r.problems)} not imported")
+        for problem in r.problems:
+            print(f"warning: {problem}", file=sys.stderr)
+    return EXIT_OK
+
+
+def _glossary(settings: Settings, args: argparse.Namespace) -> int:
+    if not args.glossary_command:
+        print("error: say 'glossary import FILE' or 'glossary export FILE'", file=sys.stderr)
+        return EXIT_USAGE
+    if args.glossary_command == "export":
+        fmt = args.format or ("csv" if args.file.suffix.lower() == ".csv" else "tbx")
+        n = pipeline.glossary_export(settings, args.file, fmt)
+        _say(f"exported {n} terms and names to {args.file} ({'TBX v3, TBX-Basic' if fmt == 'tbx' else 'CSV'})")
+        return EXIT_OK
+    imported, report = pipeline.glossary_import(settings, args.file, today=date.today().isoformat())
+    _say(f"{args.file}: {imported.concepts} concepts; {len(report.added)} terms added, {len(report.names)} names added, "
+         f"{len(report.updated)} changes, {report.unchanged} unchanged, {len(imported.skipped)} skipped")
+    for line in report.updated:
+        _say(f"  changed {line}")
+    for line in report.kept + imported.skipped:
+        print(f"warning: {line}", file=sys.stderr)
+    if imported.other_languages:
+        print(f"warning: {args.file}: left out the terms in {', '.join(sorted(imported.other_languages))} "
+              "(not languages of this project)", file=sys.stderr)
     return EXIT_OK
 
 

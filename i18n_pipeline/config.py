@@ -17,6 +17,7 @@ from i18n_pipeline.engines.settings import convert_option, split_option
 from i18n_pipeline.errors import ConfigError, NoProjectError, UsageError
 from i18n_pipeline.formats.front_matter import yaml_error_location
 from i18n_pipeline.languages import is_valid_tag
+from i18n_pipeline.model import LineWrap
 
 CONFIG_NAME = "pipeline.yaml"
 
@@ -54,6 +55,7 @@ class Settings:
     include_machine_in_run: bool = True  # the default policy's run_includes_machine
     min_reviewed: float = 0.0  # the default policy's min_reviewed
     publish: Mapping[str, PublishPolicy] = field(default_factory=dict)  # language -> policy; "default"
+    po_wrap: LineWrap | None = None  # po.wrap: PO files reformatted to it; None: each keeps its own
 
     @property
     def content_dir(self) -> Path:
@@ -102,8 +104,10 @@ _KEYS = {
     "fuzzy_matching",
     "memory",
     "publish",
+    "po",
 }
 _MEMORY_KEYS = {"approve_exact", "fuzzy_threshold"}
+_PO_KEYS = {"wrap"}
 _POLICY_KEYS = {"translations", "min_reviewed", "untranslated", "run_includes_machine"}
 _POLICY_CHOICES = {"translations": ("reviewed", "machine"), "untranslated": ("source", "withhold")}
 
@@ -189,6 +193,12 @@ def load_settings(root: Path) -> Settings:
     for key in memory:
         if key not in _MEMORY_KEYS:
             raise ConfigError(where("memory"), f"unknown key 'memory.{key}'", _did_you_mean(str(key), _MEMORY_KEYS))
+    po = data.get("po", {}) or {}
+    if not isinstance(po, dict):
+        raise ConfigError(where("po"), "'po' must be a mapping", "write e.g. 'po: {wrap: 77}'")
+    for key in po:
+        if key not in _PO_KEYS:
+            raise ConfigError(where("po"), f"unknown key 'po.{key}'", _did_you_mean(str(key), _PO_KEYS))
     threshold = memory.get("fuzzy_threshold", 0.75)
     if not isinstance(threshold, (int, float)) or not 0 < float(threshold) <= 1:
         raise ConfigError(where("memory"), "'memory.fuzzy_threshold' must be a number in (0, 1]", "e.g. 0.75")
@@ -212,6 +222,22 @@ def load_settings(root: Path) -> Settings:
         include_machine_in_run=policies["default"].run_includes_machine,
         min_reviewed=policies["default"].min_reviewed,
         publish=policies,
+        po_wrap=_po_wrap(po.get("wrap"), where("po")),
+    )
+
+
+def _po_wrap(value: Any, where: str) -> LineWrap | None:
+    """``po.wrap``: 79 (gettext), 77 (Weblate), any width from 20, or none (``msgcat --no-wrap``)."""
+    if value is None:
+        return None
+    if value is False or (isinstance(value, str) and value.strip().lower() in ("none", "no", "off")):
+        return LineWrap(79, strings=False)
+    if isinstance(value, int) and not isinstance(value, bool) and value >= 20:
+        return LineWrap(value)
+    raise ConfigError(
+        where, f"'po.wrap' must be a line width of 20 or more, or none; got {value!r}",
+        "write 'wrap: 79' (gettext), 'wrap: 77' (Weblate) or 'wrap: none' (msgcat --no-wrap); "
+        "leave it out to keep each file's own wrapping",
     )
 
 

@@ -17,6 +17,10 @@ approved translations a finished translation lacks.
         fr: Chef de mission
         fr_plural: Chefs de mission
         note: title of the head of an IOM country office   # optional, for people
+      - source: human trafficking
+        es: trata de personas
+        es_admitted: [trata]             # optional: acceptable, the first form preferred
+        es_forbidden: [tráfico de personas, tráfico humano]   # optional: never to be used
       - source: WHO
         match_case: true                 # optional; default true for acronyms (all capitals),
         es: OMS                          #   false otherwise ("WHO" is not "who")
@@ -33,6 +37,11 @@ The target keeps the sense of the source's case: a term opening the sentence wit
 a capitalised target, a term in capitals (a headline) gets its target in capitals; otherwise
 the target is written as the glossary writes it (title case in English headlines does not carry
 over: "Cases of Human Trafficking" -> "trata de personas").
+
+Admitted and forbidden forms (TBX ``admittedTerm`` / ``deprecatedTerm`` status, see
+``termbase.py``) are for QA: an admitted form satisfies the glossary check (and is reported as
+cosmetic, :func:`admitted_terms`); a forbidden one, where the source has the term, is reported
+(:func:`forbidden_terms`).
 """
 
 from __future__ import annotations
@@ -51,7 +60,10 @@ from i18n_pipeline.formats.front_matter import yaml_error_location
 from i18n_pipeline.languages import fallback_tags, is_known_language
 from i18n_pipeline.model import PLACEHOLDER_RE
 
-__all__ = ["Glossary", "Term", "TermMatch", "check_terms", "find_terms", "load_glossary", "term_notes"]
+__all__ = [
+    "Glossary", "Term", "TermMatch", "admitted_terms", "check_terms", "find_terms", "forbidden_terms", "load_glossary",
+    "parse_glossary", "term_notes",
+]
 
 _TOP_KEYS = ("terms", "do_not_translate")
 _TERM_KEYS = ("source", "source_plural", "note", "match_case")
@@ -69,6 +81,8 @@ class Term:
     match_case: bool = False
     keep: bool = False
     line: int = 0  # where the glossary file defines it, for messages
+    admitted: tuple[tuple[str, str], ...] = ()  # (language, an acceptable other translation)
+    forbidden: tuple[tuple[str, str], ...] = ()  # (language, a translation never to be used)
 
     def target(self, lang: str, *, plural: bool = False) -> str | None:
         """The approved translation for ``lang`` ("es_MX" falls back to "es"); None if none."""
@@ -80,6 +94,12 @@ class Term:
 
     def applies_to(self, lang: str) -> bool:
         return self.keep or _lookup(self.targets, lang) is not None
+
+    def forms(self, kind: str, lang: str) -> tuple[str, ...]:
+        """The ``admitted`` or ``forbidden`` forms for ``lang`` (its fallbacks too)."""
+        table = self.admitted if kind == "admitted" else self.forbidden
+        tags = fallback_tags(lang)
+        return tuple(text for code, text in table if code in tags)
 
 
 def _lookup(table: tuple[tuple[str, str], ...], lang: str) -> str | None:
@@ -134,6 +154,11 @@ def load_glossary(path: Path) -> Glossary:
     except (OSError, UnicodeDecodeError) as exc:
         raise ConfigError(str(path), f"cannot read the glossary ({exc})",
                           "check the file's permissions and that it is UTF-8") from exc
+    return parse_glossary(text, path)
+
+
+def parse_glossary(text: str, path: Path) -> Glossary:
+    """The glossary ``text`` holds; ``path`` names it in errors (see :func:`load_glossary`)."""
     try:
         root = yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.YAMLError as exc:
@@ -218,7 +243,9 @@ def _read_term(node: yaml.Node, path: str, languages: list[str]) -> Term:
     match_case: bool | None = None
     targets: list[tuple[str, str]] = []
     plurals: list[tuple[str, str]] = []
+    statuses: dict[str, list[tuple[str, str]]] = {"admitted": [], "forbidden": []}
     for key, key_node, value in _pairs(node, path):
+        base, _, kind = key.rpartition("_")
         if key == "match_case":
             if not (isinstance(value, yaml.ScalarNode) and value.tag == "tag:yaml.org,2002:bool"):
                 raise ConfigError(_where(path, value), "match_case must be true or false",
@@ -230,8 +257,12 @@ def _read_term(node: yaml.Node, path: str, languages: list[str]) -> Term:
             targets.append((key, _text(value, path, f"the {key} translation")))
         elif key.endswith("_plural") and is_known_language(key[: -len("_plural")]):
             plurals.append((key[: -len("_plural")], _text(value, path, key)))
+        elif kind in statuses and is_known_language(base):
+            items = value.value if isinstance(value, yaml.SequenceNode) else [value]
+            statuses[kind] += [(base, _text(item, path, key)) for item in items]
         else:
-            known = [*_TERM_KEYS, *languages, *(f"{lang}_plural" for lang in languages)]
+            known = [*_TERM_KEYS, *languages, *(f"{lang}_{kind}" for lang in languages
+                                                 for kind in ("plural", "admitted", "forbidden"))]
             hint = _did_you_mean(key, known)
             if not difflib.get_close_matches(key, known, n=1, cutoff=0.6):
                 hint += ", or a CLDR language code (es, fr, pt_BR) or <language>_plural"
@@ -252,6 +283,8 @@ def _read_term(node: yaml.Node, path: str, languages: list[str]) -> Term:
         note=fields.get("note", ""),
         match_case=_is_acronym(source) if match_case is None else match_case,
         line=node.start_mark.line + 1,
+        admitted=tuple(statuses["admitted"]),
+        forbidden=tuple(statuses["forbidden"]),
     )
 
 
@@ -294,22 +327,23 @@ def _phrase(text: str) -> str:
     return r"\s+".join(re.escape(word) for word in text.split())
 
 
+@lru_cache(maxsize=1024)
+def _pattern(term: Term) -> re.Pattern[str]:
+    """The term in source text: its words with any white space between them, its plural too."""
+    plural = term.source_plural
+    if plural is None and not term.keep and not _is_acronym(term.source) \
+            and term.source[-1:].isalpha():
+        words = term.source.split()
+        plural = " ".join([*words[:-1], _english_plural(words[-1])])
+    body = f"(?P<plural>{_phrase(plural)})|{_phrase(term.source)}" if plural \
+        else _phrase(term.source)
+    flags = 0 if term.match_case else re.IGNORECASE
+    return re.compile(rf"(?<![\w])(?<!\w-)(?:{body})(?!\w)(?!-\w)", flags)
+
+
 @lru_cache(maxsize=32)
 def _patterns(glossary: Glossary, lang: str) -> tuple[tuple[Term, re.Pattern[str]], ...]:
-    compiled: list[tuple[Term, re.Pattern[str]]] = []
-    for term in glossary.terms:
-        if not term.applies_to(lang):
-            continue
-        plural = term.source_plural
-        if plural is None and not term.keep and not _is_acronym(term.source) \
-                and term.source[-1:].isalpha():
-            words = term.source.split()
-            plural = " ".join([*words[:-1], _english_plural(words[-1])])
-        body = f"(?P<plural>{_phrase(plural)})|{_phrase(term.source)}" if plural \
-            else _phrase(term.source)
-        flags = 0 if term.match_case else re.IGNORECASE
-        compiled.append((term, re.compile(rf"(?<![\w])(?<!\w-)(?:{body})(?!\w)(?!-\w)", flags)))
-    return tuple(compiled)
+    return tuple((term, _pattern(term)) for term in glossary.terms if term.applies_to(lang))
 
 
 def find_terms(glossary: Glossary, text: str, target_lang: str) -> list[TermMatch]:
@@ -388,7 +422,7 @@ def check_terms(
         term = next(t for t in glossary.terms if t.source == match.term)
         forms = {match.target} if match.keep else {
             f for f in (term.target(target_lang), term.target(target_lang, plural=True)) if f
-        }
+        } | set(term.forms("admitted", target_lang))
         count, known, shown = wanted.get(match.term, (0, set(), match.target))
         wanted[match.term] = (count + 1, known | forms, shown)
     haystack = _normalised(target)
@@ -412,4 +446,36 @@ def check_terms(
             times = f" ({count} times in the source, {found} in the translation)" \
                 if count > 1 else ""
             messages.append(f'{kind}: "{term_source}" should be "{shown}"{times}')
+    return messages
+
+
+def _occurrences(form: str, text: str, *, inflected: bool = False) -> int:
+    """How often ``form`` is in ``text`` (case and spacing aside); ``inflected``: its plural too,
+    the Spanish and French way ("refugio" -> "refugios", "abri" -> "abris", "bateau" -> "bateaux")."""
+    suffix = "(?:s|es|x)?" if inflected else ""
+    return len(re.findall(rf"(?<!\w){re.escape(_normalised(form))}{suffix}(?!\w)", _normalised(text)))
+
+
+def forbidden_terms(glossary: Glossary, source: str, target: str, target_lang: str) -> list[str]:
+    """Messages for forbidden translations ``target`` uses of terms that ``source`` holds."""
+    messages = []
+    scan = PLACEHOLDER_RE.sub(lambda m: _MASK * len(m.group()), source)
+    for term in glossary.terms:
+        used = [f for f in term.forms("forbidden", target_lang) if _occurrences(f, target, inflected=True)]
+        if used and _pattern(term).search(scan):
+            preferred = term.target(target_lang)
+            fix = f'; use "{preferred}"' if preferred else ""
+            messages += [f'forbidden: "{f}" for "{term.source}"{fix}' for f in used]
+    return messages
+
+
+def admitted_terms(glossary: Glossary, source: str, target: str, target_lang: str) -> list[str]:
+    """Messages for admitted translations ``target`` uses where the preferred one is missing."""
+    messages = []
+    for match in find_terms(glossary, source, target_lang):
+        term = next(t for t in glossary.terms if t.source == match.term)
+        preferred = [f for f in (term.target(target_lang), term.target(target_lang, plural=True)) if f]
+        used = [f for f in term.forms("admitted", target_lang) if _occurrences(f, target)]
+        if used and not any(_occurrences(f, target) for f in preferred):
+            messages.append(f'admitted: "{used[0]}" for "{term.source}"; the preferred term is "{match.target}"')
     return messages

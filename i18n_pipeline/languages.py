@@ -15,6 +15,8 @@ which form it returns.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
+from functools import lru_cache
 
 from babel import Locale, UnknownLocaleError, localedata
 from babel.messages.plurals import get_plural
@@ -26,10 +28,12 @@ __all__ = [
     "cldr_locale",
     "fallback_tags",
     "is_known_language",
+    "is_territory_name",
     "is_valid_tag",
     "iso639_1",
     "iso639_3",
     "language_name",
+    "matching_language",
     "plural_forms",
     "posix_tag",
 ]
@@ -91,6 +95,31 @@ def fallback_tags(tag: str) -> tuple[str, ...]:
     full = posix_tag(tag)
     base = full.split("_")[0]
     return (full,) if base == full else (full, base)
+
+
+def matching_language(tag: str, choices: Sequence[str]) -> str | None:
+    """The one of ``choices`` a file's ``tag`` means: the same tag ("es-ES" is "es_ES"), else the
+    only choice of its base language ("es-ES" is "es"); None when there is none, or several."""
+    exact = [c for c in choices if posix_tag(c).lower() == posix_tag(tag).lower()]
+    if exact:
+        return exact[0]
+    try:
+        base = base_language(tag)
+    except PipelineError:
+        return None
+    close = [c for c in choices if base_language(c) == base]
+    return close[0] if len(close) == 1 else None
+
+
+def is_territory_name(name: str) -> bool:
+    """Whether CLDR calls a country or territory ``name`` in English, Spanish or French ("Mexico",
+    "México", "Mexique"): a dateline's place, unlike a section label ("Investment")."""
+    return name.casefold() in _territory_names()
+
+
+@lru_cache(maxsize=1)
+def _territory_names() -> frozenset[str]:
+    return frozenset(name.casefold() for lang in ("en", "es", "fr") for name in Locale(lang).territories.values())
 
 
 # --- CLDR --------------------------------------------------------------------------------------

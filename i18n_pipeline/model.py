@@ -97,6 +97,30 @@ class Problem:
     line: int = 0
 
 
+@dataclass(frozen=True)
+class LineWrap:
+    """How a PO file's lines are wrapped, in the terms of GNU gettext's ``msgcat`` options.
+
+    ``width`` is the page width (``msgcat -w N``; gettext's default 79, Weblate's 77; None:
+    unlimited, ``-w 0``); ``strings`` says whether long strings are broken to fit it
+    (False: ``msgcat --no-wrap``, which still wraps ``#:`` reference lines at the width).
+    """
+
+    width: int | None = 79
+    strings: bool = True
+
+    @property
+    def name(self) -> str:
+        """The setting's spelling in pipeline.yaml: "79", "77", "none" ("unlimited" for -w 0)."""
+        if self.width is None:
+            return "unlimited"
+        return str(self.width) if self.strings else "none"
+
+
+#: gettext's own wrapping (xgettext, msgmerge, msgcat, Poedit).
+GETTEXT_WRAP = LineWrap(79)
+
+
 class State(str, Enum):
     """Review state of one catalog entry, stored in the PO file itself."""
 

@@ -23,14 +23,17 @@ from i18n_pipeline.errors import DocumentError, PipelineError, ReleaseExistsErro
 from i18n_pipeline.files import write_if_changed
 from i18n_pipeline.formats import FORMATS, ParseOptions, parse_document
 from i18n_pipeline.glossary import Glossary, load_glossary, term_notes
+from i18n_pipeline.glossary_merge import MergeReport
 from i18n_pipeline.incremental import WorkLog, code_digest
 from i18n_pipeline.ingest import IngestResult, ingest
 from i18n_pipeline.memory import Memory
-from i18n_pipeline.model import Document, Problem, Stats
+from i18n_pipeline.model import Document, Problem, State, Stats
 from i18n_pipeline.pofile import read_po, write_po
 from i18n_pipeline.report import ReportRow, render_report
 from i18n_pipeline.site import BuildResult, build_site
+from i18n_pipeline.termbase import Imported, export_termbase, import_termbase
 from i18n_pipeline.translate import REVIEWED_ORIGIN, TranslateReport, fill_catalogs
+from i18n_pipeline.xliff import DEFAULT_STATES, ImportReport, export_release, import_files
 
 log = logging.getLogger(__name__)
 
@@ -180,7 +183,7 @@ def extract(settings: Settings) -> StageResult:
             doc = load_document(settings, path)
             existing = read_po(target) if target.exists() else None
             template = new_template(template_entries(doc), project=settings.project, previous=existing)
-            result.record(target, write_po(template, target))
+            result.record(target, write_po(template, target, wrap=settings.po_wrap))
             done.record(key, [path, target])
     return result
 
@@ -212,7 +215,7 @@ def update(settings: Settings, languages: Sequence[str] | None = None) -> StageR
                     old, templates[release], language=lang, project=settings.project,
                     fuzzy_matching=settings.fuzzy_matching, notes=notes,
                 )
-                result.record(path, write_po(merged, path))
+                result.record(path, write_po(merged, path, wrap=settings.po_wrap))
                 done.record(key, [tpath, path, glossary_path])
     return result
 
@@ -379,7 +382,7 @@ def translate(
                     continue
                 paths = [po_path(settings, lang, release) for release in releases]
                 for release, path in zip(releases, paths, strict=False):
-                    write_po(catalogs[release], path)
+                    write_po(catalogs[release], path, wrap=settings.po_wrap)
                 if not report.counts["failed"]:  # else the next run tries the failed segments again
                     log.record(f"translate:{lang}", [*paths, *inputs], ",".join(chain))
     reports.sort(key=lambda r: list(_languages(settings, languages)).index(r.language))
@@ -481,3 +484,55 @@ def run(
     translated = translate(settings, languages, engine_name, progress)
     built = build(settings, languages, run=True)
     return RunResult(extracted, updated, translated, built)
+
+
+# --- exchange with agencies: XLIFF ----------------------------------------------------------
+
+
+def xliff_export(
+    settings: Settings, languages: Sequence[str] | None, out_dir: Path, *,
+    version: str = "2.1", states: Sequence[State] = DEFAULT_STATES, tool_version: str = "",
+) -> list[tuple[Path, int]]:
+    """'xliff export': ``OUT_DIR/<lang>/<release>.xlf`` with the entries in ``states``, for each
+    release that has any; returns (file, units) of each file written or already up to date."""
+    releases = [(path, load_document(settings, path)) for path in release_paths(settings)]
+    out = []
+    for lang in _languages(settings, languages):
+        for source, doc in releases:
+            path = out_dir / lang / f"{source.stem}.xlf"
+            units = export_release(
+                po_path(settings, lang, source.stem), doc, path, version=version, states=states,
+                original=source.relative_to(settings.root).as_posix(), source_language=settings.source_language,
+                target_language=lang, tool_version=tool_version,
+            )
+            out += [(path, units)] if units else []
+    return out
+
+
+def xliff_import(settings: Settings, files: Sequence[Path], *, today: str) -> list[ImportReport]:
+    """'xliff import': translations back into the PO files (see xliff.import_files)."""
+    return import_files(
+        files, source_language=settings.source_language, targets=settings.target_languages,
+        releases={p.stem for p in release_paths(settings)}, po_path=lambda lang, release: po_path(settings, lang, release),
+        wrap=settings.po_wrap, today=today,
+    )
+
+
+# --- exchange with terminologists: TBX and CSV glossaries -----------------------------------
+
+
+def glossary_file(settings: Settings) -> Path:
+    return settings.locales_dir / "glossary.yaml"
+
+
+def glossary_import(settings: Settings, file: Path, *, today: str) -> tuple[Imported, MergeReport]:
+    """'glossary import': a TBX or CSV file merged into locales/glossary.yaml."""
+    return import_termbase(file, glossary_file(settings), settings.source_language, settings.target_languages,
+                           today=today)
+
+
+def glossary_export(settings: Settings, file: Path, fmt: str) -> int:
+    """'glossary export': locales/glossary.yaml as TBX v3 (TBX-Basic) or CSV; returns the terms."""
+    title = f"{settings.project}: {glossary_file(settings).relative_to(settings.root)}"
+    return export_termbase(glossary_file(settings), file, fmt, settings.source_language, settings.target_languages,
+                           title=title)

@@ -7,6 +7,11 @@ msgmerge, Poedit and this tool do not fight over line wrapping in diffs. Transla
 writer wraps ``#|``/``#~`` lines and the first line of msgstr differently; see
 ``_format_string`` for the rules we follow.
 
+Each file keeps its own line wrapping: gettext's 79 columns, Weblate's 77 (``msgcat -w 77``) or
+none (``msgcat --no-wrap``). ``read_po`` detects it (``detect_wrap``) and ``write_po`` writes with
+it unless told otherwise, so a file that a tool re-wrapped is not rewritten by a run that changes
+no entry, and new entries are wrapped as the rest of the file.
+
 ``write_po`` refuses to overwrite a file that changed on disk after the catalog was read from it
 (a translator saved it meanwhile), also when the save happens during the write itself.
 ``compile_mo`` runs msgfmt.
@@ -34,6 +39,7 @@ from unicode_segmentation_rs import gettext_wrap, text_width
 from i18n_pipeline.catalog import Catalog
 from i18n_pipeline.errors import CatalogError
 from i18n_pipeline.files import write_atomic, write_if_changed
+from i18n_pipeline.model import GETTEXT_WRAP, LineWrap
 from i18n_pipeline.pounit import (
     CONTENT_TYPE,
     Origin,
@@ -45,10 +51,10 @@ from i18n_pipeline.pounit import (
     with_header_field,
 )
 
-__all__ = ["compile_mo", "po_bytes", "read_po", "read_po_bytes", "write_po"]
+__all__ = ["compile_mo", "detect_wrap", "po_bytes", "read_po", "read_po_bytes", "write_po"]
 
-# GNU gettext's page width.
-_PAGE_WIDTH = 79
+# Widths wider than any line: gettext's "-w 0" (no limit).
+_UNLIMITED = 1 << 30
 
 
 # --------------------------------------------------------------------------------------------
@@ -143,13 +149,13 @@ def _split_portion(portion: str, width: int, start_column: int) -> list[str]:
     return [data[a:b].decode("utf-8", errors="surrogatepass") for a, b in itertools.pairwise(bounds)]
 
 
-def _format_string(prefix: str, name: str, value: str, *, wrap: bool) -> list[str]:
+def _format_string(prefix: str, name: str, value: str, *, wrap: bool, page_width: int = 79) -> list[str]:
     """Lines for ``name "value"`` as gettext's ``wrap()`` (write-po.c) writes them.
 
     The value is cut into portions after each newline; each portion is line-broken
-    (Unicode line breaking) so that the whole line, prefix and quotes included, fits in 79
-    columns. The first line stays empty (``name ""``) when there are several portions, or when
-    the single portion would need a break after ``name "``.
+    (Unicode line breaking) so that the whole line, prefix and quotes included, fits in
+    ``page_width`` columns. The first line stays empty (``name ""``) when there are several
+    portions, or when the single portion would need a break after ``name "``.
     """
     if value == "":
         return [f'{prefix}{name} ""']
@@ -158,7 +164,7 @@ def _format_string(prefix: str, name: str, value: str, *, wrap: bool) -> list[st
     if raw_portions[-1]:
         portions.append(raw_portions[-1])
     # gettext: width = page_width - 1 (closing quote) - (len(prefix) + 1 (opening quote))
-    width = _PAGE_WIDTH - 2 - len(prefix)
+    width = page_width - 2 - len(prefix)
     if not wrap:
         if len(portions) == 1:
             return [f'{prefix}{name} "{_escape(portions[0])}"']
@@ -179,7 +185,7 @@ def _comment_lines(mark: str, comments: Iterable[str]) -> list[str]:
     return out
 
 
-def _reference_lines(references: Iterable[str]) -> list[str]:
+def _reference_lines(references: Iterable[str], page_width: int) -> list[str]:
     refs = normalise_references(references)
     if not refs:
         return []
@@ -188,7 +194,7 @@ def _reference_lines(references: Iterable[str]) -> list[str]:
     column = 2
     for ref in refs:
         length = len(ref) + 1
-        if column > 2 and column + length > _PAGE_WIDTH:
+        if column > 2 and column + length > page_width:
             lines.append(current)
             current, column = "#:", 2
         current += " " + ref
@@ -197,38 +203,44 @@ def _reference_lines(references: Iterable[str]) -> list[str]:
     return lines
 
 
-def _unit_lines(unit: Unit) -> list[str]:
+def _unit_lines(unit: Unit, layout: LineWrap) -> list[str]:
+    page_width = layout.width or _UNLIMITED
     lines = _comment_lines("#", unit.comments)
     lines += _comment_lines("#.", unit.extracted)
-    lines += _reference_lines(unit.references)
+    lines += _reference_lines(unit.references, page_width)
     flags = canonical_flags(unit.flags)
     if flags:
         lines.append("#, " + ", ".join(flags))
-    wrap = "no-wrap" not in flags
+    wrap = layout.strings and layout.width is not None and "no-wrap" not in flags
+
+    def string(prefix: str, name: str, value: str) -> list[str]:
+        return _format_string(prefix, name, value, wrap=wrap, page_width=page_width)
+
     prev_prefix = "#~| " if unit.obsolete else "#| "
     prefix = "#~ " if unit.obsolete else ""
     if unit.prev_msgctxt is not None:
-        lines += _format_string(prev_prefix, "msgctxt", unit.prev_msgctxt, wrap=wrap)
+        lines += string(prev_prefix, "msgctxt", unit.prev_msgctxt)
     if unit.prev_msgid is not None:
-        lines += _format_string(prev_prefix, "msgid", unit.prev_msgid, wrap=wrap)
+        lines += string(prev_prefix, "msgid", unit.prev_msgid)
     if unit.prev_msgid_plural is not None:
-        lines += _format_string(prev_prefix, "msgid_plural", unit.prev_msgid_plural, wrap=wrap)
+        lines += string(prev_prefix, "msgid_plural", unit.prev_msgid_plural)
     if unit.msgctxt is not None:
-        lines += _format_string(prefix, "msgctxt", unit.msgctxt, wrap=wrap)
-    lines += _format_string(prefix, "msgid", unit.msgid, wrap=wrap)
+        lines += string(prefix, "msgctxt", unit.msgctxt)
+    lines += string(prefix, "msgid", unit.msgid)
     if unit.msgid_plural is not None:
-        lines += _format_string(prefix, "msgid_plural", unit.msgid_plural, wrap=wrap)
+        lines += string(prefix, "msgid_plural", unit.msgid_plural)
         for i, form in enumerate(unit.msgstr):
-            lines += _format_string(prefix, f"msgstr[{i}]", form, wrap=wrap)
+            lines += string(prefix, f"msgstr[{i}]", form)
     else:
-        lines += _format_string(prefix, "msgstr", unit.msgstr[0], wrap=wrap)
+        lines += string(prefix, "msgstr", unit.msgstr[0])
     return lines
 
 
-def po_bytes(cat: Catalog) -> bytes:
-    """The catalog as GNU gettext would write it (UTF-8, LF line endings): what write_po writes."""
-    header = "\n".join(_unit_lines(cat.header_unit)) + "\n"
-    body = "\n".join("\n".join(_unit_lines(u)) + "\n" for u in cat.file_units())
+def po_bytes(cat: Catalog, wrap: LineWrap = GETTEXT_WRAP) -> bytes:
+    """The catalog as GNU gettext would write it (UTF-8, LF line endings) with ``msgcat``'s
+    options for ``wrap`` (default: none, 79 columns): what write_po writes."""
+    header = "\n".join(_unit_lines(cat.header_unit, wrap)) + "\n"
+    body = "\n".join("\n".join(_unit_lines(u, wrap)) + "\n" for u in cat.file_units())
     return (header + ("\n" + body if body else "")).encode("utf-8")
 
 
@@ -295,6 +307,76 @@ def _unit_from_tt(tt: Any) -> Unit:
         flags=canonical_flags(flags),
         obsolete=bool(tt.obsolete),
     )
+
+
+# --------------------------------------------------------------------------------------------
+# The file's own wrapping
+
+_GETTEXT_WIDTH, _NARROWEST = 79, 77
+_WEBLATE_WRAP = LineWrap(77)
+_NO_WRAP = LineWrap(_GETTEXT_WIDTH, strings=False)
+_CANDIDATES = (GETTEXT_WRAP, _WEBLATE_WRAP, _NO_WRAP)  # in order of preference on a tie
+_STRING_START_RE = re.compile(r'^(#~\| |#~ |#\| |)(msgctxt|msgid_plural|msgid|msgstr(?:\[\d+\])?) "(.*)"$')
+_EVIDENCE = 16  # strings looked at at most: cheap on a large file, enough for a hand-edited one
+
+
+def _string_groups(lines: list[str]) -> Iterable[tuple[str, str, str, list[str]]]:
+    """(prefix, keyword, value, the lines it was written on) of every string that may show how
+    the file is wrapped: not in a ``no-wrap`` entry, and not one every wrapping writes alike."""
+    no_wrap = False
+    i = 0
+    while i < len(lines):
+        line = lines[i]
+        i += 1
+        if not line:
+            no_wrap = False
+        elif line.startswith("#,"):
+            no_wrap = "no-wrap" in line
+        m = _STRING_START_RE.match(line)
+        if m is None:
+            continue
+        group = [line]
+        quote = m.group(1) + '"'
+        while i < len(lines) and lines[i].startswith(quote) and lines[i].endswith('"') and len(lines[i]) > len(quote):
+            group.append(lines[i])
+            i += 1
+        continued = group[1:]
+        alike = all(len(g.encode("utf-8")) < _NARROWEST for g in group) and (
+            len(group) == 1 or (m.group(3) == "" and len(continued) >= 2 and all(g.endswith('\\n"') for g in continued[:-1]))
+        )
+        if not no_wrap and not alike:
+            value = "".join(_UNESCAPE_RE.sub(_unescape_match, c) for c in [m.group(3)] + [g[len(quote) : -1] for g in continued])
+            yield m.group(1), m.group(2), value, group
+
+
+def detect_wrap(text: str) -> LineWrap | None:
+    """The wrapping a PO file was written with: gettext's 79 columns, 77 (``msgcat -w 77``, as
+    Weblate writes), ``--no-wrap`` or ``-w 0``; None when nothing in the file tells them apart.
+
+    Strings that every wrapping writes alike are skipped; each other string is written again
+    with each candidate until one candidate reproduces two more of them than any other (or
+    16 strings were seen); the one that reproduced most wins.
+    """
+    lines = text.replace("\r\n", "\n").split("\n")
+    scores = dict.fromkeys(_CANDIDATES, 0)
+    seen = 0
+    for prefix, name, value, group in _string_groups(lines):
+        for candidate in _CANDIDATES:
+            if _format_string(prefix, name, value, wrap=candidate.strings, page_width=candidate.width or _UNLIMITED) == group:
+                scores[candidate] += 1
+        seen += 1
+        first, second = sorted(scores.values(), reverse=True)[:2]
+        if seen >= _EVIDENCE or first - second >= 2:
+            break
+    if not seen or not any(scores.values()):
+        return None
+    best = max(_CANDIDATES, key=lambda c: scores[c])  # max keeps the first of equals
+    if best is _NO_WRAP and any(
+        line.startswith("#: ") and len(line) > _GETTEXT_WIDTH and " " in line[3:]
+        for line in lines
+    ):
+        return LineWrap(None)  # references are not wrapped either: msgcat -w 0
+    return best
 
 
 _LINE_RE = re.compile(r"line (\d+)")
@@ -367,19 +449,20 @@ def _normalise_charset(header: Unit) -> None:
             header.msgstr[0] = with_header_field(header.msgstr[0], "Content-Type", CONTENT_TYPE)
 
 
-def _origin(path: Path, data: bytes) -> Origin:
-    return Origin(path.resolve(), hashlib.sha256(data).hexdigest())
+def _origin(path: Path, data: bytes, wrap: LineWrap) -> Origin:
+    return Origin(path.resolve(), hashlib.sha256(data).hexdigest(), wrap)
 
 
 def read_po(path: Path) -> Catalog:
-    """Read a PO/POT file and remember what was read for write_po's stale check."""
+    """Read a PO/POT file and remember what was read (for write_po's stale check) and how its
+    lines are wrapped (``catalog.origin.wrap``; gettext's 79 columns when the file does not say)."""
     try:
         data = path.read_bytes()
-        origin = _origin(path, data)
     except OSError as exc:
         raise CatalogError(str(path), f"cannot read the catalog ({exc.strerror})", "check the path") from exc
     cat = read_po_bytes(data, str(path))
-    cat.remember_file(str(path), origin)
+    wrap = detect_wrap(data.decode("utf-8", errors="replace")) or GETTEXT_WRAP
+    cat.remember_file(str(path), _origin(path, data, wrap))
     return cat
 
 
@@ -414,13 +497,25 @@ def _changed_meanwhile(path: Path) -> CatalogError:
     )
 
 
-def write_po(cat: Catalog, path: Path) -> bool:
+def _own_wrap(cat: Catalog, path: Path, current: bytes | None) -> LineWrap:
+    """The wrapping of the file a catalog is written to: the one it had when read, else the one
+    the file on disk has, else the one of the file the catalog came from, else gettext's."""
+    origin = cat.origin
+    if origin is not None and origin.path == path.resolve():
+        return origin.wrap
+    detected = detect_wrap(current.decode("utf-8", errors="replace")) if current is not None else None
+    return detected or (origin.wrap if origin is not None else GETTEXT_WRAP)
+
+
+def write_po(cat: Catalog, path: Path, *, wrap: LineWrap | None = None) -> bool:
     """Write atomically; False (and nothing written) when the file already holds these bytes.
+
+    ``wrap`` reformats the file (pipeline.yaml's ``po.wrap``); by default the file keeps its own
+    wrapping, so a catalog whose entries did not change leaves the file as it is.
 
     If ``cat`` was read from ``path`` and the file changed since (a translator saved it), refuse:
     overwriting would lose their work.
     """
-    data = po_bytes(cat)
     try:
         current: bytes | None = path.read_bytes()
     except FileNotFoundError:
@@ -432,13 +527,15 @@ def write_po(cat: Catalog, path: Path) -> bool:
         current is None or hashlib.sha256(current).hexdigest() != origin.sha256
     ):
         raise _changed_meanwhile(path)
+    layout = wrap or _own_wrap(cat, path, current)
+    data = po_bytes(cat, layout)
     if current == data:
         return False
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         # Re-checked right before the rename: a save during our write is not lost either.
         _atomic_write(path, data, current)
-        written = _origin(path, data)
+        written = _origin(path, data, layout)
     except _ChangedMeanwhile:
         raise _changed_meanwhile(path) from None
     except OSError as exc:

@@ -15,6 +15,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from i18n_pipeline.model import GETTEXT_WRAP, LineWrap
+
 __all__ = [
     "CONTENT_TYPE",
     "Origin",
@@ -99,11 +101,13 @@ class Origin:
     """The file a catalog was read from (or last written to) and what it held then.
 
     ``pofile`` records it and checks it before writing; the model only carries it along, so a
-    merged catalog is still guarded against a translator's save to the file it came from.
+    merged catalog is still guarded against a translator's save to the file it came from, and
+    is written back with the file's own line wrapping.
     """
 
     path: Path
     sha256: str
+    wrap: LineWrap = GETTEXT_WRAP  # the line wrapping the file was written with (detected)
 
 
 def is_gettext_flag(flag: str) -> bool:

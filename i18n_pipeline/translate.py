@@ -21,6 +21,7 @@ from i18n_pipeline.checks import CheckContext, check_placeholders
 from i18n_pipeline.engines import Engine, MachineTranslation, translate_detailed
 from i18n_pipeline.engines.settings import takes_glossary
 from i18n_pipeline.errors import EngineError
+from i18n_pipeline.glossary import check_terms, forbidden_terms
 from i18n_pipeline.model import State
 from i18n_pipeline.postedit import proper_nouns, protect_for_engine, sentence_case, tidy_machine_output
 from i18n_pipeline.segment import Protected
@@ -100,13 +101,17 @@ def fill_catalogs(
         raise ValueError("no engine to translate with")
     report = TranslateReport(target_language, engine=chain[0], fallbacks=chain[1:])
     jobs: dict[str, _Job] = {}
+    uncached: set[str] = set()  # machine output made before the glossary had its terms: not from the cache
     for release, cat in catalogs.items():
         for entry in cat.entries():
-            if entry.state is State.UNTRANSLATED or _replaceable(
+            off_glossary = _off_glossary(entry, memory, glossary, chain, source_language, target_language)
+            if entry.state is State.UNTRANSLATED or off_glossary or _replaceable(
                 entry, memory, chain, source_language, target_language
             ):
                 jobs.setdefault(entry.source, _Job(entry.source, release=release)).targets.append(
                     (cat, entry.source, entry.context))
+            if off_glossary:
+                uncached.add(entry.source)
     if not jobs:
         return report
     pending = list(jobs)
@@ -147,7 +152,7 @@ def fill_catalogs(
     date = (today or dt.date.today()).isoformat()
     if memory is not None and pending:
         for name in chain:
-            cached = memory.cached(name, source_language, target_language, pending)
+            cached = memory.cached(name, source_language, target_language, [s for s in pending if s not in uncached])
             if not cached:
                 continue
             if dry_run:
@@ -301,6 +306,21 @@ def _replaceable(entry: Entry, memory: Memory | None, chain: Sequence[str], src:
     else:
         return False
     return memory.cached(used, src, tgt, [sentence]).get(sentence) == entry.target
+
+
+def _off_glossary(
+    entry: Entry, memory: Memory | None, glossary: Glossary | None, chain: Sequence[str], src: str, tgt: str
+) -> bool:
+    """Machine output nobody touched that lacks an approved term or uses a forbidden one (the
+    glossary changed since): the engine translates it again, with the terms protected."""
+    if memory is None or glossary is None or entry.state is not State.MACHINE:
+        return False
+    used = _engine_of(entry)
+    if used is None or used not in chain or not (
+        check_terms(glossary, entry.source, entry.target, tgt) or forbidden_terms(glossary, entry.source, entry.target, tgt)
+    ):
+        return False
+    return memory.cached(used, src, tgt, [entry.source]).get(entry.source) == entry.target
 
 
 def _engine_of(entry: Entry) -> str | None:

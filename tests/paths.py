@@ -9,4 +9,5 @@ SHARED = ROOT.parent / "shared"  # third-party material beside the checkout; abs
 EVAL = SHARED / "eval"
 SEED_TEXT = SHARED / "seed" / "000_adedd758250034a0.txt"  # the scraped page the bundled release came from
 DATA = Path(__file__).resolve().parent / "data"  # golden files: data/<format>/<case>.*
+SAMPLES = Path(__file__).resolve().parent / "samples"  # exchange files (TBX, CSV) written for the tests
 BENCH = ROOT / "bench"

@@ -19,6 +19,8 @@ from i18n_pipeline.checks import (
     check_double_space,
     check_engine_marks,
     check_glossary,
+    check_glossary_admitted,
+    check_glossary_forbidden,
     check_placeholders,
     check_translation,
     check_untranslated_urls,
@@ -302,3 +304,38 @@ def test_a_translators_ignore_flag_silences_one_check_on_one_entry(project: Path
     assert {p["check"] for p in after if p["line"] == line} == {p["check"] for p in before if p["line"] == line} - {"words"}
     assert main(["update", "--project", str(project), "-l", "es"]) == 0  # a merge keeps the translator's flag
     assert "#, fuzzy, ignore-words\n" in po.read_text("utf-8")
+
+
+# --- term statuses from a termbase (glossary-forbidden, glossary-admitted) -------------------
+
+STATUS_GLOSSARY = """terms:
+  - source: human trafficking
+    es: trata de personas
+    es_admitted: [trata de seres humanos]
+    es_forbidden: [tráfico de personas, tráfico humano]
+"""
+
+
+def test_a_forbidden_translation_of_a_term_in_the_source_is_reported(tmp_path: Path) -> None:
+    (tmp_path / "g.yaml").write_text(STATUS_GLOSSARY, "utf-8")
+    context = CheckContext("es", load_glossary(tmp_path / "g.yaml"))
+    source = "IOM fights human trafficking."
+    assert CHECKS["glossary-forbidden"].severity is Severity.FUNCTIONAL
+    assert first(check_glossary_forbidden, source, "La OIM lucha contra el tráfico de personas.", context) == (
+        'forbidden: "tráfico de personas" for "human trafficking"; use "trata de personas"')
+    assert first(check_glossary_forbidden, source, "La OIM lucha contra la trata de personas.", context) is None
+    # the same words where the source does not have the term: smuggling is "tráfico"
+    assert first(check_glossary_forbidden, "It fights smuggling.", "Lucha contra el tráfico de personas.", context) is None
+    french = CheckContext("fr", context.glossary)
+    assert first(check_glossary_forbidden, source, "Lucha contra el tráfico de personas.", french) is None
+
+
+def test_an_admitted_translation_passes_the_glossary_check_and_is_cosmetic(tmp_path: Path) -> None:
+    (tmp_path / "g.yaml").write_text(STATUS_GLOSSARY, "utf-8")
+    context = CheckContext("es", load_glossary(tmp_path / "g.yaml"))
+    source, target = "IOM fights human trafficking.", "La OIM lucha contra la trata de seres humanos."
+    assert first(check_glossary, source, target, context) is None
+    assert CHECKS["glossary-admitted"].severity is Severity.COSMETIC
+    assert first(check_glossary_admitted, source, target, context) == (
+        'admitted: "trata de seres humanos" for "human trafficking"; the preferred term is "trata de personas"')
+    assert first(check_glossary_admitted, source, "La OIM lucha contra la trata de personas.", context) is None

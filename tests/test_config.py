@@ -10,6 +10,7 @@ import pytest
 
 from i18n_pipeline.config import Settings, load_settings
 from i18n_pipeline.errors import ConfigError
+from i18n_pipeline.model import LineWrap
 from tests.paths import ROOT
 
 
@@ -183,3 +184,28 @@ def test_publish_policy_per_language(tmp_path: Path) -> None:
 def test_publish_errors_name_the_key_its_line_and_the_fix(tmp_path: Path, text: str, line: int, what: str, fix: str) -> None:
     error = error_from(tmp_path, "target_languages: [es, fr]\n" + text)
     assert (error.where, error.what, error.fix) == (f"{tmp_path / 'pipeline.yaml'}:{line}", what, fix)
+
+
+# --- po.wrap --------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "wrap"),
+    [("", None), ("po: {wrap: 79}\n", LineWrap(79)), ("po: {wrap: 77}\n", LineWrap(77)),
+     ("po:\n  wrap: none\n", LineWrap(79, strings=False)), ("po: {wrap: 100}\n", LineWrap(100))],
+)
+def test_po_wrap(tmp_path: Path, text: str, wrap: LineWrap | None) -> None:
+    assert settings_from(tmp_path, "target_languages: [es]\n" + text).po_wrap == wrap
+
+
+@pytest.mark.parametrize("value", ["10", "wide", "true", "79.5"])
+def test_a_wrong_po_wrap_says_what_it_can_be(tmp_path: Path, value: str) -> None:
+    error = error_from(tmp_path, f"target_languages: [es]\npo:\n  wrap: {value}\n")
+    assert error.where == f"{tmp_path / 'pipeline.yaml'}:2"
+    assert error.what.startswith("'po.wrap' must be a line width of 20 or more, or none")
+    assert "'wrap: 77' (Weblate)" in error.fix
+
+
+def test_a_misspelt_po_key_names_the_right_one(tmp_path: Path) -> None:
+    error = error_from(tmp_path, "target_languages: [es]\npo: {warp: 77}\n")
+    assert (error.what, error.fix) == ("unknown key 'po.warp'", "did you mean 'wrap'?")

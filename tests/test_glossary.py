@@ -7,7 +7,16 @@ from pathlib import Path
 import pytest
 
 from i18n_pipeline.errors import ConfigError
-from i18n_pipeline.glossary import Glossary, TermMatch, check_terms, find_terms, load_glossary, term_notes
+from i18n_pipeline.glossary import (
+    Glossary,
+    TermMatch,
+    admitted_terms,
+    check_terms,
+    find_terms,
+    forbidden_terms,
+    load_glossary,
+    term_notes,
+)
 from tests.paths import ROOT
 
 BUNDLED = ROOT / "locales" / "glossary.yaml"
@@ -253,3 +262,28 @@ def test_term_notes_name_each_term_with_its_approved_translation_and_the_names_o
         "do not translate: Tapachula, Chiapas",
     ]
     assert term_notes(glossary, "Nothing to see here.", "fr") == []
+
+
+# --- admitted and forbidden forms (from a termbase's term statuses) ---------------------------
+
+
+def test_admitted_and_forbidden_forms_are_read_per_language(tmp_path: Path) -> None:
+    glossary = load_glossary(write(tmp_path, (
+        "terms:\n  - source: shelter\n    es: albergue\n    es_admitted: [casa de acogida]\n"
+        "    es_forbidden: [refugio, asilo]\n    fr_forbidden: abri\n")))
+    (term,) = glossary.terms
+    assert term.forms("admitted", "es") == ("casa de acogida",) and term.forms("admitted", "es_MX") == ("casa de acogida",)
+    assert term.forms("forbidden", "es") == ("refugio", "asilo") and term.forms("forbidden", "fr") == ("abri",)
+    assert not term.applies_to("fr")  # a forbidden form alone is no translation to protect
+    assert forbidden_terms(glossary, "More shelters.", "Más refugios y asilo.", "es") == [
+        'forbidden: "refugio" for "shelter"; use "albergue"', 'forbidden: "asilo" for "shelter"; use "albergue"']
+    assert forbidden_terms(glossary, "A shelter.", "Un refugiado.", "es") == []  # whole words only
+    assert admitted_terms(glossary, "A shelter.", "Una casa de acogida.", "es") == [
+        'admitted: "casa de acogida" for "shelter"; the preferred term is "albergue"']
+
+
+def test_a_misspelt_status_key_suggests_the_right_one(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError) as caught:
+        load_glossary(write(tmp_path, "terms:\n  - source: IOM\n    es: OIM\n    es_forbiden: [IOM]\n"))
+    assert caught.value.what == "unknown key 'es_forbiden' in a term"
+    assert caught.value.fix == "did you mean 'es_forbidden'?"

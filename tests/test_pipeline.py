@@ -31,6 +31,7 @@ from tests.project import (
     msgfmt_check,
     release_name,
     run_json,
+    snapshot,
     translator_saves,
 )
 
@@ -331,3 +332,36 @@ def test_update_names_the_glossary_terms_of_each_sentence_for_its_language(proje
     assert main(["update", "--project", str(project), "-l", "es"]) == 0
     again = {e.source: e for e in read_po(es_po(project)).entries()}
     assert "glossary: human trafficking = trata de seres humanos" in again[entry.source].notes
+
+
+# --- the file's own wrapping ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("option", [["-w", "77"], ["--no-wrap"]], ids=["weblate-77", "no-wrap"])
+def test_a_file_rewrapped_by_msgcat_keeps_its_wrapping(project: Path, option: list[str]) -> None:
+    po = es_po(project)
+    subprocess.run(["msgcat", *option, str(po), "-o", str(po)], check=True)
+    before = snapshot(project / "locales")
+    assert main(["run", "--project", str(project)]) == 0
+    assert snapshot(project / "locales") == before, "a run that changes no entry rewrote a file"
+
+    release = project / "content" / f"{SEED}.md"
+    added = "A new sentence about the journeys of migrants across the whole continent was added to the release today."
+    text = release.read_text("utf-8")
+    release.write_text(text.replace("\nThe publication will be", f"\n{added} The publication will be"), "utf-8")
+    assert main(["run", "--project", str(project)]) == 0
+    entry = read_po(po).get(added)
+    assert entry is not None and entry.machine and entry.target, "the new sentence was machine-translated"
+    rewrapped = subprocess.run(["msgcat", *option, str(po)], check=True, capture_output=True).stdout
+    assert rewrapped == po.read_bytes(), f"msgcat {' '.join(option)} would change the file: the new entry is wrapped otherwise"
+
+
+def test_po_wrap_in_pipeline_yaml_reformats_every_file(project: Path) -> None:
+    po = es_po(project)
+    subprocess.run(["msgcat", "-w", "77", str(po), "-o", str(po)], check=True)
+    with (project / "pipeline.yaml").open("a", encoding="utf-8") as settings:
+        settings.write("po:\n  wrap: none\n")
+    assert main(["run", "--project", str(project)]) == 0
+    for path in (project / "locales").rglob("*.po*"):
+        assert subprocess.run(["msgcat", "--no-wrap", str(path)], check=True, capture_output=True).stdout == path.read_bytes()
+    assert max(len(line) for line in po.read_text("utf-8").splitlines()) > 79

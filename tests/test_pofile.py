@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import shutil
 import subprocess
@@ -16,8 +17,8 @@ from hypothesis import strategies as st
 from i18n_pipeline import catalog as catalog_module
 from i18n_pipeline.catalog import TemplateEntry, new_template, update_catalog
 from i18n_pipeline.errors import CatalogError
-from i18n_pipeline.model import State
-from i18n_pipeline.pofile import compile_mo, po_bytes, read_po, read_po_bytes, write_po
+from i18n_pipeline.model import LineWrap, State
+from i18n_pipeline.pofile import compile_mo, detect_wrap, po_bytes, read_po, read_po_bytes, write_po
 from tests.catalog_cases import (
     CLOCK,
     LONG,
@@ -344,3 +345,74 @@ def test_a_translators_flag_is_written_after_gettexts_and_msgfmt_accepts_it(tmp_
     assert run(["msgfmt", "-c", "-o", os.devnull, str(path)]).returncode == 0
     catted = run(["msgcat", str(path)]).stdout.decode()
     assert "#, fuzzy\nmsgid \"One.\"" in catted  # what msgcat makes of it: the flag is gone
+
+
+# --------------------------------------------------------------------------------------------
+# The file's own wrapping: 79 columns (gettext), 77 (Weblate, msgcat -w 77), none (--no-wrap)
+
+MSGCAT_OPTIONS = {"79": [], "77": ["-w", "77"], "none": ["--no-wrap"], "unlimited": ["-w", "0"]}
+
+
+def msgcat(path: Path, *options: str) -> bytes:
+    out = run(["msgcat", *options, str(path)])
+    assert out.returncode == 0, out.stderr.decode()
+    return out.stdout
+
+
+def rewrapped(tmp_path: Path, name: str) -> Path:
+    """Our gettext-exact catalog of every kind of line, as ``msgcat`` rewrites it for ``name``."""
+    old_template = new_template(tricky_entries(), project="seed", creation_date="2026-11-29 10:00+0000")
+    po = update_catalog(None, old_template, language="es", project="seed")
+    for entry in po.entries():
+        if entry.source_plural is None:
+            po.set_machine_translation(entry.source, entry.context, entry.source.upper() + " (es)", PROVENANCE)
+    edited = [dataclasses.replace(e, source=LONG_EDITED) if e.source == LONG else e for e in tricky_entries()]
+    new = new_template(edited, project="seed", creation_date="2026-11-29 10:00+0000")
+    updated = update_catalog(po, new, language="es", project="seed")  # "#|" lines too
+    ours = tmp_path / "ours.po"
+    ours.write_bytes(po_bytes(updated))
+    path = tmp_path / f"{name}.po"
+    path.write_bytes(msgcat(ours, *MSGCAT_OPTIONS[name]))
+    return path
+
+
+@pytest.mark.parametrize("name", sorted(MSGCAT_OPTIONS))
+def test_the_wrapping_msgcat_wrote_is_detected_and_written_again(tmp_path: Path, name: str) -> None:
+    path = rewrapped(tmp_path, name)
+    cat = read_po(path)
+    assert cat.origin is not None and cat.origin.wrap.name == name
+    assert po_bytes(cat, cat.origin.wrap) == path.read_bytes()
+    assert write_po(cat, path) is False  # nothing changed: the file is not rewritten
+
+
+@pytest.mark.parametrize("name", ["77", "none"])
+def test_a_new_entry_is_wrapped_as_the_rest_of_the_file(tmp_path: Path, name: str) -> None:
+    path = rewrapped(tmp_path, name)
+    cat = update_catalog(read_po(path), template(LONG, LONG_EDITED + " Again.", "Contact"), language="es", project="seed")
+    cat.set_machine_translation(LONG_EDITED + " Again.", None, LONG_EDITED.upper() + " OTRA VEZ.", PROVENANCE)
+    assert write_po(cat, path) is True
+    assert LONG_EDITED.upper().split()[-1].encode() in path.read_bytes()
+    assert msgcat(path, *MSGCAT_OPTIONS[name]) == path.read_bytes(), f"msgcat {MSGCAT_OPTIONS[name]} would rewrap it"
+    if name == "77":
+        assert msgcat(path) != path.read_bytes(), "the file is really wrapped at 77, not 79"
+
+
+def test_a_wrapping_asked_for_reformats_the_file(tmp_path: Path) -> None:
+    path = rewrapped(tmp_path, "77")
+    cat = read_po(path)
+    assert write_po(cat, path, wrap=LineWrap(79)) is True
+    assert msgcat(path) == path.read_bytes()
+    assert read_po(path).origin.wrap == LineWrap(79)  # type: ignore[union-attr]
+
+
+def test_a_file_with_only_short_lines_says_nothing_and_gets_gettexts_wrapping() -> None:
+    assert detect_wrap('msgid ""\nmsgstr "Language: es\\n"\n\nmsgid "a"\nmsgstr "b"\n') is None
+    cat = read_po_bytes(b'msgid "a"\nmsgstr "b"\n', "x.po")
+    assert cat.origin is None  # read from bytes: no file, nothing remembered
+
+
+def test_detection_reads_the_eval_po_files_as_gettext_wrote_them() -> None:
+    if not (EVAL / "po").is_dir():
+        pytest.skip(NO_EVAL)
+    for path in sorted((EVAL / "po").rglob("*.po")):
+        assert detect_wrap(path.read_text("utf-8", errors="replace")) == LineWrap(79), path

@@ -19,7 +19,7 @@ from i18n_pipeline.catalog import Catalog
 from i18n_pipeline.checks.markup import check_engine_marks, check_link_text, check_placeholders, check_untranslated_urls
 from i18n_pipeline.checks.numbers import check_dates, check_numbers
 from i18n_pipeline.checks.registry import CHECKS, IGNORE_PREFIX, Check, CheckContext, CheckFunction, check
-from i18n_pipeline.checks.terms import check_glossary, check_names
+from i18n_pipeline.checks.terms import check_glossary, check_glossary_admitted, check_glossary_forbidden, check_names
 from i18n_pipeline.checks.typography import (
     check_double_space,
     check_doubled_words,
@@ -46,6 +46,8 @@ __all__ = [
     "check_engine_unknown_words",
     "check_french_typography",
     "check_glossary",
+    "check_glossary_admitted",
+    "check_glossary_forbidden",
     "check_length",
     "check_link_text",
     "check_names",

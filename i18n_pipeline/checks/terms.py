@@ -1,15 +1,15 @@
 """Checks against the project's glossary (locales/glossary.yaml): approved terms and names that
-are never translated."""
+are never translated; admitted and forbidden translations (the term statuses of a termbase)."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 
 from i18n_pipeline.checks.registry import CheckContext, check
-from i18n_pipeline.glossary import check_terms
+from i18n_pipeline.glossary import admitted_terms, check_terms, forbidden_terms
 from i18n_pipeline.model import Severity
 
-__all__ = ["check_glossary", "check_names"]
+__all__ = ["check_glossary", "check_glossary_admitted", "check_glossary_forbidden", "check_names"]
 
 
 @check("glossary", Severity.FUNCTIONAL)
@@ -38,3 +38,32 @@ def check_names(source: str, target: str, context: CheckContext) -> Iterable[str
     if context.glossary is None:
         return []
     return check_terms(context.glossary, source, target, context.language, names=True)
+
+
+# --- term statuses from terminology exchange (TBX administrativeStatus; see termbase.py) -----
+
+
+@check("glossary-forbidden", Severity.FUNCTIONAL)
+def check_glossary_forbidden(source: str, target: str, context: CheckContext) -> Iterable[str]:
+    """A translation the glossary forbids (<lang>_forbidden; TBX deprecated or superseded terms)
+    is used for a term of the source: "tráfico de personas" for "human trafficking".
+
+    Functional, as the glossary check: the terminologists ruled the form out. The message names
+    the approved translation to use instead.
+    """
+    if context.glossary is None:
+        return []
+    return forbidden_terms(context.glossary, source, target, context.language)
+
+
+@check("glossary-admitted", Severity.COSMETIC)
+def check_glossary_admitted(source: str, target: str, context: CheckContext) -> Iterable[str]:
+    """An admitted translation (<lang>_admitted; TBX admitted terms) stands where the preferred
+    one would be: acceptable, but the house style prefers the approved term.
+
+    Cosmetic: the meaning is right; only consistency with the rest of the organisation's texts
+    is at stake.
+    """
+    if context.glossary is None:
+        return []
+    return admitted_terms(context.glossary, source, target, context.language)

@@ -76,7 +76,7 @@ def ingest(
         if kind == "html":
             metadata, body = read_web_page(text, path, dropped)
         else:
-            metadata, body = read_scraped_text(text, dropped)
+            metadata, body = read_scraped_text(text, dropped, source_language)
         mark_link_languages(metadata, source_language)
         markdown = join_front_matter(metadata, body)
 

@@ -11,7 +11,7 @@ from lingua import IsoCode639_1, Language, LanguageDetectorBuilder
 
 from i18n_pipeline.ingest.shared import split_words
 
-__all__ = ["detect_language", "mark_link_languages"]
+__all__ = ["confidently_other", "detect_language", "mark_link_languages"]
 
 log = logging.getLogger(__name__)
 
@@ -25,6 +25,19 @@ def detect_language(text: str, source_language: str = "en") -> str | None:
     detector = _detector(tuple(sorted({*_DETECTED_LANGUAGES, source_language})))
     found = detector.detect_language_of(text[:20000])
     return found.iso_code_639_1.name.lower() if found is not None else None
+
+
+def confidently_other(text: str, source_language: str = "en") -> bool:
+    """Whether a line is beyond doubt in another language than ``source_language``: lingua gives
+    another language at least 0.75 and the source language under 0.05 (a name or a quotation
+    that mixes languages stays)."""
+    detector = _detector(tuple(sorted({*_DETECTED_LANGUAGES, source_language})))
+    values = detector.compute_language_confidence_values(text[:2000])
+    if not values:
+        return False
+    confidence = {v.language.iso_code_639_1.name.lower(): v.value for v in values}
+    top = max(confidence, key=confidence.__getitem__)
+    return bool(top != source_language and confidence[top] >= 0.75 and confidence.get(source_language, 0.0) < 0.05)
 
 
 @lru_cache(maxsize=4)

@@ -9,9 +9,14 @@ engine. In order:
 
 1. single lines: punctuation-only lines, HTML attributes, attribute prefixes, href debris;
 2. menus: a label echoed by its teaser, repeated short lines;
-3. the headline, and the navigation above it;
-4. the links box (and the place tag inside it), the contact block, the dateline place;
-5. paragraphs from the wrapped body lines, as escaped Markdown with URLs as autolinks;
+3. the headline and the end of the text (``article.py``), the contact block (``contacts.py``);
+   the site's chrome above, inside and below the text (``chrome.py``: search forms, language
+   selectors, icon labels, copies of the headline, "read this in Spanish", footers);
+4. a date line under the headline, lines in another language (a caption), the links box (and
+   the place tag inside it), the dateline place;
+5. paragraphs from the wrapped body lines, as escaped Markdown with URLs as autolinks; a
+   one-paragraph contact block and a dateline opening the text ("GENEVA, 3 August (IOM) –")
+   move to the front matter;
 6. the announced date ("Wednesday, 3 August", the year inferred) and publications the body names.
 """
 
@@ -22,13 +27,17 @@ import datetime as dt
 import itertools
 import logging
 import re
-from dataclasses import dataclass
 from typing import Any
 
+from i18n_pipeline.ingest.article import Line, drop, drop_around, find_article
+from i18n_pipeline.ingest.chrome import DATE_LINE_RE, chrome_rule, parse_date_line
+from i18n_pipeline.ingest.contacts import CONTACT_LABEL_RE, inline_contacts, read_contact_block
+from i18n_pipeline.ingest.language import confidently_other, detect_language
 from i18n_pipeline.ingest.shared import SMALL_WORDS, DroppedLine, split_words, squeeze
-from i18n_pipeline.segment import EMAIL_PATTERN, URL_PATTERN
+from i18n_pipeline.languages import is_territory_name
+from i18n_pipeline.segment import URL_PATTERN
 
-__all__ = ["infer_date", "normalise_phone", "read_scraped_text"]
+__all__ = ["infer_date", "read_scraped_text"]
 
 log = logging.getLogger(__name__)
 
@@ -38,63 +47,54 @@ _ATTRIBUTES_ONLY_RE = re.compile(rf"^\s*(?:(?:{_ATTR}|{_QUOTED_TAIL})\s*)+/?>?\s
 _ATTRIBUTE_PREFIX_RE = re.compile(rf"^\s*(?:(?:{_ATTR})\s+)*(?:{_ATTR}|\"[^\"]*\"|'[^']*')\s*>(?=\S)")
 _HREF_DEBRIS_RE = re.compile(r"""["'](?:https?://|mailto:|ftp://|/|#)[^"'\s<>]*["']\s*>""")
 _PUNCTUATION_ONLY_RE = re.compile(r"^[\W_]+$")
+_DATELINE_RE = re.compile(
+    r"^(?P<place>[A-ZÀ-Þ][A-ZÀ-Þ'’.-]+(?:\s+[A-ZÀ-Þ][A-ZÀ-Þ'’.-]+){0,3}|[A-ZÀ-Þ][a-zà-ÿ'’.-]+(?:\s+[A-ZÀ-Þ][a-zà-ÿ'’.-]+){0,2})"
+    r"(?:,\s*[A-ZÀ-Þ][\w'’.-]+(?:\s+[A-ZÀ-Þ][\w'’.-]+){0,2})?"  # ", Mexico" after a city
+    r"(?:,?\s+(?P<date>(?:\d{1,2}\s+[^\W\d_]+|[^\W\d_]+\.?\s+\d{1,2})(?:,?\s+\d{4})?))?"
+    r"(?:\s*\((?P<agency>[A-Z][\w .&-]{1,30})\))?\s*[–—-]{1,2}\s+(?=[A-ZÀ-Þ\"“‘'])"
+)
+_PLACE_DATE_RE = re.compile(
+    r"^(?P<place>[A-ZÀ-Þ][\w'’.-]+(?:\s+[A-ZÀ-Þ][\w'’.-]+){0,2}),\s*(?:[A-ZÀ-Þ][\w'’.-]+(?:\s+[A-ZÀ-Þ][\w'’.-]+){0,2},?\s+)?"
+    r"(?P<date>\d{1,2},?\s+(?:de\s+)?[^\W\d_]+,?\s+(?:de\s+)?\d{4}|[^\W\d_]+\.?\s+\d{1,2},?\s+\d{4})"
+    r"(?:\s*[-–|,]?\s*\d{1,2}[:.h]\d{2}(?:\s*[ap]\.?\s*m\.?)?)?\.?$"
+)
 _BULLET_RE = re.compile(r"^\s*(?:[-*+•·–—]|\d+[.)])\s+")
 _TERMINAL_RE = re.compile(r"[.!?…]['\"”’)\]]*$")
 _SENTENCE_START_RE = re.compile(r"^['\"“‘(¿¡\[]*[A-ZÀ-ÖØ-Þ0-9]")
 _LINKS_LABEL_RE = re.compile(r"^(?:related\s+)?(?:links|resources|publications|enlaces|liens)\s*:?$", re.I)
-_CONTACT_LABEL_RE = re.compile(
-    r"^(?:for\s+(?:further|more)\s+information,?\s*(?:please\s+)?contact|"
-    r"(?:media|press)\s+contacts?|contacts?|para\s+m[áa]s\s+informaci[óo]n,?.*|"
-    r"pour\s+plus\s+d'informations?,?.*)\s*:?$",
-    re.I,
-)
 # segment.py's rules, without its "www." and "mailto:" extras: a line is a URL only with a
 # scheme (``<www.example.org>`` would not be a Markdown autolink).
 _URL_RE = re.compile(URL_PATTERN)
-_EMAIL_RE = re.compile(EMAIL_PATTERN)
-_CONTACT_FIELD_RE = re.compile(
-    r"^(?P<label>tel(?:ephone|éfono|éphone)?|phone|ph|mob(?:ile)?|cell|m[óo]vil|portable|fax|e-?mail|courriel|correo(?:\s+electr[óo]nico)?)"
-    r"\s*\.?\s*[:.]?\s*(?P<value>.*)$",
-    re.I,
-)
-_PHONE_RE = re.compile(r"^\+?[\d\s().\-/+]{7,}$")
 
 
-@dataclass
-class _Line:
-    number: int
-    text: str
-    anchor: bool = False  # the text followed an attribute prefix (it was a link's text)
-    kept: bool = True
-    role: str = "body"  # body, title, links, place, contact
-
-
-def read_scraped_text(text: str, dropped: list[DroppedLine]) -> tuple[dict[str, Any], str]:
+def read_scraped_text(text: str, dropped: list[DroppedLine], source_language: str = "en") -> tuple[dict[str, Any], str]:
     """The release's metadata (title, date, place, links, contacts) and its body as Markdown;
     what was removed is added to ``dropped``."""
     lines = _clean_debris(text, dropped)
     _drop_menus(lines, dropped)
-    title_index = _find_headline(lines)
-    if title_index is not None:
-        for line in lines[:title_index]:
-            if line.kept:
-                rule = "menu-item" if _BULLET_RE.match(line.text) else "navigation"
-                _drop(line, rule, dropped)
-        lines[title_index].role = "title"
-
+    article = find_article(lines)
+    title_index = article.title
     start = (title_index + 1) if title_index is not None else 0
+    if title_index is not None:
+        lines[title_index].role = "title"
+    contacts, contacts_end = _contact_block(lines, start, article.end, dropped)
+    drop_around(lines, article, max(article.end, contacts_end), dropped, tail=contacts_end)
+    announced, lead_place = _lead_date(lines, start, dropped)
     links, place = _mark_links_block(lines, start, dropped)
-    contacts = _parse_contacts(lines, start, dropped)
+    place = place or lead_place
+    _drop_other_language(lines, start, source_language, dropped)
     if place is None:
         place = _dateline_place(lines, start)
 
     paragraphs = _rebuild_paragraphs(list(lines[start:]) if title_index is not None else lines)
+    paragraphs, contacts = _inline_contacts(paragraphs, contacts, lines, dropped)
+    paragraphs, place, dated = _dateline(paragraphs, place, lines, start, dropped)
     body_text = "\n".join(paragraphs)
 
     metadata: dict[str, Any] = {}
     if title_index is not None:
-        metadata["title"] = squeeze(lines[title_index].text)
-    announced = infer_date(body_text + "\n" + metadata.get("title", ""))
+        metadata["title"] = squeeze(article.headline)
+    announced = dated or announced or infer_date(body_text + "\n" + metadata.get("title", ""))
     if announced is not None:
         metadata["date"] = announced
     if place:
@@ -108,24 +108,115 @@ def read_scraped_text(text: str, dropped: list[DroppedLine]) -> tuple[dict[str, 
     return metadata, body
 
 
-def _drop(line: _Line, rule: str, dropped: list[DroppedLine]) -> None:
-    line.kept = False
-    dropped.append(DroppedLine(line.number, line.text, rule))
-    log.debug("line %d dropped by %s: %s", line.number, rule, line.text[:60])
+def _contact_block(lines: list[Line], start: int, end: int, dropped: list[DroppedLine]) -> tuple[list[dict[str, str]], int]:
+    """The contact block whose label is in the text or right after it (site chrome aside):
+    its contacts and the index after its last line (0 when there is none)."""
+    label_at, gap = None, 0
+    for i in range(start, len(lines)):
+        line = lines[i]
+        if not line.kept:
+            continue
+        if CONTACT_LABEL_RE.match(line.text):
+            label_at = i
+            break
+        if i >= end and not chrome_rule(line.text):
+            gap += 1
+            if gap > 3:
+                break
+    if label_at is None:
+        return [], 0
+    drop(lines[label_at], "contact-label", dropped)
+    following = [i for i in range(label_at + 1, len(lines)) if lines[i].kept]
+    contacts, used = read_contact_block([lines[i].text for i in following])
+    for i in following[:used]:
+        lines[i].role = "contact"
+    return contacts, (following[used - 1] + 1) if used else label_at + 1
 
 
-def _clean_debris(text: str, dropped: list[DroppedLine]) -> list[_Line]:
+def _lead_date(lines: list[Line], start: int, dropped: list[DroppedLine]) -> tuple[dt.date | None, str | None]:
+    """A line between the headline and the text that is only a date ("16 February 2026"), or a
+    place and a date ("Managua, Nicaragua 26, Abril, 2022 7:43 p.m."): (date, place)."""
+    for line in lines[start:]:
+        if not line.kept or line.role != "body":
+            continue
+        text = squeeze(line.text)
+        place_date = _PLACE_DATE_RE.match(text)
+        if DATE_LINE_RE.match(text) or (place_date and parse_date_line(place_date.group("date"))):
+            drop(line, "date-line", dropped)
+            if place_date and not DATE_LINE_RE.match(text):
+                return parse_date_line(place_date.group("date")), place_date.group("place")
+            return parse_date_line(text), None
+        if len(split_words(line.text)) >= 8:
+            return None, None  # the text has begun
+    return None, None
+
+
+def _drop_other_language(lines: list[Line], start: int, source_language: str, dropped: list[DroppedLine]) -> None:
+    """Whole lines in another language than the release's: a caption or a teaser of the site's
+    other edition ("Foto: la OIM entrega kits..." in an English release)."""
+    candidates = [ln for ln in lines[start:] if ln.kept and ln.role == "body" and len(split_words(ln.text)) >= 6]
+    other = [ln for ln in candidates if detect_language(ln.text, source_language) not in (None, source_language)
+             and confidently_other(ln.text, source_language)]
+    if len(other) > 0.5 * len(candidates):
+        return  # the release itself is in another language: ingest warns about it, nothing is dropped
+    for line in other:
+        drop(line, "other-language", dropped)
+
+
+def _inline_contacts(
+    paragraphs: list[str], contacts: list[dict[str, str]], lines: list[Line], dropped: list[DroppedLine]
+) -> tuple[list[str], list[dict[str, str]]]:
+    """A one-paragraph contact block ("For more information, please contact X at Y, Tel: ...")
+    moves to the front matter."""
+    kept = []
+    for paragraph in paragraphs:
+        found = inline_contacts(paragraph)
+        if found is None:
+            kept.append(paragraph)
+            continue
+        contacts = contacts + found
+        dropped.append(DroppedLine(_line_of(lines, paragraph), paragraph, "contact-paragraph"))
+    return kept, contacts
+
+
+def _dateline(
+    paragraphs: list[str], place: str | None, lines: list[Line], start: int, dropped: list[DroppedLine]
+) -> tuple[list[str], str | None, dt.date | None]:
+    """A dateline opening the text ("GENEVA, 3 August 2011 (IOM) – The ...") goes to the front
+    matter: the place, and the date when it has a year."""
+    if not paragraphs:
+        return paragraphs, place, None
+    m = _DATELINE_RE.match(paragraphs[0])
+    if m is None:
+        return paragraphs, place, None
+    where = m.group("place")
+    found_place = where.title() if where.isupper() else where
+    dated = parse_date_line(m.group("date")) if m.group("date") else None
+    dropped.append(DroppedLine(_line_of(lines, paragraphs[0]), m.group(0).strip(), "dateline"))
+    return [paragraphs[0][m.end() :], *paragraphs[1:]], place or found_place, dated
+
+
+def _line_of(lines: list[Line], paragraph: str) -> int:
+    """The input line where ``paragraph`` starts."""
+    head = paragraph.split()[:3]
+    for line in lines:
+        if line.kept and line.text.split()[:3] == head:
+            return line.number
+    return 0
+
+
+def _clean_debris(text: str, dropped: list[DroppedLine]) -> list[Line]:
     """Rules on single lines: punctuation-only, attributes-only, attribute prefixes, href debris."""
-    out: list[_Line] = []
+    out: list[Line] = []
     for number, raw in enumerate(text.split("\n"), start=1):
-        line = _Line(number, raw.strip())
+        line = Line(number, raw.strip())
         if not line.text:
             line.kept = False
             line.role = "blank"
         elif _PUNCTUATION_ONLY_RE.match(line.text):
-            _drop(line, "punctuation-only", dropped)
+            drop(line, "punctuation-only", dropped)
         elif _ATTRIBUTES_ONLY_RE.match(line.text) and ("=" in line.text or '">' in line.text):
-            _drop(line, "html-attributes", dropped)
+            drop(line, "html-attributes", dropped)
         else:
             prefix = _ATTRIBUTE_PREFIX_RE.match(line.text)
             if prefix:
@@ -141,7 +232,7 @@ def _clean_debris(text: str, dropped: list[DroppedLine]) -> list[_Line]:
     return out
 
 
-def _drop_menus(lines: list[_Line], dropped: list[DroppedLine]) -> None:
+def _drop_menus(lines: list[Line], dropped: list[DroppedLine]) -> None:
     """Menu echoes (a label, then a teaser that starts with it) and repeated short lines."""
     kept = [ln for ln in lines if ln.kept]
     for this, nxt in itertools.pairwise(kept):
@@ -150,36 +241,12 @@ def _drop_menus(lines: list[_Line], dropped: list[DroppedLine]) -> None:
         label, following = this.text.lower(), nxt.text.lower()
         if len(following) > len(label) and following.startswith(label) and len(split_words(this.text)) <= 8:
             glued = nxt.text[len(this.text)]
-            _drop(this, "menu-echo", dropped)
+            drop(this, "menu-echo", dropped)
             if glued.isalnum():  # "WHO WE AREThe International ...": label glued to its teaser
-                _drop(nxt, "menu-teaser", dropped)
+                drop(nxt, "menu-teaser", dropped)
         elif label == following and len(split_words(this.text)) <= 8:
-            _drop(this, "repeated-short-line", dropped)
-            _drop(nxt, "repeated-short-line", dropped)
-
-
-def _is_title_like(text: str) -> bool:
-    words = split_words(text)
-    if not 4 <= len(words) <= 30 or _BULLET_RE.match(text) or re.search(r"[.,;:]$", text):
-        return False
-    content = [w for w in words if w.lower() not in SMALL_WORDS and not w[0].isdigit()]
-    capitalised = sum(1 for w in content if w[0].isupper())
-    return bool(content) and capitalised / len(content) >= 0.6
-
-
-def _find_headline(lines: list[_Line]) -> int | None:
-    """The first title-like line, or failing that the first short line that is not a sentence."""
-    candidates = [i for i, ln in enumerate(lines) if ln.kept]
-    for i in candidates:
-        if _is_title_like(lines[i].text):
-            return i
-        if _TERMINAL_RE.search(lines[i].text) and len(split_words(lines[i].text)) > 12:
-            break  # prose has begun without a title-case headline
-    for i in candidates[:5]:
-        text = lines[i].text
-        if 3 <= len(split_words(text)) <= 25 and not re.search(r"[.,;:]$", text) and not _BULLET_RE.match(text):
-            return i
-    return None
+            drop(this, "repeated-short-line", dropped)
+            drop(nxt, "repeated-short-line", dropped)
 
 
 def _is_place(text: str) -> bool:
@@ -187,7 +254,7 @@ def _is_place(text: str) -> bool:
     return 1 <= len(words) <= 3 and all(re.fullmatch(r"[A-ZÀ-Þ][\w'’-]*", w) for w in words)
 
 
-def _mark_links_block(lines: list[_Line], start: int, dropped: list[DroppedLine]) -> tuple[list[dict[str, str]], str | None]:
+def _mark_links_block(lines: list[Line], start: int, dropped: list[DroppedLine]) -> tuple[list[dict[str, str]], str | None]:
     """The links box: a label ("Links"), link texts separated by debris, a place tag, then prose."""
     links: list[dict[str, str]] = []
     place: str | None = None
@@ -198,9 +265,9 @@ def _mark_links_block(lines: list[_Line], start: int, dropped: list[DroppedLine]
         i += 1
     else:
         return links, place
-    _drop(lines[i], "section-label", dropped)
-    item: list[_Line] = []
-    items: list[list[_Line]] = []
+    drop(lines[i], "section-label", dropped)
+    item: list[Line] = []
+    items: list[list[Line]] = []
     separated = True
     j = i + 1
     while j < len(lines):
@@ -248,94 +315,27 @@ def _mark_links_block(lines: list[_Line], start: int, dropped: list[DroppedLine]
     return links, place
 
 
-def _dateline_place(lines: list[_Line], start: int) -> str | None:
-    """A place tag standing alone right after the headline ("GENEVA", "Mexico")."""
+def _dateline_place(lines: list[Line], start: int) -> str | None:
+    """A place tag standing alone right after the headline: in capitals ("GENEVA"), or a country
+    CLDR knows ("Mexico"); not a section label ("Investment")."""
     for line in lines[start:]:
         if line.kept and line.role == "body":
-            if _is_place(line.text) or (re.fullmatch(r"[A-ZÀ-Þ][A-ZÀ-Þ ,'-]+", line.text) and len(line.text) <= 40):
+            capitals = re.fullmatch(r"[A-ZÀ-Þ][A-ZÀ-Þ ,'-]+", line.text) and len(line.text) <= 40
+            if capitals or (_is_place(line.text) and is_territory_name(line.text)):
                 line.role = "place"
                 return line.text.title() if line.text.isupper() else line.text
             return None
     return None
 
 
-def _parse_contacts(lines: list[_Line], start: int, dropped: list[DroppedLine]) -> list[dict[str, str]]:
-    """The block after "For further information, please contact:": name, office, phone, e-mail."""
-    label_at = next((i for i in range(start, len(lines)) if lines[i].kept and _CONTACT_LABEL_RE.match(lines[i].text)), None)
-    if label_at is None:
-        return []
-    _drop(lines[label_at], "contact-label", dropped)
-    contacts: list[dict[str, str]] = []
-    current: dict[str, str] = {}
-    pending: str | None = None
-    for line in lines[label_at + 1 :]:
-        if not line.kept:
-            continue
-        line.role = "contact"
-        text = line.text
-        field_match = _CONTACT_FIELD_RE.match(text)
-        if field_match and (field_match.group("value") == "" or not field_match.group("value")[0].isalpha()
-                            or _EMAIL_RE.search(field_match.group("value"))):
-            key = _contact_key(field_match.group("label"))
-            value = field_match.group("value").strip()
-            if not value:
-                pending = key
-                continue
-            text, pending = value, key
-        email = _EMAIL_RE.search(text)
-        if pending == "email" or (email and pending is None):
-            if email:
-                current.setdefault("email", email.group(0))
-            pending = None
-            continue
-        if pending is not None or _PHONE_RE.match(text):
-            key = pending if pending in {"phone", "mobile", "fax"} else "phone"
-            current.setdefault(key, normalise_phone(text))
-            pending = None
-            continue
-        if "name" in current and ("email" in current or "phone" in current or "mobile" in current):
-            contacts.append(current)
-            current = {}
-        if "name" not in current:
-            current["name"] = squeeze(text)
-        elif "office" not in current:
-            current["office"] = squeeze(text)
-        else:
-            current["office"] += ", " + squeeze(text)
-    if current:
-        contacts.append(current)
-    order = ("name", "office", "phone", "mobile", "fax", "email")
-    return [{k: c[k] for k in order if k in c} for c in contacts]
-
-
-def _contact_key(label: str) -> str:
-    label = label.lower()
-    if label.startswith(("e", "cou", "cor")):
-        return "email"
-    if label.startswith(("mob", "cell", "móv", "mov", "port")):
-        return "mobile"
-    if label.startswith("fax"):
-        return "fax"
-    return "phone"
-
-
-def normalise_phone(text: str) -> str:
-    """``Tel: + 52 55 5536 3922`` -> ``+52 55 5536 3922``: one space between groups, no label."""
-    first = re.search(r"[+(\d]", text)
-    text = text[first.start() :] if first else text.strip()
-    text = re.sub(r"\+\s+", "+", text)
-    text = re.sub(r"\s*\(0\)\s*", " ", text) if text.startswith("+") else text
-    return re.sub(r"\s+", " ", text).strip()
-
-
-def _rebuild_paragraphs(lines: list[_Line]) -> list[str]:
+def _rebuild_paragraphs(lines: list[Line]) -> list[str]:
     """Join hard-wrapped body lines into paragraphs (one string each)."""
     body = [ln for ln in lines if ln.kept and ln.role == "body"]
     lengths = sorted(len(ln.text) for ln in body)
     width = lengths[int(len(lengths) * 0.75)] if lengths else 0
     paragraphs: list[str] = []
     current: list[str] = []
-    previous: _Line | None = None
+    previous: Line | None = None
     for line in lines:
         if not (line.kept and line.role == "body"):
             if line.role != "blank" or current:
@@ -409,6 +409,8 @@ def _add_named_publications(links: list[dict[str, str]], body: str) -> list[dict
     for match in pattern.finditer(body):
         title = re.sub(rf"(?:\s+(?:{small}))+$", "", match.group(1))
         before, after = title.split(":", 1)
+        if re.match(r"(?:by|por|par)\s", before, re.I):
+            continue  # "By Aaron Humes: The Americas ...": a byline, not a publication
         if len(split_words(before)) < 2 or len(split_words(after)) < 2 or title.lower() in known:
             continue
         known.add(title.lower())

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-__all__ = ["SMALL_WORDS", "DroppedLine", "plain_text", "split_words", "squeeze"]
+__all__ = ["SMALL_WORDS", "DroppedLine", "is_homoglyph_text", "plain_text", "split_words", "squeeze"]
 
 
 @dataclass(frozen=True)
@@ -40,3 +40,13 @@ def plain_text(markdown: str) -> str:
     # Emphasis marks go first, escaped ones stay (as escapes) until the escapes are removed.
     text = re.sub(r"(?<!\\)[*_`]{1,3}", "", text)
     return re.sub(r"\\([\\`*_\[\]<>|~#+\-.!()&=])", r"\1", text)
+
+
+_CYRILLIC_GREEK_RE = re.compile(r"[\u0370-\u03ff\u0400-\u04ff]")
+_LATIN_RE = re.compile(r"[A-Za-z\u00c0-\u024f]")
+
+
+def is_homoglyph_text(text: str) -> bool:
+    """Words mixing Latin with Cyrillic or Greek letters: spam written to dodge filters."""
+    mixed = sum(1 for w in text.split() if _LATIN_RE.search(w) and _CYRILLIC_GREEK_RE.search(w))
+    return mixed >= 3

@@ -15,15 +15,14 @@ from typing import Any
 import lxml.html  # type: ignore[import-untyped]
 
 from i18n_pipeline.errors import DocumentError
-from i18n_pipeline.ingest.shared import DroppedLine, plain_text, split_words, squeeze
+from i18n_pipeline.ingest.chrome import chrome_rule
+from i18n_pipeline.ingest.shared import DroppedLine, is_homoglyph_text, plain_text, split_words, squeeze
 from i18n_pipeline.languages import is_valid_tag, primary_subtag
 
 __all__ = ["read_web_page"]
 
 _BUTTON_CLASS_RE = re.compile(r"(?:^|[-_\s])(?:button|btn|cta)(?:$|[-_\s])", re.I)
 _BLOCK_TAGS = {"div", "section", "aside", "form", "p", "figure", "li", "ul", "table"}
-_CYRILLIC_GREEK_RE = re.compile(r"[\u0370-\u03ff\u0400-\u04ff]")
-_LATIN_RE = re.compile(r"[A-Za-z\u00c0-\u024f]")
 _COPYRIGHT_RE = re.compile(
     r"^\W*(?:©|\(c\)\s*\d{4}|copyright\b)|\ball rights reserved\b|\bcopyrighted property\b|"
     r"\btodos los derechos reservados\b|\btous droits réservés\b",
@@ -105,12 +104,14 @@ def _clean_extracted_markdown(markdown: str, title: str, source: str, dropped: l
             block = " ".join(line.strip() for line in lines if line.strip())  # unwrap a paragraph
         plain = plain_text(block)
         rule = None
-        if _is_homoglyph_text(plain):
+        if is_homoglyph_text(plain):
             rule = "homoglyph-text"
         elif _COPYRIGHT_RE.search(plain) and len(plain.split()) <= 80:
             rule = "copyright-notice"
         elif _is_link_teaser(block, plain):
             rule = "link-teaser"
+        elif "\n" not in block and (chrome := chrome_rule(plain)) is not None:
+            rule = chrome  # a share button, a photo credit, "Read this in Spanish" that extraction kept
         elif not kept and title and re.match(r"#{1,6}\s", block) and squeeze(plain).lower() == title.lower():
             continue  # the headline, already the title in the front matter
         if rule is not None:
@@ -118,12 +119,6 @@ def _clean_extracted_markdown(markdown: str, title: str, source: str, dropped: l
             continue
         kept.append(block)
     return "\n\n".join(kept)
-
-
-def _is_homoglyph_text(text: str) -> bool:
-    """Words mixing Latin with Cyrillic or Greek letters: spam written to dodge filters."""
-    mixed = sum(1 for w in text.split() if _LATIN_RE.search(w) and _CYRILLIC_GREEK_RE.search(w))
-    return mixed >= 3
 
 
 def _is_link_teaser(block: str, plain: str) -> bool:

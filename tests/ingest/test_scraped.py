@@ -6,7 +6,7 @@ import datetime as dt
 
 from i18n_pipeline.formats.front_matter import split_front_matter
 from i18n_pipeline.ingest import ingest
-from i18n_pipeline.ingest.scraped import infer_date, normalise_phone
+from i18n_pipeline.ingest.scraped import infer_date
 from i18n_pipeline.segment import find_urls
 
 
@@ -69,8 +69,3 @@ def test_contact_block_goes_to_the_front_matter() -> None:
     body = split_front_matter(result.markdown, "x")[1]
     assert "Pérez" not in body and "9111" not in body and "contact" not in body
 
-
-def test_phone_numbers_are_normalised() -> None:
-    assert normalise_phone("Tel: + 52 55 5536 3922") == "+52 55 5536 3922"
-    assert normalise_phone("+41 (0)22  717 9111") == "+41 22 717 9111"
-    assert normalise_phone("(555) 123-4567") == "(555) 123-4567"
