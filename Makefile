@@ -47,7 +47,7 @@ bench: setup
 	$(BIN)/python bench/ingest_eval.py
 	$(BIN)/python bench/quality.py
 	$(BIN)/python bench/apertium_throughput.py
-	$(BIN)/python bench/pipeline_speed.py
+	$(BIN)/python bench/speed.py
 	$(BIN)/python bench/memory_lookup.py
 	$(BIN)/python bench/checks_on_references.py
 	$(BIN)/python bench/unknown_words.py
