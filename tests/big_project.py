@@ -192,25 +192,10 @@ _DATES = re.compile(
     rb"|^(#~? (?:machine translation|translation memory): .*)\d{4}-\d{2}-\d{2}",  # provenance day
     re.M,
 )
-_MSGSTR = re.compile(rb'^msgstr (?:"(?:[^"\\\n]|\\.)*"\n?)+', re.M)
 
 
 def _without_dates(data: bytes) -> bytes:
     return _DATES.sub(lambda m: (m.group(1) or m.group(2)) + b"<date>", data)
-
-
-def _machine_wording_masked(data: bytes) -> bytes:
-    """A PO file with the msgstr of every machine-translated entry (fuzzy, provenance comment
-    "machine translation: ...") and the unknown words its comment lists replaced by marks: its
-    wording aside, the entry must match."""
-    blocks = data.split(b"\n\n")
-    for i, block in enumerate(blocks):
-        if b"\n#, fuzzy" in b"\n" + block and re.search(rb"(?m)^# machine translation: ", block):
-            block = _MSGSTR.sub(b'msgstr "<machine translation>"\n', block).rstrip(b"\n")
-            # The words the engine did not know (in the comment) follow its wording (a pivot's
-            # second leg reads the first leg's output).
-            blocks[i] = re.sub(rb"(?m)^(# machine translation: .*?); unknown words: .*$", rb"\1; unknown words: <machine>", block)
-    return b"\n\n".join(blocks)
 
 
 def results(project: Path) -> dict[str, bytes]:
@@ -224,44 +209,15 @@ def results(project: Path) -> dict[str, bytes]:
     return out
 
 
-def compare_results(got: dict[str, bytes], expected: dict[str, bytes]) -> tuple[list[str], int, int]:
-    """Compare a resumed run's results with an uninterrupted run's.
+def compare_results(got: dict[str, bytes], expected: dict[str, bytes]) -> list[str]:
+    """The files of a resumed run that differ from an uninterrupted run's (dates masked).
 
-    Apertium's tagger carries state from one segment to the next, even across the null flush
-    (FACTS.md), so a sentence can be worded differently when the stream before it differs, as
-    it does when a rerun sends only what the killed run had not finished. So: every file must
-    be identical, except that a machine-translated msgstr may be worded differently; a built
-    page is compared where its release's catalogs are identical. Returns (files that differ
-    otherwise, machine entries worded differently, built pages compared).
+    Apertium's tagger used to carry state from one segment to the next (FACTS.md), so a rerun
+    that sends only what a killed run had not finished worded a few sentences differently; the
+    engine now settles each tagger when it starts (engines/apertium_pipeline.py), and nothing
+    may differ.
     """
-    wrong: list[str] = []
-    worded = 0
-    same_catalogs: dict[str, bool] = {}
-    for name, data in sorted(expected.items()):
-        if not name.endswith((".po", ".pot")):
-            continue
-        mine = got.get(name, b"")
-        if mine == data:
-            same_catalogs.setdefault(Path(name).stem, True)
-            continue
-        same_catalogs[Path(name).stem] = False
-        if _machine_wording_masked(mine) != _machine_wording_masked(data):
-            wrong.append(name)
-            continue
-        worded += sum(a != b for a, b in zip(_MSGSTR.findall(mine), _MSGSTR.findall(data), strict=True))
-    # A language's index page lists every release's (translated) title: compared where every
-    # catalog of that language is identical.
-    worded_languages = {Path(n).parts[1] for n in expected if n.endswith(".po") and got.get(n) != expected[n]}
-    compared = 0
-    for name, data in sorted(expected.items()):
-        if name.endswith((".po", ".pot")) or not same_catalogs.get(Path(name).stem, True):
-            continue
-        if Path(name).name == "index.html" and Path(name).parent.name in worded_languages:
-            continue
-        compared += 1
-        if got.get(name) != data:
-            wrong.append(name)
-    return wrong, worded, compared
+    return [name for name in sorted(set(got) | set(expected)) if got.get(name) != expected.get(name)]
 
 
 def temp_files(project: Path) -> list[Path]:

@@ -7,8 +7,7 @@ SIGKILL at seeded random moments spread over one measured run; after each kill e
 ``.po``/``.pot`` parses, passes ``msgfmt -c`` and holds *all* the entries it should (a file cut
 at an entry boundary would still parse, so parsing alone proves little); then a second ``run``
 completes: every catalog passes ``msgfmt -c``, no temporary file is left anywhere, every file
-under ``locales/`` and ``build/`` equals the uninterrupted run's (dates aside, and the wording of
-the few machine translations Apertium's carried-over state changes: ``compare_results``), and the
+under ``locales/`` and ``build/`` equals the uninterrupted run's byte for byte (dates aside), and the
 engine (Apertium) received no more than one full run plus the one request the kill cut short
 (counted from the runs' -v logs, which name every request as it is sent).
 """
@@ -161,7 +160,6 @@ def test_sigkill_at_random_moments_never_leaves_a_broken_catalog(reference: Refe
     summary: list[str] = []
     leftovers_seen: list[str] = []
     expected = results(reference.full)
-    reworded = pages = 0
     for i, delay in enumerate(delays):
         project = tmp_path / f"kill-{i}"
         shutil.copytree(reference.inputs, project)
@@ -188,10 +186,8 @@ def test_sigkill_at_random_moments_never_leaves_a_broken_catalog(reference: Refe
         assert temp_files(project) == [], "the rerun removes what the killed run left"
         got = results(project)
         assert sorted(got) == sorted(expected)
-        wrong, worded, compared = compare_results(got, expected)
+        wrong = compare_results(got, expected)
         assert not wrong, f"kill {i}: differs from an uninterrupted run: {wrong[:5]}"
-        reworded += worded
-        pages += compared
         # What the killed run had translated was kept (the MT cache commits every request): the
         # two runs together cost the engine one full run plus, at most, the request in flight.
         in_flight = max(map(int, re.findall(r"engine request: (\d+) segments", killed_err.decode())), default=0)
@@ -200,16 +196,9 @@ def test_sigkill_at_random_moments_never_leaves_a_broken_catalog(reference: Refe
         summary.append(
             f"kill {i}: at {delay:.2f} s{' (run had finished)' if finished else ''}, "
             f"{n_files} catalogs on disk, {len(leftovers)} temporary leftovers; engine received "
-            f"{killed_sent} + {rerun_sent} segments (a full run: {reference.engine_segments}); "
-            f"{worded} machine translations worded differently"
+            f"{killed_sent} + {rerun_sent} segments (a full run: {reference.engine_segments})"
         )
     print("\n" + "\n".join(summary))
-    machine = sum(seg["machine"] for seg in reference.segments.values())
-    # Apertium's carried-over tagger state rewords a few sentences of a resumed run, no more.
-    assert reworded <= KILLS * machine // 20, f"{reworded} of {KILLS} x {machine} machine translations worded differently"
-    # Most built pages had identical catalogs behind them, so the comparison of pages proves something.
-    built = sum(1 for name in expected if not name.endswith((".po", ".pot")))
-    assert pages >= KILLS * built // 2, (pages, built)
     if leftovers_seen:
         print("temporary files left by SIGKILL, removed by the rerun:", ", ".join(leftovers_seen))
     # Most kills must have hit a running pipeline, or the test proves nothing.

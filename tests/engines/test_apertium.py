@@ -13,8 +13,9 @@ from pathlib import Path
 
 import pytest
 
-from i18n_pipeline.engines import get_engine
-from i18n_pipeline.engines.apertium import ApertiumEngine, discover_modes, parse_stages
+from i18n_pipeline.engines import apertium_pipeline, get_engine
+from i18n_pipeline.engines.apertium import ApertiumEngine, discover_modes
+from i18n_pipeline.engines.apertium_modes import parse_stages
 from i18n_pipeline.errors import EngineError
 from i18n_pipeline.model import PLACEHOLDER_RE
 
@@ -143,6 +144,40 @@ def test_empty_and_whitespace_only_texts_and_outer_whitespace(apertium: Apertium
     assert outputs[3].startswith("  ") and outputs[3].endswith(".\n") and "casa" in outputs[3]
     assert outputs[4].count("\n") == 1
     assert apertium.translate_batch([], "en", "es") == []
+
+
+# apertium-tagger 3.8 rewrites its open ambiguity class at each word whose class its model lacks
+# ("worn": adjective or participle): without the settling words, what a pipeline translated
+# before changes how it tags what comes after ("claims" became a plural noun, "served" a past
+# participle, "has not stopped" "ha no paró" in only one of the two orders).
+CONTEXT = "A trench coat may be worn over jeans, as a dress"
+SENSITIVE = [
+    "Tymoshenko claims the verdict is a political revenge of the regime.",
+    "We participated in a shooting, served Islam, and our politicians got rid of a dictator.",
+    "The report says that everything leads to the conclusion that Iran has not stopped striving for a weapon",
+]
+
+
+@pytest.mark.parametrize("sentence", SENSITIVE)
+def test_a_sentence_is_translated_the_same_whatever_came_before(sentence: str) -> None:
+    with ApertiumEngine() as fresh:
+        alone = fresh.translate_batch([sentence], "en", "es")[0]
+    with ApertiumEngine() as used:
+        after = used.translate_batch([CONTEXT, sentence], "en", "es")[1]
+    assert after == alone
+
+
+def test_without_the_settling_words_the_tagger_carries_state(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The reason for the settling words, kept honest: if a new Apertium fixes the tagger, this
+    fails and the words (apertium_pipeline.SETTLING_WORDS) can go."""
+    monkeypatch.setattr(apertium_pipeline, "SETTLING_WORDS", {})
+    changed = 0
+    for sentence in SENSITIVE:
+        with ApertiumEngine() as fresh:
+            alone = fresh.translate_batch([sentence], "en", "es")[0]
+        with ApertiumEngine() as used:
+            changed += used.translate_batch([CONTEXT, sentence], "en", "es")[1] != alone
+    assert changed >= 2
 
 
 def test_two_thousand_segments_stream_through_one_pipeline_in_order(tmp_path: Path) -> None:
