@@ -19,6 +19,7 @@ from i18n_pipeline.checks import CHECKS
 from i18n_pipeline.config import CONFIG_NAME, Settings, load_settings, with_engine_options
 from i18n_pipeline.errors import NoProjectError, PipelineError, ReleaseExistsError, UsageError
 from i18n_pipeline.files import LockHolder
+from i18n_pipeline.incremental import command_key, forget_manifest, write_manifest
 from i18n_pipeline.locking import project_lock
 from i18n_pipeline.model import Severity, State, Stats
 from i18n_pipeline.site import BuildResult
@@ -253,8 +254,12 @@ def _command(settings: Settings, args: argparse.Namespace) -> int:
         target = pipeline.report(settings, args.languages)
         _say(f"report: {target}")
     elif cmd == "run":
+        forget_manifest(settings.root)  # until this run completes, the last one's word is void
         with _progress() as progress:
             result = pipeline.run(settings, args.languages, args.engine, progress)
+        if not result.built.withheld and not any(r.counts["failed"] for r in result.translated):
+            # Complete: the next run with this command line and no file changed has nothing to do.
+            write_manifest(settings.root, command_key("run", args.languages, args.engine, args.engine_options))
         _say(f"templates: {len(result.extracted.written)} written, {len(result.extracted.unchanged)} unchanged")
         _say(f"PO files: {len(result.updated.written)} written, {len(result.updated.unchanged)} unchanged")
         for r in result.translated:

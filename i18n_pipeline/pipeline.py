@@ -20,7 +20,7 @@ from i18n_pipeline.config import Settings
 from i18n_pipeline.engines import Engine, available_engines, get_engine
 from i18n_pipeline.engines.settings import engine_arguments, price_per_million_chars, takes_glossary
 from i18n_pipeline.errors import ConfigError, DocumentError, PipelineError, ReleaseExistsError, UsageError
-from i18n_pipeline.files import make_folder, write_if_changed
+from i18n_pipeline.files import batched_fsync, make_folder, write_if_changed
 from i18n_pipeline.formats import FORMATS, ParseOptions, format_of, parse_document
 from i18n_pipeline.formats.front_matter import check_release_front_matter
 from i18n_pipeline.glossary import Glossary, load_glossary, term_notes
@@ -173,15 +173,22 @@ class StageResult:
         (self.written if changed else self.unchanged).append(path)
 
 
+# Settings only translate reads: they salt its key, so a change redoes translate and no other stage.
+_ENGINE_SETTINGS = ("engines", "engine_options", "tm_approve_exact", "tm_fuzzy_threshold")
+def _engine_settings(settings: Settings) -> str:
+    return repr([vars(settings)[name] for name in _ENGINE_SETTINGS])
+
+
 @contextmanager
 def work_log(settings: Settings, *, save: bool = True) -> Iterator[WorkLog]:
     """What earlier runs did with which inputs (see incremental.py); saved even when a stage
     fails, as each entry is recorded only after its outputs were written. ``save=False``: read
     only (a dry run writes nothing)."""
-    fingerprint = {k: v for k, v in vars(settings).items() if k != "root"}
+    fingerprint = {k: v for k, v in vars(settings).items() if k != "root" and k not in _ENGINE_SETTINGS}
     log = WorkLog(settings.cache_dir / "work.json", code_digest() + repr(sorted(fingerprint.items())))
     try:
-        yield log
+        with batched_fsync():  # the stage's PO files: each fsynced, their folder once at the end
+            yield log
     except BaseException:
         if save:
             try:
@@ -207,7 +214,7 @@ def extract(settings: Settings) -> StageResult:
             doc = load_document(settings, path)
             existing = read_po(target) if target.exists() else None
             template = new_template(template_entries(doc), project=settings.project, previous=existing)
-            result.record(target, write_po(template, target, wrap=settings.po_wrap))
+            result.record(target, write_po(template, target, wrap=settings.po_wrap, durable=False))
             done.record(key, [path, target])
     return result
 
@@ -389,7 +396,7 @@ def translate(
             for path in paths:
                 if not path.exists():
                     raise PipelineError(str(path), "no PO file for this release", "run 'i18n-pipeline update' first")
-            if log.done(f"translate:{lang}", [*paths, *inputs], ",".join(chain)):
+            if log.done(f"translate:{lang}", [*paths, *inputs], ",".join(chain), _engine_settings(settings)):
                 reports.append(TranslateReport(lang, engine=chain[0], fallbacks=chain[1:]))  # nothing changed since
                 continue
             by_language[lang] = {release: read_po(path) for release, path in zip(releases, paths, strict=False)}
@@ -433,7 +440,7 @@ def translate(
                     if was_merged:
                         log.record(f"update:{lang}:{release}", merged)
                 if not report.counts["failed"]:  # else the next run tries the failed segments again
-                    log.record(f"translate:{lang}", [*paths, *inputs], ",".join(chain))
+                    log.record(f"translate:{lang}", [*paths, *inputs], ",".join(chain), _engine_settings(settings))
     reports.sort(key=lambda r: list(_languages(settings, languages)).index(r.language))
     return reports
 

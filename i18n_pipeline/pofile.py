@@ -512,7 +512,7 @@ class _ChangedMeanwhile(Exception):
     pass
 
 
-def _atomic_write(path: Path, data: bytes, expected: bytes | None) -> None:
+def _atomic_write(path: Path, data: bytes, expected: bytes | None, durable: bool = True) -> None:
     """Write atomically; refuse (raise _ChangedMeanwhile) if the file no longer holds
     ``expected`` (None: did not exist) right before the rename."""
 
@@ -524,7 +524,7 @@ def _atomic_write(path: Path, data: bytes, expected: bytes | None) -> None:
         if now != expected:
             raise _ChangedMeanwhile
 
-    write_atomic(path, data, before_replace=unchanged)
+    write_atomic(path, data, before_replace=unchanged, durable=durable)
 
 
 def _changed_meanwhile(path: Path) -> CatalogError:
@@ -545,14 +545,14 @@ def _own_wrap(cat: Catalog, path: Path, current: bytes | None) -> LineWrap:
     return detected or (origin.wrap if origin is not None else GETTEXT_WRAP)
 
 
-def write_po(cat: Catalog, path: Path, *, wrap: LineWrap | None = None) -> bool:
+def write_po(cat: Catalog, path: Path, *, wrap: LineWrap | None = None, durable: bool = True) -> bool:
     """Write atomically; False (and nothing written) when the file already holds these bytes.
 
     ``wrap`` reformats the file (pipeline.yaml's ``po.wrap``); by default the file keeps its own
     wrapping, so a catalog whose entries did not change leaves the file as it is.
 
     If ``cat`` was read from ``path`` and the file changed since (a translator saved it), refuse:
-    overwriting would lose their work.
+    overwriting would lose their work. ``durable=False``: not fsynced (a template: regenerable).
     """
     try:
         current: bytes | None = path.read_bytes()
@@ -571,7 +571,7 @@ def write_po(cat: Catalog, path: Path, *, wrap: LineWrap | None = None) -> bool:
         return False
     try:
         # Re-checked right before the rename: a save during our write is not lost either.
-        _atomic_write(path, data, current)
+        _atomic_write(path, data, current, durable)
         written = _origin(path, data, layout)
     except _ChangedMeanwhile:
         raise _changed_meanwhile(path) from None
@@ -592,6 +592,6 @@ def compile_mo(cat: Catalog, path: Path) -> bool:
         message = proc.stderr.decode("utf-8", errors="replace").strip().replace("<stdin>", cat.path or "catalog")
         raise CatalogError(str(path), f"msgfmt failed: {message}", "fix the catalog (msgfmt -c shows the problem)")
     try:
-        return write_if_changed(path, proc.stdout)
+        return write_if_changed(path, proc.stdout, durable=False)  # compiled from the PO file
     except OSError as exc:
         raise CatalogError(str(path), f"cannot write the MO file ({exc.strerror})", "check permissions and free space") from exc

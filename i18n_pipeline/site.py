@@ -53,14 +53,20 @@ class BuildResult:
     unreviewed: dict[str, dict[str, int]] = field(default_factory=dict)
     withheld: list[str] = field(default_factory=list)  # "<output>: withheld: why; how to fix"
     removed: list[Path] = field(default_factory=list)  # what an earlier build wrote for a now withheld release
+    _listed: set[Path] = field(default_factory=set, repr=False)  # outputs, as a set: a list search per emit is quadratic
 
     def emit(self, path: Path, text: str) -> bool:
         """Write an output atomically (only when its bytes change); True when written."""
-        changed = write_if_changed(path, text.encode("utf-8"))
+        changed = write_if_changed(path, text.encode("utf-8"), durable=False)  # regenerable
         self.written += changed
-        if path not in self.outputs:
-            self.outputs.append(path)
+        if path not in self._listed:
+            self.note(path)
         return changed
+
+    def note(self, *paths: Path) -> None:
+        """Outputs already up to date."""
+        self._listed.update(paths)
+        self.outputs += paths
 
 
 def release_outputs(settings: Settings, language: str, source: Path) -> list[Path]:
@@ -126,7 +132,7 @@ def build_site(
             key = f"build:{lang}:{release}:{mode}"
             if all(p.exists() for p in outputs) and log.done(key, [*inputs, *outputs]):
                 skipped[(lang, release)] = _Work(key, [*inputs, *outputs], outputs, [], log.info(key))
-                result.outputs += outputs
+                result.note(*outputs)
                 continue
             catalog = read_po(path) if lang != source_language and path.exists() else None
             left = _unreviewed(catalog)
@@ -204,7 +210,7 @@ def _compile_mo(result: BuildResult, log: WorkLog, key: str, path: Path) -> None
         log.record(key, [path, mo_path])
     result.mo_written += written
     result.mo_unchanged += not written
-    result.outputs.append(mo_path)
+    result.note(mo_path)
 
 
 def _withhold(settings: Settings, result: BuildResult, language: str, source: Path, why: str) -> None:
