@@ -34,7 +34,6 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from translate.storage import poparser, pypo
 from unicode_segmentation_rs import gettext_wrap, text_width
 
 from i18n_pipeline.catalog import Catalog
@@ -403,6 +402,8 @@ def _check_structure(lines: list[str], where: str) -> None:
 
 def read_po_bytes(data: bytes, path: str) -> Catalog:
     """Parse PO/POT bytes; ``path`` names the file in error messages."""
+    from translate.storage import poparser, pypo  # ≈ 45 ms: only a process that reads PO files pays
+
     store: Any = pypo.pofile()
     try:
         store.parse(data)

@@ -12,8 +12,6 @@ import datetime as dt
 import re
 from typing import Any
 
-import lxml.html  # type: ignore[import-untyped]
-
 from i18n_pipeline.errors import DocumentError
 from i18n_pipeline.ingest.chrome import chrome_rule
 from i18n_pipeline.ingest.shared import DroppedLine, is_homoglyph_text, plain_text, split_words, squeeze
@@ -33,6 +31,8 @@ _COPYRIGHT_RE = re.compile(
 def read_web_page(text: str, path: str, dropped: list[DroppedLine]) -> tuple[dict[str, Any], str]:
     """The page's metadata (title, date, language, canonical URL) and its main content as
     Markdown; what was removed is added to ``dropped``."""
+    import lxml.html  # type: ignore[import-untyped]
+
     # Imported here, not at the top: trafilatura takes 0.2 s to import, which every command of
     # the CLI would pay, and only ingest of an HTML page needs it.
     import trafilatura
