@@ -20,7 +20,7 @@ from pathlib import Path
 from i18n_pipeline.build import Withheld, publish_release
 from i18n_pipeline.catalog import Catalog
 from i18n_pipeline.checks import CheckContext
-from i18n_pipeline.config import Settings
+from i18n_pipeline.config import PublishPolicy, Settings
 from i18n_pipeline.errors import PipelineError
 from i18n_pipeline.files import remove_file, write_if_changed
 from i18n_pipeline.formats import FORMATS, format_of
@@ -115,15 +115,22 @@ def build_site(
     source_language = settings.source_language
     glossary_path = settings.locales_dir / "glossary.yaml"
     glossary = load_glossary(glossary_path)
-    documents: dict[Path, Document] = {}
-    built: dict[tuple[str, str], _Work] = {}
-    skipped: dict[tuple[str, str], _Work] = {}
+    plans: list[tuple[str, PublishPolicy, bool, str]] = []
     for lang in [source_language, *languages]:
         policy = settings.publish_policy(lang)
         machine = policy.includes_machine(run=run) if include_machine is None else include_machine
-        mode = "original" if lang == source_language else "machine" if machine else "reviewed"
-        for source in releases:
-            release = source.stem
+        plans.append((lang, policy, machine, "original" if lang == source_language else "machine" if machine else "reviewed"))
+    everyone = [source_language, *settings.target_languages]
+    withheld: list[tuple[int, str]] = []  # (language's place, message): reported language by language
+    # Release by release: its Document is parsed once for every language, and it and the pages
+    # made from it are dropped before the next release (a build's memory does not grow with the
+    # number of releases).
+    for source in releases:
+        release = source.stem
+        document: Document | None = None
+        built: dict[str, _Work] = {}
+        skipped: dict[str, _Work] = {}
+        for place, (lang, policy, machine, mode) in enumerate(plans):
             path = catalog_path(lang, release)
             if mo and lang != source_language and path.exists():
                 _compile_mo(result, log, f"mo:{lang}:{release}", path)
@@ -131,50 +138,60 @@ def build_site(
             inputs = [source] if lang == source_language else [source, path, glossary_path]
             key = f"build:{lang}:{release}:{mode}"
             if all(p.exists() for p in outputs) and log.done(key, [*inputs, *outputs]):
-                skipped[(lang, release)] = _Work(key, [*inputs, *outputs], outputs, [], log.info(key))
+                skipped[lang] = _Work(key, [*inputs, *outputs], outputs, [], log.info(key))
                 result.note(*outputs)
                 continue
             catalog = read_po(path) if lang != source_language and path.exists() else None
             left = _unreviewed(catalog)
-            if source not in documents:
-                documents[source] = load_document(source)
+            if document is None:
+                document = load_document(source)
             made = publish_release(
-                documents[source], catalog, lang, policy, machine=machine, source_language=source_language,
+                document, catalog, lang, policy, machine=machine, source_language=source_language,
                 context=CheckContext(lang, glossary), catalog_name=_shown(settings, path),
             )
             if isinstance(made, Withheld):
+                before = len(result.withheld)
                 _withhold(settings, result, lang, source, made.why)
+                withheld += [(place, line) for line in result.withheld[before:]]
                 _add_unreviewed(result, lang, left)
                 continue
             info = {"machine": made.machine_segments, "fallback": made.fallback_segments, "rejected": made.rejected_segments}
-            built[(lang, release)] = _Work(key, [*inputs, *outputs], outputs, [made.markdown, made.html], info | left)
-    for (lang, _), work in [*built.items(), *skipped.items()]:
-        result.machine_segments += work.info.get("machine", 0)
-        result.fallback_segments += work.info.get("fallback", 0)
-        result.rejected_segments += work.info.get("rejected", 0)
-        if lang != source_language:
-            _add_unreviewed(result, lang, work.info)
-    everyone = [source_language, *settings.target_languages]
-    for source in releases:
-        release = source.stem
-        published = [lang for lang in everyone if (lang, release) in built or _published(settings, lang, source)]
-        for lang in published:
-            alternates = alternates_for(release, lang, published, source_language)
-            fresh = built.get((lang, release))
-            if fresh is not None:
-                page = _page_of(fresh.outputs)
-                for out_path, text in zip(fresh.outputs, fresh.texts, strict=False):
-                    result.emit(out_path, set_alternates(text, alternates) if out_path == page else text)
-                log.record(fresh.key, fresh.files, info=fresh.info)
-                continue
-            page = _page_of(release_outputs(settings, lang, source))
-            if page is not None and page.exists():  # skipped, or of a language this build left alone
-                changed = result.emit(page, set_alternates(page.read_text("utf-8"), alternates))
-                unchanged_work = skipped.get((lang, release))
-                if changed and unchanged_work is not None:
-                    log.record(unchanged_work.key, unchanged_work.files, info=unchanged_work.info)
+            built[lang] = _Work(key, [*inputs, *outputs], outputs, [made.markdown, made.html], info | left)
+        for lang, work in [*built.items(), *skipped.items()]:
+            result.machine_segments += work.info.get("machine", 0)
+            result.fallback_segments += work.info.get("fallback", 0)
+            result.rejected_segments += work.info.get("rejected", 0)
+            if lang != source_language:
+                _add_unreviewed(result, lang, work.info)
+        _emit_release(settings, result, log, source, built, skipped, everyone)
+    # Sorted by language (stable: by release within one), as a build reported them language by language.
+    result.withheld = [line for _, line in sorted(withheld, key=lambda item: item[0])]
     _write_indexes(settings, releases, result)
     return result
+
+
+def _emit_release(
+    settings: Settings, result: BuildResult, log: WorkLog, source: Path,
+    built: dict[str, _Work], skipped: dict[str, _Work], everyone: Sequence[str],
+) -> None:
+    """Write one release's pages, each linking to the release's other published languages."""
+    release = source.stem
+    published = [lang for lang in everyone if lang in built or _published(settings, lang, source)]
+    for lang in published:
+        alternates = alternates_for(release, lang, published, settings.source_language)
+        fresh = built.get(lang)
+        if fresh is not None:
+            page = _page_of(fresh.outputs)
+            for out_path, text in zip(fresh.outputs, fresh.texts, strict=False):
+                result.emit(out_path, set_alternates(text, alternates) if out_path == page else text)
+            log.record(fresh.key, fresh.files, info=fresh.info)
+            continue
+        page = _page_of(release_outputs(settings, lang, source))
+        if page is not None and page.exists():  # skipped, or of a language this build left alone
+            changed = result.emit(page, set_alternates(page.read_text("utf-8"), alternates))
+            unchanged_work = skipped.get(lang)
+            if changed and unchanged_work is not None:
+                log.record(unchanged_work.key, unchanged_work.files, info=unchanged_work.info)
 
 
 def _unreviewed(catalog: Catalog | None) -> dict[str, int]:
