@@ -20,6 +20,7 @@ from pathlib import Path
 from i18n_pipeline.build import Withheld, publish_release
 from i18n_pipeline.catalog import Catalog
 from i18n_pipeline.checks import CheckContext
+from i18n_pipeline.checks.verdicts import Verdicts
 from i18n_pipeline.config import PublishPolicy, Settings
 from i18n_pipeline.errors import PipelineError
 from i18n_pipeline.files import remove_file, write_if_changed
@@ -121,6 +122,11 @@ def build_site(
         machine = policy.includes_machine(run=run) if include_machine is None else include_machine
         plans.append((lang, policy, machine, "original" if lang == source_language else "machine" if machine else "reviewed"))
     everyone = [source_language, *settings.target_languages]
+    glossary_bytes = glossary_path.read_bytes() if glossary_path.is_file() else b""
+    verdicts = {
+        lang: Verdicts(settings.cache_dir / f"checks-{lang}.json", lang, glossary_bytes) for lang in languages
+    }
+    complete = dict.fromkeys(languages, True)  # every release of the language built: stale verdicts can go
     withheld: list[tuple[int, str]] = []  # (language's place, message): reported language by language
     # Release by release: its Document is parsed once for every language, and it and the pages
     # made from it are dropped before the next release (a build's memory does not grow with the
@@ -140,6 +146,7 @@ def build_site(
             if all(p.exists() for p in outputs) and log.done(key, [*inputs, *outputs]):
                 skipped[lang] = _Work(key, [*inputs, *outputs], outputs, [], log.info(key))
                 result.note(*outputs)
+                complete[lang] = False
                 continue
             catalog = read_po(path) if lang != source_language and path.exists() else None
             left = _unreviewed(catalog)
@@ -147,7 +154,7 @@ def build_site(
                 document = load_document(source)
             made = publish_release(
                 document, catalog, lang, policy, machine=machine, source_language=source_language,
-                context=CheckContext(lang, glossary), catalog_name=_shown(settings, path),
+                context=CheckContext(lang, glossary), catalog_name=_shown(settings, path), verdicts=verdicts.get(lang),
             )
             if isinstance(made, Withheld):
                 before = len(result.withheld)
@@ -166,6 +173,8 @@ def build_site(
         _emit_release(settings, result, log, source, built, skipped, everyone)
     # Sorted by language (stable: by release within one), as a build reported them language by language.
     result.withheld = [line for _, line in sorted(withheld, key=lambda item: item[0])]
+    for lang, known in verdicts.items():
+        known.save(complete=complete[lang])
     _write_indexes(settings, releases, result)
     return result
 
