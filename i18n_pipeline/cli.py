@@ -252,12 +252,15 @@ def _command(settings: Settings, args: argparse.Namespace) -> int:
         target = pipeline.report(settings, args.languages)
         _say(f"report: {target}")
     elif cmd == "run":
-        forget_manifest(settings.root)  # until this run completes, the last one's word is void
         with _progress() as progress:
             result = pipeline.run(settings, args.languages, args.engine, progress)
+        # Complete and clean: the next run with this command line and no file changed has nothing
+        # to do. Else the next run must do it again (a run that raised changed nothing it
+        # recorded: what it wrote differs from what the manifest lists).
         if not result.built.withheld and not any(r.counts["failed"] for r in result.translated):
-            # Complete: the next run with this command line and no file changed has nothing to do.
             write_manifest(settings.root, command_key("run", args.languages, args.engine, args.engine_options))
+        else:
+            forget_manifest(settings.root)
         _say(f"templates: {len(result.extracted.written)} written, {len(result.extracted.unchanged)} unchanged")
         _say(f"PO files: {len(result.updated.written)} written, {len(result.updated.unchanged)} unchanged")
         for r in result.translated:

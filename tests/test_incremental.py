@@ -219,13 +219,22 @@ def test_a_change_within_the_same_mtime_tick_is_seen(project: Path) -> None:
     assert not nothing_to_do(project, RUN)
 
 
-def test_a_run_that_does_not_complete_leaves_no_manifest(project: Path) -> None:
+def test_a_run_that_fails_leaves_nothing_to_trust(project: Path) -> None:
     assert main(["run", "--project", str(project)]) == 0
     (project / "content" / "broken.md").write_bytes(b"# \xff\n")
     assert main(["run", "--project", str(project)]) == 1
-    assert not (project / ".i18n-cache" / MANIFEST_NAME).exists()
+    assert not nothing_to_do(project, RUN)
     (project / "content" / "broken.md").unlink()
-    assert not nothing_to_do(project, RUN)  # back as it was, but only a complete run says so
+    assert nothing_to_do(project, RUN)  # as the last complete run left it: nothing was written
+
+
+def test_a_run_that_withholds_a_release_forgets_the_manifest(project: Path) -> None:
+    assert main(["run", "--project", str(project)]) == 0
+    settings = project / "pipeline.yaml"
+    text = settings.read_text("utf-8").replace("run_includes_machine: true", "run_includes_machine: false")
+    settings.write_text(text.replace("# min_reviewed: 0.9", "min_reviewed: 0.9"), "utf-8")
+    assert main(["run", "--project", str(project)]) == 1  # withheld: too little reviewed
+    assert not (project / ".i18n-cache" / MANIFEST_NAME).exists()
 
 
 @pytest.mark.parametrize("content", ["", "{", "[]", '{"version": 1, "command": "x"}', '{"version": 1, "files": 3}'])
