@@ -495,6 +495,9 @@ def _whole_block(text: str, tok: Token, line_starts: list[int]) -> list[Piece]:
 # --- rendering -------------------------------------------------------------------------------
 
 _ESCAPE_RE = re.compile(r"([\\`*_\[\]<>&])")
+# What, besides the characters _reads_as_plain_text refuses outright, CommonMark may read as
+# markup (an entity, a backslash escape) or change (NUL, a lone CR): only then is a parse needed.
+_PARSED_RE = re.compile(r"[&\\\x00\r]")
 
 
 def escape_text(text: str) -> str:
@@ -524,6 +527,8 @@ def _reads_as_plain_text(text: str) -> bool:
         # elsewhere in the document, and "<" starts raw HTML (a whole HTML block when it opens
         # a line, which parsing the fragment alone does not show): always escape them.
         return False
+    if not _PARSED_RE.search(text):
+        return True  # no markup character is left (a property test compares with markdown-it)
     children = _parser().parseInline(text)[0].children or []
     return all(t.type == "text" for t in children) and "".join(t.content for t in children) == text
 
