@@ -28,6 +28,9 @@ _COPYRIGHT_RE = re.compile(
 )
 
 
+_XML_CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+
 def read_web_page(text: str, path: str, dropped: list[DroppedLine]) -> tuple[dict[str, Any], str]:
     """The page's metadata (title, date, language, canonical URL) and its main content as
     Markdown; what was removed is added to ``dropped``."""
@@ -38,6 +41,9 @@ def read_web_page(text: str, path: str, dropped: list[DroppedLine]) -> tuple[dic
     import trafilatura
     from trafilatura.metadata import extract_metadata
 
+    # Control characters XML forbids (a stray vertical tab): trafilatura builds XML elements from
+    # the text and raises on them; in a press release they are at most white space.
+    text = _XML_CONTROL_RE.sub(" ", text)
     try:
         tree = lxml.html.document_fromstring(text)
     except Exception as exc:  # lxml raises several unrelated types for hopeless input
