@@ -1,23 +1,17 @@
 """PO and POT files: ``read_po`` / ``write_po``, the only room that reads or writes PO syntax.
 
-Reading uses Translate Toolkit's PO parser (lossless, any line ending, parse errors carry the
-line number); it is the only module that imports it. Writing is our own serialiser that formats
-exactly as GNU gettext 0.21 does (``msgcat FILE`` leaves every file we write unchanged), so
-msgmerge, Poedit and this tool do not fight over line wrapping in diffs. Translate Toolkit's
-writer wraps ``#|``/``#~`` lines and the first line of msgstr differently; see
-``_format_string`` for the rules we follow.
+Reading: a file in gettext's own layout goes through poread.py (our fast reader, same units),
+anything else through Translate Toolkit's parser (lossless, any line ending, parse errors carry
+the line number; only this module imports it). Writing is our own serialiser, exactly as GNU
+gettext 0.21 formats (``msgcat FILE`` leaves every file we write unchanged), so msgmerge, Poedit
+and this tool do not fight over line wrapping in diffs (see ``_format_string`` for the rules).
 
 Each file keeps its own line wrapping: gettext's 79 columns, Weblate's 77 (``msgcat -w 77``) or
 none (``msgcat --no-wrap``). ``read_po`` detects it (``detect_wrap``) and ``write_po`` writes with
 it unless told otherwise, so a file that a tool re-wrapped is not rewritten by a run that changes
-no entry, and new entries are wrapped as the rest of the file.
-
-``write_po`` refuses to overwrite a file that changed on disk after the catalog was read from it
-(a translator saved it meanwhile), also when the save happens during the write itself.
-``compile_mo`` runs msgfmt.
-
-The catalog model lives in ``catalog.py``; this module builds catalogs from the messages of
-``pounit.py`` and reads them back through the few methods ``Catalog`` keeps for it.
+no entry, and new entries are wrapped as the rest of the file. ``write_po`` refuses to overwrite
+a file that changed on disk after the catalog was read from it (a translator saved it), also
+during the write itself. ``compile_mo`` runs msgfmt. The catalog model lives in ``catalog.py``.
 """
 
 from __future__ import annotations
@@ -40,6 +34,7 @@ from i18n_pipeline.catalog import Catalog
 from i18n_pipeline.errors import CatalogError
 from i18n_pipeline.files import write_atomic, write_if_changed
 from i18n_pipeline.model import GETTEXT_WRAP, LineWrap
+from i18n_pipeline.poread import gettext_units
 from i18n_pipeline.pounit import (
     CONTENT_TYPE,
     Origin,
@@ -274,8 +269,6 @@ def _decode(lines: Any) -> str:
 
 def _decode_optional(lines: Any) -> str | None:
     return _decode(lines) if lines else None
-
-
 def _comment_text(raw: str, mark: str) -> str:
     text = raw.rstrip("\r\n")[len(mark) :]
     return text[1:] if text.startswith(" ") else text
@@ -400,9 +393,8 @@ def _check_structure(lines: list[str], where: str) -> None:
         raise CatalogError(f"{where}:{open_msgid}", "msgid without msgstr", "add the missing msgstr line or restore the file")
 
 
-def read_po_bytes(data: bytes, path: str) -> Catalog:
-    """Parse PO/POT bytes; ``path`` names the file in error messages."""
-    from translate.storage import poparser, pypo  # ≈ 45 ms: only a process that reads PO files pays
+def _tt_units(data: bytes, path: str) -> Any:
+    from translate.storage import poparser, pypo  # ≈ 45 ms: only a process that reads such files pays
 
     store: Any = pypo.pofile()
     try:
@@ -413,6 +405,13 @@ def read_po_bytes(data: bytes, path: str) -> Catalog:
         raise CatalogError(where, f"PO syntax error ({exc})", "fix the file (msgfmt -c shows the problem)") from exc
     except (UnicodeDecodeError, LookupError) as exc:
         raise CatalogError(path, f"cannot decode the file ({exc})", "save it as UTF-8") from exc
+    return store.units
+
+
+def read_po_bytes(data: bytes, path: str) -> Catalog:
+    """Parse PO/POT bytes; ``path`` names the file in error messages. A file in gettext's own
+    layout is read by poread.py, anything else by Translate Toolkit."""
+    raw_units = gettext_units(data) or _tt_units(data, path)  # TT first: its syntax errors come first
     decoded = data.decode("utf-8", errors="replace").replace("\r\n", "\n").replace("\r", "\n")
     _check_structure(decoded.split("\n"), path)
 
@@ -423,7 +422,7 @@ def read_po_bytes(data: bytes, path: str) -> Catalog:
     # entry that is not obsolete (the header first).
     msgid_lines = [n for n, line in enumerate(decoded.split("\n"), 1) if line.startswith("msgid ")]
     current_entries = 0
-    for tt in store.units:
+    for tt in raw_units:
         unit = _unit_from_tt(tt)
         current_entries += not unit.obsolete
         if header is None and not units and not unit.obsolete and unit.msgid == "" and unit.msgctxt is None:
