@@ -38,7 +38,7 @@ system-deps:
 	touch $@
 
 .stamp-test-deps: pyproject.toml .stamp-venv
-	$(BIN)/python -m pip install -q --disable-pip-version-check -e '.[test,neural]'
+	$(BIN)/python -m pip install -q --disable-pip-version-check -e '.[test,neural,dask]'
 	touch $@
 
 bench: setup
