@@ -234,7 +234,8 @@ class DaskEngine:
         try:
             for future in as_completed(futures):  # type: ignore[no-untyped-call]
                 i = index[future.key]
-                what = f"dask batch {i + 1} of {len(parts)} ({len(parts[i])} segments, {self.name} {source}→{target})"
+                count = f"{len(parts[i])} segment" + ("s" if len(parts[i]) != 1 else "")
+                what = f"dask batch {i + 1} of {len(parts)} ({count}, {self.name} {source}→{target})"
                 try:
                     answer: _Answer = future.result()
                 except KilledWorker as exc:

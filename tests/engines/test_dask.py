@@ -14,6 +14,7 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
+import dask
 import pytest
 from distributed import Client, LocalCluster
 
@@ -141,6 +142,49 @@ def test_an_unreachable_scheduler_is_an_error_before_any_work(
     assert err.startswith("error: --dask tcp://127.0.0.1:9: cannot reach the Dask scheduler")
     assert "start one there with 'dask scheduler'" in err and "Traceback" not in err
     assert snapshot(project) == before
+
+
+def test_a_scheduler_without_workers_is_an_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(dask_engine, "CONNECT_TIMEOUT", 1.0)
+    empty = LocalCluster(  # type: ignore[no-untyped-call]
+        n_workers=0, processes=True, host="127.0.0.1", dashboard_address=None,
+        scheduler_kwargs={"dashboard_address": "127.0.0.1:0"},
+    )
+    with empty, DaskCluster(empty.scheduler_address) as cluster, \
+            pytest.raises(EngineError, match=r"the scheduler has no worker after 1 s; start workers with 'dask worker"):
+        cluster.engine("apertium", {}).describe("en", "es")
+
+
+def _die(*args: object) -> None:
+    os._exit(1)  # what a worker killed by the kernel (out of memory) looks like to the scheduler
+
+
+def _make_batches_kill_their_worker() -> None:
+    dask_engine._translate_task = _die  # type: ignore[assignment]
+
+
+def test_a_batch_that_kills_its_workers_is_an_error_naming_it() -> None:
+    with dask.config.set({"distributed.scheduler.allowed-failures": 0}):
+        local = LocalCluster(  # type: ignore[no-untyped-call]
+            n_workers=1, threads_per_worker=1, processes=True, host="127.0.0.1", dashboard_address=None,
+            scheduler_kwargs={"dashboard_address": "127.0.0.1:0"},
+        )
+    with local, Client(local) as client, DaskCluster(local.scheduler_address) as cluster:  # type: ignore[no-untyped-call]
+        client.run(_make_batches_kill_their_worker)
+        with pytest.raises(EngineError) as raised:
+            cluster.engine("apertium", {}).translate_detailed(["Hello."], "en", "es")
+    assert str(raised.value).startswith("dask batch 1 of 1 (1 segment, apertium en→es): its workers died while running it")
+    assert "translate without --dask to find the sentence" in str(raised.value)
+
+
+def test_a_worker_with_other_code_refuses_batches() -> None:
+    spec = dask_engine._Spec("pseudo", {}, "pseudo:test", code="another version")
+    answer = dask_engine._translate_task(spec, ["Hello."], "en", "es")
+    assert answer.value is None and answer.error is not None
+    assert answer.error[1:] == (
+        "runs another version of i18n-pipeline than the client",
+        "install the same version of the code on every worker (and restart them) as on the machine that runs it",
+    )
 
 
 @pytest.mark.parametrize("address", ["localhost:8786", "tcp://host", "tcp://:8786", "local:0", "local:x", "udp://h:1",
