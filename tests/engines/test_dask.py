@@ -7,6 +7,7 @@ import os
 import re
 import shutil
 import signal
+import socket
 import subprocess
 import sys
 import threading
@@ -137,9 +138,12 @@ def test_an_unreachable_scheduler_is_an_error_before_any_work(
     shutil.rmtree(project / "build")
     before = snapshot(project)
     capsys.readouterr()
-    assert main(["run", "--dask", "tcp://127.0.0.1:9", "--project", str(project)]) == 1
+    with socket.socket() as probe:  # a port nobody listens on
+        probe.bind(("127.0.0.1", 0))
+        address = f"tcp://127.0.0.1:{probe.getsockname()[1]}"
+    assert main(["run", "--dask", address, "--project", str(project)]) == 1
     err = capsys.readouterr().err
-    assert err.startswith("error: --dask tcp://127.0.0.1:9: cannot reach the Dask scheduler")
+    assert err.startswith(f"error: --dask {address}: cannot reach the Dask scheduler")
     assert "start one there with 'dask scheduler'" in err and "Traceback" not in err
     assert snapshot(project) == before
 
