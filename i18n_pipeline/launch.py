@@ -21,8 +21,9 @@ from i18n_pipeline.incremental import command_key, nothing_to_do
 
 NOTHING_TO_DO = "nothing to do: no file changed since the last complete run"
 
+# --dask is read and left out of the key: a run on Dask writes what a local run writes.
 _VALUED = {"--project": "project", "-l": "language", "--language": "language", "--engine": "engine",
-           "--engine-option": "engine_option"}
+           "--engine-option": "engine_option", "--dask": "dask"}
 
 
 def run_request(argv: Sequence[str]) -> tuple[Path, str] | None:
@@ -74,7 +75,7 @@ def run_request(argv: Sequence[str]) -> tuple[Path, str] | None:
             languages.append(value)
         elif what == "engine":
             engine = value
-        else:
+        elif what == "engine_option":
             options.append(value)
     root = Path(project_after or project or ".")
     return root, command_key("run", languages or None, engine, options)

@@ -21,6 +21,7 @@ OURS = [
     ["--project=a", "run", "--project", "b"],
     ["run", "-les", "--language=fr", "--engine=pseudo", "--engine-option", "llm.model=x", "--engine-option=a.b=c"],
     ["run", "--engine", "llm,apertium", "--project=c", "--language", "es"],
+    ["run", "--dask", "local:2", "-l", "es"], ["run", "--dask=tcp://10.0.0.5:8786"],
 ]
 # Anything else is left to argparse (help, abbreviations, errors, other commands).
 THEIRS = [
