@@ -113,6 +113,32 @@ def test_a_worker_killed_mid_run_loses_nothing(reference: Reference, cluster: tu
     assert_catalogs_whole(project, reference)
 
 
+def test_local_2_with_a_worker_killed_gives_the_same_files(reference: Reference, tmp_path: Path) -> None:
+    """The issue's own words: ``run --dask local:2`` (the run starts its own 2 workers), one worker
+    SIGKILLed as soon as it has answered a batch, and the files equal a local run's."""
+    project = tmp_path / "p"
+    shutil.copytree(reference.inputs, project)
+    with subprocess.Popen(cli_verbose(project, "run", "--dask", "local:2"), stdout=subprocess.PIPE,
+                          stderr=subprocess.PIPE, text=True, cwd=project) as proc:
+        assert proc.stderr is not None and proc.stdout is not None
+        log: list[str] = []
+        victim = None
+        for line in proc.stderr:
+            log.append(line)
+            done = _BATCH.search(line)
+            if done and victim is None:
+                victim = int(done.group(1))
+                os.kill(victim, signal.SIGKILL)
+        proc.stdout.read()
+        assert proc.wait(timeout=TIMEOUT) == 0, "".join(log)
+    assert victim is not None, "".join(log)
+    assert "Traceback" not in "".join(log)
+    later = [int(m.group(1)) for m in map(_BATCH.search, log) if m][1:]
+    assert later and victim not in later[-1:], later  # the rest was done by the others
+    assert compare_results(results(project), results(reference.full)) == []
+    assert_catalogs_whole(project, reference)
+
+
 def test_an_engine_error_on_a_worker_is_one_line(
     project: Path, cluster: tuple[str, Client], tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
