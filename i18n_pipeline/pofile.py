@@ -489,9 +489,10 @@ def _origin(path: Path, data: bytes, wrap: LineWrap) -> Origin:
     return Origin(path.resolve(), hashlib.sha256(data).hexdigest(), wrap)
 
 
-def read_po(path: Path) -> Catalog:
+def read_po(path: Path, *, to_publish: bool = False) -> Catalog:
     """Read a PO/POT file and remember what was read (for write_po's stale check) and how its
-    lines are wrapped (``catalog.origin.wrap``; gettext's 79 columns when the file does not say)."""
+    lines are wrapped (``catalog.origin.wrap``; gettext's 79 columns when the file does not say).
+    ``to_publish`` (a build: never written back): neither, detect_wrap is a tenth of a first build."""
     try:
         data = path.read_bytes()
     except IsADirectoryError:
@@ -499,6 +500,8 @@ def read_po(path: Path) -> Catalog:
     except OSError as exc:
         raise CatalogError(str(path), f"cannot read the catalog ({exc.strerror})", "check the path") from exc
     cat = read_po_bytes(data, str(path))
+    if to_publish:
+        return cat
     wrap = detect_wrap(data.decode("utf-8", errors="replace")) or GETTEXT_WRAP
     cat.remember_file(str(path), _origin(path, data, wrap))
     return cat
