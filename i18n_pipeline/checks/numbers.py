@@ -129,12 +129,13 @@ def source_values(source: str) -> tuple[tuple[Found, ...], tuple[Found, ...]]:
 
 # --- the target (any language CLDR knows) -----------------------------------------------------
 
-_MASK_RE = re.compile(
-    f"{PLACEHOLDER_RE.pattern}|{URL_PATTERN}|{EMAIL_PATTERN}"
-    r"|\+\s?\d[\d ()./\-]{6,}\d"  # an international phone number
-    r"|\b(?:tel|t[eé]l[eé]fono|t[eé]l[eé]phone|phone|fax)\.?:?\s*\+?[\d ()./\-]*\d",
-    re.IGNORECASE,
+_MASKED = (
+    r"\+\s?\d[\d ()./\-]{6,}\d"  # an international phone number
+    r"|\b(?:tel|t[eé]l[eé]fono|t[eé]l[eé]phone|phone|fax)\.?:?\s*\+?[\d ()./\-]*\d"
 )
+_MASK_RE = re.compile(f"{PLACEHOLDER_RE.pattern}|{URL_PATTERN}|{EMAIL_PATTERN}|{_MASKED}", re.IGNORECASE)
+# The same without e-mail addresses, for a text with no "@": that pattern fails slowly on every word.
+_MASK_NO_EMAIL_RE = re.compile(f"{PLACEHOLDER_RE.pattern}|{URL_PATTERN}|{_MASKED}", re.IGNORECASE)
 # A hyphen joins numbers to words ("COVID-19", "4-month-old": not compared) or to numbers (a
 # range "1644-1912": both compared).
 _TARGET_NUMBER_RE = re.compile(
@@ -143,6 +144,8 @@ _TARGET_NUMBER_RE = re.compile(
     r"(?![\w/@]|:\d|-(?!\d)|[.,]\d)"
 )
 _SPACES = "\u00a0\u202f "
+_SPACE_RE = re.compile(f"[{_SPACES}]")
+_SPACE_GROUPED_RE = re.compile(f"\\d{{1,3}}(?:[{_SPACES}]\\d{{3}})+")
 
 
 @dataclass(frozen=True)
@@ -217,8 +220,8 @@ def _number_values(text: str, language: str) -> frozenset[object]:
     """What a number written in a translation may mean: read in the target's locale, and in
     English (a number left as the source writes it)."""
     values: set[object] = set()
-    if re.fullmatch(f"\\d{{1,3}}(?:[{_SPACES}]\\d{{3}})+", text):  # grouped by spaces: the SI way, any language
-        values.add(Decimal(re.sub(f"[{_SPACES}]", "", text)))
+    if _SPACE_GROUPED_RE.fullmatch(text):  # grouped by spaces: the SI way, any language
+        values.add(Decimal(_SPACE_RE.sub("", text)))
     for code in (language, "en"):
         token = text
         locale: Locale | str = "en"
@@ -227,7 +230,7 @@ def _number_values(text: str, language: str) -> frozenset[object]:
             if found is None:
                 continue  # CLDR does not know the language: read in English only
             locale = found
-            token = re.sub(f"[{_SPACES}]", group, text) if group in _SPACES else text
+            token = _SPACE_RE.sub(group, text) if group in _SPACES else text
         try:
             values.add(parse_decimal(token, locale=locale, strict=False))
         except (NumberFormatError, InvalidOperation, ValueError):
@@ -239,7 +242,7 @@ def _number_values(text: str, language: str) -> frozenset[object]:
 def target_values(target: str, language: str) -> tuple[tuple[Found, ...], tuple[Found, ...]]:
     """(numbers, dates) of a translation into ``language``."""
     names = _names(language)
-    scan = _MASK_RE.sub(lambda m: "\ufffc" * len(m.group()), target)
+    scan = (_MASK_RE if "@" in target else _MASK_NO_EMAIL_RE).sub(lambda m: "\ufffc" * len(m.group()), target)
     scan = _TIME_RE.sub(lambda m: "\ufffc" * len(m.group()), scan)
     dates: list[Found] = []
     for m in names.date_re.finditer(scan):

@@ -8,7 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from i18n_pipeline.checks import CHECKS, check_dates, check_numbers
-from i18n_pipeline.checks.numbers import source_values, target_values
+from i18n_pipeline.checks.numbers import _MASK_NO_EMAIL_RE, _MASK_RE, source_values, target_values
 from i18n_pipeline.model import Severity
 from tests.checks.common import FRENCH, SPANISH, messages
 
@@ -119,3 +119,19 @@ def test_text_without_a_digit_holds_no_number_nor_date(source: str, target: str,
 def test_a_number_in_another_script_is_still_read() -> None:
     """The skip looks for any script's digits, as the readers do, not only 0-9."""
     assert messages(check_numbers, "About many people.", "Unas \u0662\u0660\u0660 personas.")
+
+
+_NO_AT_TEXT = st.lists(
+    st.one_of(
+        st.sampled_from("https://example.org/a_b. www.x.es tel. +34 91 123 45 67 phone: <1> </1> <2/> 20.000 x.y".split()),
+        st.text(st.characters(blacklist_characters="@", blacklist_categories=("Cs", "Co")), max_size=8),
+    ),
+    max_size=25,
+).map(" ".join)
+
+
+@settings(max_examples=300, deadline=None)
+@given(text=_NO_AT_TEXT)
+def test_without_an_at_sign_the_mask_without_e_mail_masks_the_same(text: str) -> None:
+    """Why target_values leaves the e-mail pattern out of its mask when there is no "@"."""
+    assert _MASK_NO_EMAIL_RE.sub("#", text) == _MASK_RE.sub("#", text)
