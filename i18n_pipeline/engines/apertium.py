@@ -33,12 +33,6 @@ log = logging.getLogger(__name__)
 DEFAULT_TIMEOUT = 60.0
 
 
-def _analyser(mode: Mode) -> Mode:
-    """The mode's morphological analyser alone (its first stage): what it cannot analyse, the
-    whole mode passes through untranslated."""
-    return Mode(f"{mode.name}:analyser", mode.source, mode.target, mode.path, mode.stages[:1])
-
-
 def _next_leg(answer: bytes) -> bytes:
     """One pivot leg's raw answer as the next leg's input: still in stream format, marks gone,
     ending in the blank a segment needs before its NUL."""
@@ -65,7 +59,7 @@ class ApertiumEngine:
         self.timeout = float(timeout)
         self.modes = discover_modes(self._dirs)
         self._pipelines: dict[str, StagePipeline] = {}
-        self._leg_memo: dict[str, dict[bytes, bytes]] = {}  # mode → input → output
+        self._leg_memo: dict[str, dict[bytes, tuple[bytes, bytes]]] = {}  # mode → input → (analysis, output)
         self._lock = threading.Lock()
 
     # -- Engine protocol ----------------------------------------------------------------------
@@ -89,9 +83,9 @@ class ApertiumEngine:
 
         The translation itself runs without unknown-word marks, as ``translate_batch`` does:
         marks change Apertium's output (``bench/unknown_words.py``: French elision and
-        contraction are lost next to a marked word), so the words are found by running each
-        leg's morphological analyser (the mode's first stage) alone on that leg's input; what
-        it cannot analyse passes through the leg untranslated. For a pivot, the second leg's
+        contraction are lost next to a marked word), so the words are read from what each leg's
+        morphological analyser (the mode's first stage) made of that leg's input on its way to
+        the second stage; what it cannot analyse passes through the leg untranslated. For a pivot, the second leg's
         unknown words are words of the pivot language (Spanish "acrónimo" in French). Only
         lower-case words are reported: a capitalised word the analyser lacks is a name, which
         an engine rightly leaves as it is.
@@ -118,13 +112,11 @@ class ApertiumEngine:
         streams = [(deformat(core) + "[]").encode("utf-8") for core in cores]
         unknown: list[list[str]] = [[] for _ in cores]
         for mode in route:
-            if find_unknown:
-                analysed = self._run_leg(_analyser(mode), streams)
-                for words, answer in zip(unknown, analysed, strict=True):
-                    words += unknown_in_analysis(answer.decode("utf-8", "replace"))
-            answers = self._run_leg(mode, streams)
-            if find_unknown:  # marks a stage writes even without -g (#, @ errors)
-                for words, answer in zip(unknown, answers, strict=True):
+            analysed = self._run_leg(mode, streams)
+            answers = [answer for _, answer in analysed]
+            if find_unknown:  # plus the marks a stage writes even without -g (#, @ errors)
+                for words, (analysis, answer) in zip(unknown, analysed, strict=True):
+                    words += unknown_in_analysis(analysis.decode("utf-8", "replace"))
                     words += marked_words(answer.decode("utf-8", "replace"))
             streams = answers if mode is route[-1] else [_next_leg(a) for a in answers]
         translated: list[tuple[str, tuple[str, ...]]] = []
@@ -146,8 +138,9 @@ class ApertiumEngine:
             results.append((lead + output + trail, found))
         return results
 
-    def _run_leg(self, mode: Mode, streams: list[bytes]) -> list[bytes]:
-        """One mode over ``streams``, each distinct input sent once per engine lifetime.
+    def _run_leg(self, mode: Mode, streams: list[bytes]) -> list[tuple[bytes, bytes]]:
+        """One mode over ``streams`` (each answer with its analysis), each distinct input sent
+        once per engine lifetime.
 
         en→fr runs eng-spa first; when the same run also translates into Spanish, the
         English sentences already went through eng-spa and are not sent again.
@@ -155,7 +148,7 @@ class ApertiumEngine:
         memo = self._leg_memo.setdefault(mode.name, {})
         todo = list(dict.fromkeys(s for s in streams if s not in memo))
         if todo:
-            memo.update(zip(todo, self._pipeline(mode).run(todo), strict=False))
+            memo.update(zip(todo, self._pipeline(mode).run_analysed(todo), strict=False))
         return [memo[s] for s in streams]
 
     def forget(self) -> None:
