@@ -15,6 +15,7 @@ import os
 import shutil
 import threading
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from types import TracebackType
 
@@ -31,6 +32,30 @@ __all__ = ["ApertiumEngine", "Mode", "discover_modes"]
 log = logging.getLogger(__name__)
 
 DEFAULT_TIMEOUT = 60.0
+# Cores one pipeline keeps busy: its largest stage is about a quarter of its CPU time, so its 11
+# stages can run on about 4 cores at once (PLAN.md, "Apertium's CPU on 2 cores"); more pipelines
+# per pair pay only on a machine with cores to spare.
+CORES_PER_PIPELINE = 4
+
+
+def pipeline_count(value: int | str, cores: int | None = None) -> int:
+    """The ``pipelines`` option: a whole number from 1, or "auto" (one per CORES_PER_PIPELINE
+    cores this process may use, at least one)."""
+    if isinstance(value, str) and value.strip().lower() == "auto":
+        if cores is None:
+            cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+        return max(1, cores // CORES_PER_PIPELINE)
+    try:
+        count = int(value)
+    except (TypeError, ValueError):
+        count = 0
+    if isinstance(value, bool) or count < 1 or (isinstance(value, float) and value != count):
+        raise EngineError(
+            "apertium option 'pipelines'",
+            f"must be 'auto' or a whole number from 1, got {value!r}",
+            "write e.g. engine_options: {apertium: {pipelines: auto}} (or 2) in pipeline.yaml",
+        )
+    return count
 
 
 def _next_leg(answer: bytes) -> bytes:
@@ -48,17 +73,21 @@ class ApertiumEngine:
     """Offline machine translation with Apertium.
 
     Options: ``modes_dir`` (a directory of ``*.mode`` files; default: $APERTIUM_MODES or the
-    installed modes), ``timeout`` (seconds without output before a batch fails, default 60).
+    installed modes), ``timeout`` (seconds without output before a batch fails, default 60),
+    ``pipelines`` (process pipelines per mode, each given a contiguous share of every batch;
+    default "auto": :func:`pipeline_count`). Since each tagger is settled when its pipeline
+    starts, a sentence gets the same translation from any pipeline.
     """
 
     name = "apertium"
 
     def __init__(self, modes_dir: str | os.PathLike[str] | None = None,
-                 timeout: float = DEFAULT_TIMEOUT) -> None:
+                 timeout: float = DEFAULT_TIMEOUT, pipelines: int | str = "auto") -> None:
         self._dirs = [Path(modes_dir)] if modes_dir is not None else default_modes_dirs()
         self.timeout = float(timeout)
+        self.pipelines = pipeline_count(pipelines)
         self.modes = discover_modes(self._dirs)
-        self._pipelines: dict[str, StagePipeline] = {}
+        self._pipelines: dict[str, list[StagePipeline]] = {}  # mode → its pipelines, started as needed
         self._leg_memo: dict[str, dict[bytes, tuple[bytes, bytes]]] = {}  # mode → input → (analysis, output)
         self._lock = threading.Lock()
 
@@ -148,8 +177,20 @@ class ApertiumEngine:
         memo = self._leg_memo.setdefault(mode.name, {})
         todo = list(dict.fromkeys(s for s in streams if s not in memo))
         if todo:
-            memo.update(zip(todo, self._pipeline(mode).run_analysed(todo), strict=False))
+            memo.update(zip(todo, self._run_shared(mode, todo), strict=False))
         return [memo[s] for s in streams]
+
+    def _run_shared(self, mode: Mode, todo: list[bytes]) -> list[tuple[bytes, bytes]]:
+        """``todo`` through the mode's pipelines, each given one contiguous share, in parallel."""
+        count = min(self.pipelines, len(todo))
+        if count <= 1:
+            return self._pipeline(mode).run_analysed(todo)
+        size = -(-len(todo) // count)
+        shares = [todo[i : i + size] for i in range(0, len(todo), size)]
+        pipelines = [self._pipeline(mode, i) for i in range(len(shares))]
+        with ThreadPoolExecutor(len(shares), thread_name_prefix=f"apertium-{mode.name}") as pool:
+            done = list(pool.map(lambda job: job[0].run_analysed(job[1]), zip(pipelines, shares, strict=True)))
+        return [answer for share in done for answer in share]
 
     def forget(self) -> None:
         """Drop the remembered leg outputs (benchmarks measure the engine, not the memo)."""
@@ -158,8 +199,9 @@ class ApertiumEngine:
     def close(self) -> None:
         with self._lock:
             pipelines, self._pipelines = self._pipelines, {}
-        for pipeline in pipelines.values():
-            pipeline.stop()
+        for share in pipelines.values():
+            for pipeline in share:
+                pipeline.stop()
 
     def __enter__(self) -> ApertiumEngine:
         return self
@@ -179,27 +221,28 @@ class ApertiumEngine:
     def pipelines_started(self) -> int:
         """Process pipelines started so far (restarts included): tests check it stays at one
         per mode."""
-        return sum(p.starts for p in self._pipelines.values())
+        return sum(p.starts for share in self._pipelines.values() for p in share)
 
     def warm_up(self, source: str, target: str) -> None:
         """Start the pipelines for a pair now (dictionary loading takes ≈ 0.13 s a mode)."""
         for mode in self._require_route(source, target):
-            pipeline = self._pipeline(mode)
-            with pipeline._lock:
-                if not pipeline.alive():
-                    pipeline.start()
+            for index in range(self.pipelines):
+                pipeline = self._pipeline(mode, index)
+                with pipeline._lock:
+                    if not pipeline.alive():
+                        pipeline.start()
 
     def pairs(self) -> list[tuple[str, str]]:
         """Direct pairs installed, in ISO 639-1."""
         return sorted(self.modes)
 
     # -- internals ----------------------------------------------------------------------------
-    def _pipeline(self, mode: Mode) -> StagePipeline:
+    def _pipeline(self, mode: Mode, index: int = 0) -> StagePipeline:
         with self._lock:
-            pipeline = self._pipelines.get(mode.name)
-            if pipeline is None:
-                pipeline = self._pipelines[mode.name] = StagePipeline(mode, self.timeout)
-            return pipeline
+            share = self._pipelines.setdefault(mode.name, [])
+            while len(share) <= index:
+                share.append(StagePipeline(mode, self.timeout))
+            return share[index]
 
     def _route(self, source: str, target: str) -> list[Mode] | None:
         source, target = iso639_1(source.lower()), iso639_1(target.lower())
