@@ -38,11 +38,11 @@ system-deps:
 	touch $@
 
 .stamp-test-deps: pyproject.toml .stamp-venv
-	$(BIN)/python -m pip install -q --disable-pip-version-check -e '.[test,neural]'
+	$(BIN)/python -m pip install -q --disable-pip-version-check -e '.[test,neural,dask]'
 	touch $@
 
 bench: setup
-	$(BIN)/python -m pip install -q --disable-pip-version-check -e '.[bench,neural]'
+	$(BIN)/python -m pip install -q --disable-pip-version-check -e '.[bench,neural,dask]'
 	$(BIN)/python bench/peer_suites.py
 	$(BIN)/python bench/ingest_eval.py
 	$(BIN)/python bench/quality.py
@@ -52,6 +52,7 @@ bench: setup
 	$(BIN)/python bench/checks_on_references.py
 	$(BIN)/python bench/unknown_words.py
 	$(BIN)/python bench/engines.py
+	$(BIN)/python bench/dask_speed.py
 
 clean:
 	rm -rf build .i18n-cache .stamp-venv .stamp-test-deps

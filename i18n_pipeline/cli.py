@@ -17,6 +17,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextC
 from i18n_pipeline import __version__, pipeline
 from i18n_pipeline.checks import CHECKS
 from i18n_pipeline.config import CONFIG_NAME, Settings, load_settings, with_engine_options
+from i18n_pipeline.engines.dask import open_cluster
 from i18n_pipeline.errors import NoProjectError, PipelineError, ReleaseExistsError, UsageError
 from i18n_pipeline.files import LockHolder
 from i18n_pipeline.locking import project_lock
@@ -82,6 +83,11 @@ def build_parser() -> argparse.ArgumentParser:
         p.add_argument(
             "--engine-option", action="append", default=[], dest="engine_options", metavar="ENGINE.KEY=VALUE",
             help="an engine setting, over pipeline.yaml's engine_options (repeatable), e.g. llm.model=gpt-4o-mini",
+        )
+        p.add_argument(
+            "--dask", metavar="ADDRESS",
+            help="send engine batches to a Dask cluster: tcp://HOST:PORT (a running scheduler) or local:N "
+            "(N worker processes here); needs the 'dask' extra",
         )
 
     command("extract", "write one template per release: locales/templates/<release>.pot")
@@ -231,8 +237,8 @@ def _command(settings: Settings, args: argparse.Namespace) -> int:
     elif cmd == "translate" and args.dry_run:
         return _dry_run(settings, args)
     elif cmd == "translate":
-        with _progress() as progress:
-            reports = pipeline.translate(settings, args.languages, args.engine, progress)
+        with _progress() as progress, open_cluster(args.dask) as dask:
+            reports = pipeline.translate(settings, args.languages, args.engine, progress, dask=dask)
         if args.json:
             _say(json.dumps({r.language: r.as_dict() for r in reports}, indent=2, sort_keys=True))
         else:
@@ -253,8 +259,8 @@ def _command(settings: Settings, args: argparse.Namespace) -> int:
         target = pipeline.report(settings, args.languages)
         _say(f"report: {target}")
     elif cmd == "run":
-        with _progress() as progress:
-            result = pipeline.run(settings, args.languages, args.engine, progress)
+        with _progress() as progress, open_cluster(args.dask) as dask:
+            result = pipeline.run(settings, args.languages, args.engine, progress, dask=dask)
         _say(f"templates: {len(result.extracted.written)} written, {len(result.extracted.unchanged)} unchanged")
         _say(f"PO files: {len(result.updated.written)} written, {len(result.updated.unchanged)} unchanged")
         for r in result.translated:

@@ -19,6 +19,7 @@ from i18n_pipeline.catalog import Catalog, TemplateEntry, new_template, update_c
 from i18n_pipeline.checks import CheckContext, check_catalog
 from i18n_pipeline.config import Settings
 from i18n_pipeline.engines import Engine, available_engines, get_engine
+from i18n_pipeline.engines.dask import DaskCluster
 from i18n_pipeline.engines.settings import engine_arguments, price_per_million_chars, takes_glossary
 from i18n_pipeline.errors import ConfigError, DocumentError, PipelineError, ReleaseExistsError, UsageError
 from i18n_pipeline.files import make_folder, write_if_changed
@@ -284,7 +285,8 @@ def engine_chain(settings: Settings, language: str, engine_name: str | None) -> 
 
 
 def check_engines(
-    settings: Settings, languages: Sequence[str] | None, engine_name: str | None, *, build: bool = True
+    settings: Settings, languages: Sequence[str] | None, engine_name: str | None, *, build: bool = True,
+    dask: DaskCluster | None = None,
 ) -> None:
     """Before any file is written: every target language has engines that can translate it.
 
@@ -304,16 +306,17 @@ def check_engines(
             )
     for lang, chain in chains.items():
         for name in chain if build else ():
-            with _get_engine(settings, name, None) as engine:
+            with _get_engine(settings, name, None, dask) as engine:
                 engine.describe(settings.source_language, lang)  # raises EngineError naming the fix
 
 
-def _get_engine(settings: Settings, name: str, glossary: Glossary | None) -> Engine:
-    """The engine ``name`` with its options from pipeline.yaml (and the command line)."""
+def _get_engine(settings: Settings, name: str, glossary: Glossary | None, dask: DaskCluster | None = None) -> Engine:
+    """The engine ``name`` with its options from pipeline.yaml (and the command line); with
+    ``dask``, a wrapper that runs its batches on the cluster's workers (engines/dask.py)."""
     options = engine_arguments(name, settings.options_for(name))
     if takes_glossary(name):
         options["glossary"] = glossary
-    return get_engine(name, **options)
+    return dask.engine(name, options) if dask is not None else get_engine(name, **options)
 
 
 @_locked("tm export")
@@ -373,13 +376,14 @@ def translate(
     progress: Callable[[str, int, int], None] | None = None,
     *,
     dry_run: bool = False,
+    dask: DaskCluster | None = None,
 ) -> list[TranslateReport]:
     """Fill untranslated entries: memory, cache, then engine batches per language, releases
     TRANSLATE_CHUNK at a time. A language whose PO files, glossary and memories are as the last
     translate left them is skipped without reading anything. ``dry_run``: nothing is sent and
     nothing is written; each report's ``planned`` says what each engine would get and cost.
     """
-    check_engines(settings, languages, engine_name, build=not dry_run)
+    check_engines(settings, languages, engine_name, build=not dry_run, dask=dask)
     reports: list[TranslateReport] = []
     glossary = load_glossary(settings.locales_dir / "glossary.yaml")
     releases = [p.stem for p in release_paths(settings)]
@@ -406,7 +410,7 @@ def translate(
 
             def open_engine(name: str) -> Engine:
                 if name not in opened:
-                    opened[name] = engines.enter_context(_get_engine(settings, name, glossary))
+                    opened[name] = engines.enter_context(_get_engine(settings, name, glossary, dask))
                 return opened[name]
 
             for lang in names.by_language:
@@ -535,12 +539,14 @@ def run(
     languages: Sequence[str] | None = None,
     engine_name: str | None = None,
     progress: Callable[[str, int, int], None] | None = None,
+    *,
+    dask: DaskCluster | None = None,
 ) -> RunResult:
-    """extract, update, translate, build (with machine output, marked as such)."""
-    check_engines(settings, languages, engine_name)
+    """extract, update, translate, build (machine output marked); ``dask``: engine batches on its workers."""
+    check_engines(settings, languages, engine_name, dask=dask)
     extracted = extract(settings)
     updated = update(settings, languages)
-    translated = translate(settings, languages, engine_name, progress)
+    translated = translate(settings, languages, engine_name, progress, dask=dask)
     built = build(settings, languages, run=True)
     return RunResult(extracted, updated, translated, built)
 

@@ -117,6 +117,8 @@ LIBRARY_ROOMS = {
     "ctranslate2": {"i18n_pipeline.engines.ctranslate2"},
     "sentencepiece": {"i18n_pipeline.engines.ctranslate2"},
     "nh3": {"i18n_pipeline.sanitise"},
+    "distributed": {"i18n_pipeline.engines.dask"},
+    "dask": {"i18n_pipeline.engines.dask"},
 }
 
 
