@@ -389,8 +389,7 @@ def translate(
     releases = [p.stem for p in release_paths(settings)]
     inputs = [settings.locales_dir / "glossary.yaml", *memory_files(settings)]
     with work_log(settings, save=not dry_run) as log:
-        by_language: dict[str, dict[str, Catalog]] = {}  # kept whole when there are few releases
-        names = NameCollector(releases)  # open_memory reads every catalog: proper nouns on the way
+        names = NameCollector(releases, keep=len(releases) <= TRANSLATE_CHUNK or dry_run)  # as open_memory reads
         for lang in _languages(settings, languages):
             chain = engine_chain(settings, lang, engine_name)
             paths = [po_path(settings, lang, release) for release in releases]
@@ -401,11 +400,9 @@ def translate(
                 reports.append(TranslateReport(lang, engine=chain[0], fallbacks=chain[1:]))  # nothing changed since
                 continue
             names.by_language[lang] = set()
-            if len(releases) <= TRANSLATE_CHUNK or dry_run:
-                by_language[lang] = {release: read_po(path) for release, path in zip(releases, paths, strict=False)}
         if not names.by_language:
             return reports
-        with open_memory(settings, by_language, scratch=dry_run, seen=names) as memory, ExitStack() as engines:
+        with open_memory(settings, scratch=dry_run, seen=names) as memory, ExitStack() as engines:
             opened: dict[str, Engine] = {}
 
             def open_engine(name: str) -> Engine:
@@ -416,7 +413,7 @@ def translate(
             for lang in names.by_language:
                 chain = engine_chain(settings, lang, engine_name)
                 report = fill_in_chunks(
-                    releases, partial(_read_filled, settings, lang, by_language.pop(lang, {})),
+                    releases, partial(_read_filled, settings, lang, names.kept.pop(lang, {})),
                     None if dry_run else partial(_write_filled, settings, log, lang),
                     chunk=len(releases) if dry_run else TRANSLATE_CHUNK,
                     names=frozenset(names.by_language[lang]), source_language=settings.source_language, target_language=lang,
@@ -425,11 +422,9 @@ def translate(
                     progress=progress, dry_run=dry_run,
                 )
                 reports.append(report)
-                if dry_run:
-                    for name, planned in report.planned.items():
-                        planned.cost = planned.characters * price_per_million_chars(settings.options_for(name)) / 1e6
-                    continue
-                if not report.counts["failed"]:  # else the next run tries the failed segments again
+                for name, planned in report.planned.items():  # a dry run's: what it would cost
+                    planned.cost = planned.characters * price_per_million_chars(settings.options_for(name)) / 1e6
+                if not dry_run and not report.counts["failed"]:  # else the next run tries the failed segments again
                     log.record(f"translate:{lang}", [*(po_path(settings, lang, r) for r in releases), *inputs], ",".join(chain))
     reports.sort(key=lambda r: list(_languages(settings, languages)).index(r.language))
     return reports

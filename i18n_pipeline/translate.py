@@ -231,16 +231,21 @@ def fill_catalogs(
 
 class NameCollector:
     """The proper nouns of each language's releases (``fill_catalogs``' ``names``), gathered as
-    the catalogs are read for the memory: every chunk then protects a sentence alike."""
+    the catalogs are read for the memory: every chunk then protects a sentence alike. ``keep``:
+    keep the catalogs too (few releases: read once, filled at once)."""
 
-    def __init__(self, releases: Iterable[str]) -> None:
+    def __init__(self, releases: Iterable[str], *, keep: bool = False) -> None:
         self.releases = set(releases)
+        self.keep = keep
         self.by_language: dict[str, set[str]] = {}  # the languages to collect for
+        self.kept: dict[str, dict[str, Catalog]] = {}  # language → release → catalog
 
     def __call__(self, language: str, release: str, cat: Catalog) -> None:
         names = self.by_language.get(language)
         if names is not None and release in self.releases:
             names.update(proper_nouns(entry.source for entry in cat.entries()))
+            if self.keep:
+                self.kept.setdefault(language, {})[release] = cat
 
 
 def fill_in_chunks(
@@ -254,10 +259,10 @@ def fill_in_chunks(
     **fill: Any,
 ) -> TranslateReport:
     """``fill_catalogs`` over ``releases`` ``chunk`` at a time: each chunk's catalogs are read,
-    filled, written (unless ``write`` is None: a dry run) and let go, so a run holds a bounded number of catalogs, jobs and engine
-    outputs whatever the number of releases (``PLAN.md``, memory). A sentence of a later chunk
-    that an earlier one sent to the engine comes from the MT cache: still sent once per run.
-    Pass ``names`` (see ``fill_catalogs``) so that chunking changes no translation."""
+    filled, written (unless ``write`` is None: a dry run) and let go, so a run holds a bounded
+    number of catalogs, jobs and engine outputs whatever the number of releases. A sentence of a
+    later chunk that an earlier one sent to the engine comes from the MT cache: still sent once
+    per run. Pass ``names`` (see ``fill_catalogs``) so that chunking changes no translation."""
     report: TranslateReport | None = None
     offset = 0  # jobs of the chunks done: progress counts on across chunks
 
