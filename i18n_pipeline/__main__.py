@@ -2,6 +2,6 @@ from __future__ import annotations
 
 import sys
 
-from i18n_pipeline.cli import main
+from i18n_pipeline.launch import main
 
 sys.exit(main())

@@ -19,6 +19,7 @@ from typing import Any
 
 from i18n_pipeline.catalog import Catalog
 from i18n_pipeline.checks import CHECKS, IGNORE_PREFIX, CheckContext, check_translation, has_critical
+from i18n_pipeline.checks.verdicts import Verdicts
 from i18n_pipeline.config import PublishPolicy
 from i18n_pipeline.formats import Lookup, render_document
 from i18n_pipeline.formats.front_matter import find_front_matter, parse_front_matter, undo_inert_markup
@@ -85,6 +86,7 @@ def publish_release(
     source_language: str,
     context: CheckContext,
     catalog_name: str,
+    verdicts: Verdicts | None = None,
 ) -> BuiltRelease | Withheld:
     """The release as ``policy`` publishes it, or why it is withheld (``catalog_name`` is the
     PO file a fix names). The original (``language`` is the source language) is always built."""
@@ -93,7 +95,8 @@ def publish_release(
         if reason is not None:
             return Withheld(f"{reason}; review more of {catalog_name}, or build with --include-machine")
     built = build_release(
-        document, catalog, language, include_machine=machine, source_language=source_language, context=context
+        document, catalog, language, include_machine=machine, source_language=source_language, context=context,
+        verdicts=verdicts,
     )
     if built.fallback_segments and policy.untranslated == "withhold" and language != source_language:
         return Withheld(
@@ -137,8 +140,10 @@ def build_release(
     include_machine: bool,
     source_language: str = "en",
     context: CheckContext | None = None,
+    verdicts: Verdicts | None = None,
 ) -> BuiltRelease:
-    """Render ``document`` in ``language`` from ``catalog`` (the source language: the original)."""
+    """Render ``document`` in ``language`` from ``catalog`` (the source language: the original);
+    ``verdicts``: the critical checks' answers of earlier builds, asked before the checks run."""
     if language == source_language:
         page_context = PageContext(document.name, language, source_language)
         return _finish(document, lambda s: None, lambda s: None, page_context, 0, 0, 0, ("", ""))
@@ -158,7 +163,13 @@ def build_release(
                 ignored += [f[len(IGNORE_PREFIX) :] for f in entry.flags if f.startswith(IGNORE_PREFIX)]
                 entry_context = replace(check_context, comments=entry.translator_comments)
             # Only the critical checks decide; a translator's ignore-<check> flag is honoured.
-            checked[key] = not has_critical(check_translation(segment.text, target, where, entry_context, ignore=ignored))
+            known = verdicts.key(segment.text, target, entry_context.comments, ignored) if verdicts else ""
+            verdict = verdicts.get(known) if verdicts else None
+            if verdict is None:
+                verdict = not has_critical(check_translation(segment.text, target, where, entry_context, ignore=ignored))
+                if verdicts:
+                    verdicts.put(known, verdict)
+            checked[key] = verdict
         return checked[key]
 
     for index, segment in enumerate(document.segments):

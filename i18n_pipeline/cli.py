@@ -12,14 +12,13 @@ from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
-
 from i18n_pipeline import __version__, pipeline
 from i18n_pipeline.checks import CHECKS
 from i18n_pipeline.config import CONFIG_NAME, Settings, load_settings, with_engine_options
 from i18n_pipeline.engines.dask import open_cluster
 from i18n_pipeline.errors import NoProjectError, PipelineError, ReleaseExistsError, UsageError
 from i18n_pipeline.files import LockHolder
+from i18n_pipeline.incremental import command_key, forget_manifest, write_manifest
 from i18n_pipeline.locking import project_lock
 from i18n_pipeline.model import Severity, State, Stats
 from i18n_pipeline.site import BuildResult
@@ -261,6 +260,13 @@ def _command(settings: Settings, args: argparse.Namespace) -> int:
     elif cmd == "run":
         with _progress() as progress, open_cluster(args.dask) as dask:
             result = pipeline.run(settings, args.languages, args.engine, progress, dask=dask)
+        # Complete and clean: the next run with this command line and no file changed has nothing
+        # to do (--dask is not part of it: a run on Dask writes what a local run writes). Else the
+        # next run must do it again (a run that raised changed nothing it recorded).
+        if not result.built.withheld and not any(r.counts["failed"] for r in result.translated):
+            write_manifest(settings.root, command_key("run", args.languages, args.engine, args.engine_options))
+        else:
+            forget_manifest(settings.root)
         _say(f"templates: {len(result.extracted.written)} written, {len(result.extracted.unchanged)} unchanged")
         _say(f"PO files: {len(result.updated.written)} written, {len(result.updated.unchanged)} unchanged")
         for r in result.translated:
@@ -286,6 +292,9 @@ def _progress() -> Iterator[Callable[[str, int, int], None] | None]:
     if not sys.stderr.isatty():
         yield None
         return
+    # Imported here: rich costs ≈ 80 ms of a start that shows no bar (CI, pipes, the no-op run).
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
+
     with Progress(
         TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
         transient=True, redirect_stdout=False,

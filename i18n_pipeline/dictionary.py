@@ -18,6 +18,7 @@ import logging
 import re
 import threading
 from functools import lru_cache
+from typing import Any
 
 from i18n_pipeline.languages import posix_tag
 
@@ -25,13 +26,16 @@ __all__ = ["Dictionary", "dictionary_for"]
 
 log = logging.getLogger(__name__)
 
-try:
-    import enchant  # type: ignore[import-untyped]  # pyenchant ships no type information
-except ImportError as _error:  # libenchant-2 missing: the words check says so and is skipped
-    enchant = None
-    _IMPORT_ERROR: str = str(_error)
-else:
-    _IMPORT_ERROR = ""
+
+@lru_cache(maxsize=1)
+def _enchant() -> tuple[Any, str]:
+    """pyenchant and "", or None and why not (libenchant-2 missing: the words check says so and
+    is skipped). Imported when first needed: ≈ 35 ms a process that checks no words pays."""
+    try:
+        import enchant  # type: ignore[import-untyped]  # pyenchant ships no type information
+    except ImportError as error:
+        return None, str(error)
+    return enchant, ""
 
 _FRENCH_ELISION_RE = re.compile(r"^(?:[ldjmnstc]|qu|jusqu|lorsqu|puisqu|quoiqu)'(?=\w)", re.IGNORECASE)
 _DEBIAN_PACKAGES = {"es": "hunspell-es", "fr": "hunspell-fr", "de": "hunspell-de-de", "pt": "hunspell-pt-pt", "it": "hunspell-it"}
@@ -85,9 +89,10 @@ def dictionary_for(language: str) -> Dictionary | None:
     a warning naming the package to install) when there is none."""
     base = posix_tag(language).split("_")[0]
     package = _DEBIAN_PACKAGES.get(base, f"hunspell-{base}")
+    enchant, missing = _enchant()
     if enchant is None:
         log.warning("no dictionaries (%s): the 'words' check is skipped; install libenchant-2-2 and %s",
-                    _IMPORT_ERROR, package)
+                    missing, package)
         return None
     broker = enchant.Broker()
     broker.set_ordering("*", "hunspell,aspell,myspell")

@@ -22,9 +22,8 @@ from i18n_pipeline.engines import Engine, available_engines, get_engine
 from i18n_pipeline.engines.dask import DaskCluster
 from i18n_pipeline.engines.settings import engine_arguments, price_per_million_chars, takes_glossary
 from i18n_pipeline.errors import ConfigError, DocumentError, PipelineError, ReleaseExistsError, UsageError
-from i18n_pipeline.files import make_folder, write_if_changed
-from i18n_pipeline.formats import FORMATS, ParseOptions, format_of, parse_document
-from i18n_pipeline.formats.front_matter import check_release_front_matter
+from i18n_pipeline.files import batched_fsync, make_folder, write_if_changed
+from i18n_pipeline.formats import FORMATS
 from i18n_pipeline.glossary import Glossary, load_glossary, term_notes
 from i18n_pipeline.glossary_merge import MergeReport
 from i18n_pipeline.incremental import WorkLog, code_digest
@@ -33,8 +32,10 @@ from i18n_pipeline.locking import locked as _locked
 from i18n_pipeline.locking import project_lock
 from i18n_pipeline.memory import Memory
 from i18n_pipeline.model import Document, Problem, State, Stats
+from i18n_pipeline.parsed import keep_document, read_release
+from i18n_pipeline.parsed import load_document as load_document  # re-exported: the stages' one way to read a release
 from i18n_pipeline.pofile import read_po, write_po
-from i18n_pipeline.release_files import check_release_text, is_release_file
+from i18n_pipeline.release_files import is_release_file
 from i18n_pipeline.report import ReportRow, render_report
 from i18n_pipeline.site import BuildResult, build_site
 from i18n_pipeline.termbase import Imported, export_termbase, import_termbase
@@ -123,30 +124,6 @@ def _ingest_sources(
 
 
 
-def load_document(settings: Settings, path: Path) -> Document:
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise DocumentError(str(path), f"cannot read ({exc.strerror})", "check the file") from None
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
-        raise DocumentError(
-            f"{path}:{line}", "not UTF-8 text", "save it as UTF-8, or run 'i18n-pipeline ingest' on it"
-        ) from None
-    where = str(path.relative_to(settings.root) if path.is_relative_to(settings.root) else path)
-    check_release_text(text, where)
-    if format_of(path) == "markdown":
-        check_release_front_matter(text, where)
-    options = ParseOptions(
-        language=settings.source_language,
-        sentences=settings.segmentation == "sentence",
-        front_matter_keys=settings.front_matter_keys,
-    )
-    return parse_document(text, where, options)
-
-
 def template_entries(document: Document) -> list[TemplateEntry]:
     """One entry per distinct (text, context), with every place it occurs and what it is."""
     merged: dict[tuple[str, str | None], tuple[list[str], list[str]]] = {}
@@ -175,15 +152,22 @@ class StageResult:
         (self.written if changed else self.unchanged).append(path)
 
 
+# Settings only translate reads: they salt its key, so a change redoes translate and no other stage.
+_ENGINE_SETTINGS = ("engines", "engine_options", "tm_approve_exact", "tm_fuzzy_threshold")
+def _engine_settings(settings: Settings) -> str:
+    return repr([vars(settings)[name] for name in _ENGINE_SETTINGS])
+
+
 @contextmanager
 def work_log(settings: Settings, *, save: bool = True) -> Iterator[WorkLog]:
     """What earlier runs did with which inputs (see incremental.py); saved even when a stage
     fails, as each entry is recorded only after its outputs were written. ``save=False``: read
     only (a dry run writes nothing)."""
-    fingerprint = {k: v for k, v in vars(settings).items() if k != "root"}
+    fingerprint = {k: v for k, v in vars(settings).items() if k != "root" and k not in _ENGINE_SETTINGS}
     log = WorkLog(settings.cache_dir / "work.json", code_digest() + repr(sorted(fingerprint.items())))
     try:
-        yield log
+        with batched_fsync():  # the stage's PO files: each fsynced, their folder once at the end
+            yield log
     except BaseException:
         if save:
             try:
@@ -206,10 +190,12 @@ def extract(settings: Settings) -> StageResult:
             if target.exists() and done.done(key, [path, target]):
                 result.record(target, False)
                 continue
-            doc = load_document(settings, path)
+            doc, parsed = read_release(settings, path)
             existing = read_po(target) if target.exists() else None
             template = new_template(template_entries(doc), project=settings.project, previous=existing)
-            result.record(target, write_po(template, target, wrap=settings.po_wrap))
+            result.record(target, write_po(template, target, wrap=settings.po_wrap, durable=False))
+            if parsed is not None:  # for build, which then need not parse it again
+                keep_document(settings.cache_dir, path.stem, parsed, doc)
             done.record(key, [path, target])
     return result
 
@@ -396,7 +382,7 @@ def translate(
             for path in paths:
                 if not path.exists():
                     raise PipelineError(str(path), "no PO file for this release", "run 'i18n-pipeline update' first")
-            if log.done(f"translate:{lang}", [*paths, *inputs], ",".join(chain)):
+            if log.done(f"translate:{lang}", [*paths, *inputs], ",".join(chain), _engine_settings(settings)):
                 reports.append(TranslateReport(lang, engine=chain[0], fallbacks=chain[1:]))  # nothing changed since
                 continue
             names.by_language[lang] = set()
@@ -425,7 +411,8 @@ def translate(
                 for name, planned in report.planned.items():  # a dry run's: what it would cost
                     planned.cost = planned.characters * price_per_million_chars(settings.options_for(name)) / 1e6
                 if not dry_run and not report.counts["failed"]:  # else the next run tries the failed segments again
-                    log.record(f"translate:{lang}", [*(po_path(settings, lang, r) for r in releases), *inputs], ",".join(chain))
+                    log.record(f"translate:{lang}", [*(po_path(settings, lang, r) for r in releases), *inputs], ",".join(chain),
+                               _engine_settings(settings))
     reports.sort(key=lambda r: list(_languages(settings, languages)).index(r.language))
     return reports
 

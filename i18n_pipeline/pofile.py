@@ -1,23 +1,17 @@
 """PO and POT files: ``read_po`` / ``write_po``, the only room that reads or writes PO syntax.
 
-Reading uses Translate Toolkit's PO parser (lossless, any line ending, parse errors carry the
-line number); it is the only module that imports it. Writing is our own serialiser that formats
-exactly as GNU gettext 0.21 does (``msgcat FILE`` leaves every file we write unchanged), so
-msgmerge, Poedit and this tool do not fight over line wrapping in diffs. Translate Toolkit's
-writer wraps ``#|``/``#~`` lines and the first line of msgstr differently; see
-``_format_string`` for the rules we follow.
+Reading: a file in gettext's own layout goes through poread.py (our fast reader, same units),
+anything else through Translate Toolkit's parser (lossless, any line ending, parse errors carry
+the line number; only this module imports it). Writing is our own serialiser, exactly as GNU
+gettext 0.21 formats (``msgcat FILE`` leaves every file we write unchanged), so msgmerge, Poedit
+and this tool do not fight over line wrapping in diffs (see ``_format_string`` for the rules).
 
 Each file keeps its own line wrapping: gettext's 79 columns, Weblate's 77 (``msgcat -w 77``) or
 none (``msgcat --no-wrap``). ``read_po`` detects it (``detect_wrap``) and ``write_po`` writes with
 it unless told otherwise, so a file that a tool re-wrapped is not rewritten by a run that changes
-no entry, and new entries are wrapped as the rest of the file.
-
-``write_po`` refuses to overwrite a file that changed on disk after the catalog was read from it
-(a translator saved it meanwhile), also when the save happens during the write itself.
-``compile_mo`` runs msgfmt.
-
-The catalog model lives in ``catalog.py``; this module builds catalogs from the messages of
-``pounit.py`` and reads them back through the few methods ``Catalog`` keeps for it.
+no entry, and new entries are wrapped as the rest of the file. ``write_po`` refuses to overwrite
+a file that changed on disk after the catalog was read from it (a translator saved it), also
+during the write itself. ``compile_mo`` runs msgfmt. The catalog model lives in ``catalog.py``.
 """
 
 from __future__ import annotations
@@ -34,13 +28,13 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from translate.storage import poparser, pypo
 from unicode_segmentation_rs import gettext_wrap, text_width
 
 from i18n_pipeline.catalog import Catalog
 from i18n_pipeline.errors import CatalogError
 from i18n_pipeline.files import write_atomic, write_if_changed
 from i18n_pipeline.model import GETTEXT_WRAP, LineWrap
+from i18n_pipeline.poread import gettext_units
 from i18n_pipeline.pounit import (
     CONTENT_TYPE,
     Origin,
@@ -275,8 +269,6 @@ def _decode(lines: Any) -> str:
 
 def _decode_optional(lines: Any) -> str | None:
     return _decode(lines) if lines else None
-
-
 def _comment_text(raw: str, mark: str) -> str:
     text = raw.rstrip("\r\n")[len(mark) :]
     return text[1:] if text.startswith(" ") else text
@@ -401,8 +393,9 @@ def _check_structure(lines: list[str], where: str) -> None:
         raise CatalogError(f"{where}:{open_msgid}", "msgid without msgstr", "add the missing msgstr line or restore the file")
 
 
-def read_po_bytes(data: bytes, path: str) -> Catalog:
-    """Parse PO/POT bytes; ``path`` names the file in error messages."""
+def _tt_units(data: bytes, path: str) -> Any:
+    from translate.storage import poparser, pypo  # ≈ 45 ms: only a process that reads such files pays
+
     store: Any = pypo.pofile()
     try:
         store.parse(data)
@@ -412,6 +405,13 @@ def read_po_bytes(data: bytes, path: str) -> Catalog:
         raise CatalogError(where, f"PO syntax error ({exc})", "fix the file (msgfmt -c shows the problem)") from exc
     except (UnicodeDecodeError, LookupError) as exc:
         raise CatalogError(path, f"cannot decode the file ({exc})", "save it as UTF-8") from exc
+    return store.units
+
+
+def read_po_bytes(data: bytes, path: str) -> Catalog:
+    """Parse PO/POT bytes; ``path`` names the file in error messages. A file in gettext's own
+    layout is read by poread.py, anything else by Translate Toolkit."""
+    raw_units = gettext_units(data) or _tt_units(data, path)  # TT first: its syntax errors come first
     decoded = data.decode("utf-8", errors="replace").replace("\r\n", "\n").replace("\r", "\n")
     _check_structure(decoded.split("\n"), path)
 
@@ -422,7 +422,7 @@ def read_po_bytes(data: bytes, path: str) -> Catalog:
     # entry that is not obsolete (the header first).
     msgid_lines = [n for n, line in enumerate(decoded.split("\n"), 1) if line.startswith("msgid ")]
     current_entries = 0
-    for tt in store.units:
+    for tt in raw_units:
         unit = _unit_from_tt(tt)
         current_entries += not unit.obsolete
         if header is None and not units and not unit.obsolete and unit.msgid == "" and unit.msgctxt is None:
@@ -512,7 +512,7 @@ class _ChangedMeanwhile(Exception):
     pass
 
 
-def _atomic_write(path: Path, data: bytes, expected: bytes | None) -> None:
+def _atomic_write(path: Path, data: bytes, expected: bytes | None, durable: bool = True) -> None:
     """Write atomically; refuse (raise _ChangedMeanwhile) if the file no longer holds
     ``expected`` (None: did not exist) right before the rename."""
 
@@ -524,7 +524,7 @@ def _atomic_write(path: Path, data: bytes, expected: bytes | None) -> None:
         if now != expected:
             raise _ChangedMeanwhile
 
-    write_atomic(path, data, before_replace=unchanged)
+    write_atomic(path, data, before_replace=unchanged, durable=durable)
 
 
 def _changed_meanwhile(path: Path) -> CatalogError:
@@ -545,14 +545,14 @@ def _own_wrap(cat: Catalog, path: Path, current: bytes | None) -> LineWrap:
     return detected or (origin.wrap if origin is not None else GETTEXT_WRAP)
 
 
-def write_po(cat: Catalog, path: Path, *, wrap: LineWrap | None = None) -> bool:
+def write_po(cat: Catalog, path: Path, *, wrap: LineWrap | None = None, durable: bool = True) -> bool:
     """Write atomically; False (and nothing written) when the file already holds these bytes.
 
     ``wrap`` reformats the file (pipeline.yaml's ``po.wrap``); by default the file keeps its own
     wrapping, so a catalog whose entries did not change leaves the file as it is.
 
     If ``cat`` was read from ``path`` and the file changed since (a translator saved it), refuse:
-    overwriting would lose their work.
+    overwriting would lose their work. ``durable=False``: not fsynced (a template: regenerable).
     """
     try:
         current: bytes | None = path.read_bytes()
@@ -571,7 +571,7 @@ def write_po(cat: Catalog, path: Path, *, wrap: LineWrap | None = None) -> bool:
         return False
     try:
         # Re-checked right before the rename: a save during our write is not lost either.
-        _atomic_write(path, data, current)
+        _atomic_write(path, data, current, durable)
         written = _origin(path, data, layout)
     except _ChangedMeanwhile:
         raise _changed_meanwhile(path) from None
@@ -592,6 +592,6 @@ def compile_mo(cat: Catalog, path: Path) -> bool:
         message = proc.stderr.decode("utf-8", errors="replace").strip().replace("<stdin>", cat.path or "catalog")
         raise CatalogError(str(path), f"msgfmt failed: {message}", "fix the catalog (msgfmt -c shows the problem)")
     try:
-        return write_if_changed(path, proc.stdout)
+        return write_if_changed(path, proc.stdout, durable=False)  # compiled from the PO file
     except OSError as exc:
         raise CatalogError(str(path), f"cannot write the MO file ({exc.strerror})", "check permissions and free space") from exc

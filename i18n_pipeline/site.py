@@ -20,7 +20,8 @@ from pathlib import Path
 from i18n_pipeline.build import Withheld, publish_release
 from i18n_pipeline.catalog import Catalog
 from i18n_pipeline.checks import CheckContext
-from i18n_pipeline.config import Settings
+from i18n_pipeline.checks.verdicts import Verdicts
+from i18n_pipeline.config import PublishPolicy, Settings
 from i18n_pipeline.errors import PipelineError
 from i18n_pipeline.files import remove_file, write_if_changed
 from i18n_pipeline.formats import FORMATS, format_of
@@ -53,14 +54,20 @@ class BuildResult:
     unreviewed: dict[str, dict[str, int]] = field(default_factory=dict)
     withheld: list[str] = field(default_factory=list)  # "<output>: withheld: why; how to fix"
     removed: list[Path] = field(default_factory=list)  # what an earlier build wrote for a now withheld release
+    _listed: set[Path] = field(default_factory=set, repr=False)  # outputs, as a set: a list search per emit is quadratic
 
     def emit(self, path: Path, text: str) -> bool:
         """Write an output atomically (only when its bytes change); True when written."""
-        changed = write_if_changed(path, text.encode("utf-8"))
+        changed = write_if_changed(path, text.encode("utf-8"), durable=False)  # regenerable
         self.written += changed
-        if path not in self.outputs:
-            self.outputs.append(path)
+        if path not in self._listed:
+            self.note(path)
         return changed
+
+    def note(self, *paths: Path) -> None:
+        """Outputs already up to date."""
+        self._listed.update(paths)
+        self.outputs += paths
 
 
 def release_outputs(settings: Settings, language: str, source: Path) -> list[Path]:
@@ -109,15 +116,27 @@ def build_site(
     source_language = settings.source_language
     glossary_path = settings.locales_dir / "glossary.yaml"
     glossary = load_glossary(glossary_path)
-    documents: dict[Path, Document] = {}
-    built: dict[tuple[str, str], _Work] = {}
-    skipped: dict[tuple[str, str], _Work] = {}
+    plans: list[tuple[str, PublishPolicy, bool, str]] = []
     for lang in [source_language, *languages]:
         policy = settings.publish_policy(lang)
         machine = policy.includes_machine(run=run) if include_machine is None else include_machine
-        mode = "original" if lang == source_language else "machine" if machine else "reviewed"
-        for source in releases:
-            release = source.stem
+        plans.append((lang, policy, machine, "original" if lang == source_language else "machine" if machine else "reviewed"))
+    everyone = [source_language, *settings.target_languages]
+    glossary_bytes = glossary_path.read_bytes() if glossary_path.is_file() else b""
+    verdicts = {
+        lang: Verdicts(settings.cache_dir / f"checks-{lang}.json", lang, glossary_bytes) for lang in languages
+    }
+    complete = dict.fromkeys(languages, True)  # every release of the language built: stale verdicts can go
+    withheld: list[tuple[int, str]] = []  # (language's place, message): reported language by language
+    # Release by release: its Document is parsed once for every language, and it and the pages
+    # made from it are dropped before the next release (a build's memory does not grow with the
+    # number of releases).
+    for source in releases:
+        release = source.stem
+        document: Document | None = None
+        built: dict[str, _Work] = {}
+        skipped: dict[str, _Work] = {}
+        for place, (lang, policy, machine, mode) in enumerate(plans):
             path = catalog_path(lang, release)
             if mo and lang != source_language and path.exists():
                 _compile_mo(result, log, f"mo:{lang}:{release}", path)
@@ -125,50 +144,63 @@ def build_site(
             inputs = [source] if lang == source_language else [source, path, glossary_path]
             key = f"build:{lang}:{release}:{mode}"
             if all(p.exists() for p in outputs) and log.done(key, [*inputs, *outputs]):
-                skipped[(lang, release)] = _Work(key, [*inputs, *outputs], outputs, [], log.info(key))
-                result.outputs += outputs
+                skipped[lang] = _Work(key, [*inputs, *outputs], outputs, [], log.info(key))
+                result.note(*outputs)
+                complete[lang] = False
                 continue
             catalog = read_po(path) if lang != source_language and path.exists() else None
             left = _unreviewed(catalog)
-            if source not in documents:
-                documents[source] = load_document(source)
+            if document is None:
+                document = load_document(source)
             made = publish_release(
-                documents[source], catalog, lang, policy, machine=machine, source_language=source_language,
-                context=CheckContext(lang, glossary), catalog_name=_shown(settings, path),
+                document, catalog, lang, policy, machine=machine, source_language=source_language,
+                context=CheckContext(lang, glossary), catalog_name=_shown(settings, path), verdicts=verdicts.get(lang),
             )
             if isinstance(made, Withheld):
+                before = len(result.withheld)
                 _withhold(settings, result, lang, source, made.why)
+                withheld += [(place, line) for line in result.withheld[before:]]
                 _add_unreviewed(result, lang, left)
                 continue
             info = {"machine": made.machine_segments, "fallback": made.fallback_segments, "rejected": made.rejected_segments}
-            built[(lang, release)] = _Work(key, [*inputs, *outputs], outputs, [made.markdown, made.html], info | left)
-    for (lang, _), work in [*built.items(), *skipped.items()]:
-        result.machine_segments += work.info.get("machine", 0)
-        result.fallback_segments += work.info.get("fallback", 0)
-        result.rejected_segments += work.info.get("rejected", 0)
-        if lang != source_language:
-            _add_unreviewed(result, lang, work.info)
-    everyone = [source_language, *settings.target_languages]
-    for source in releases:
-        release = source.stem
-        published = [lang for lang in everyone if (lang, release) in built or _published(settings, lang, source)]
-        for lang in published:
-            alternates = alternates_for(release, lang, published, source_language)
-            fresh = built.get((lang, release))
-            if fresh is not None:
-                page = _page_of(fresh.outputs)
-                for out_path, text in zip(fresh.outputs, fresh.texts, strict=False):
-                    result.emit(out_path, set_alternates(text, alternates) if out_path == page else text)
-                log.record(fresh.key, fresh.files, info=fresh.info)
-                continue
-            page = _page_of(release_outputs(settings, lang, source))
-            if page is not None and page.exists():  # skipped, or of a language this build left alone
-                changed = result.emit(page, set_alternates(page.read_text("utf-8"), alternates))
-                unchanged_work = skipped.get((lang, release))
-                if changed and unchanged_work is not None:
-                    log.record(unchanged_work.key, unchanged_work.files, info=unchanged_work.info)
+            built[lang] = _Work(key, [*inputs, *outputs], outputs, [made.markdown, made.html], info | left)
+        for lang, work in [*built.items(), *skipped.items()]:
+            result.machine_segments += work.info.get("machine", 0)
+            result.fallback_segments += work.info.get("fallback", 0)
+            result.rejected_segments += work.info.get("rejected", 0)
+            if lang != source_language:
+                _add_unreviewed(result, lang, work.info)
+        _emit_release(settings, result, log, source, built, skipped, everyone)
+    # Sorted by language (stable: by release within one), as a build reported them language by language.
+    result.withheld = [line for _, line in sorted(withheld, key=lambda item: item[0])]
+    for lang, known in verdicts.items():
+        known.save(complete=complete[lang])
     _write_indexes(settings, releases, result)
     return result
+
+
+def _emit_release(
+    settings: Settings, result: BuildResult, log: WorkLog, source: Path,
+    built: dict[str, _Work], skipped: dict[str, _Work], everyone: Sequence[str],
+) -> None:
+    """Write one release's pages, each linking to the release's other published languages."""
+    release = source.stem
+    published = [lang for lang in everyone if lang in built or _published(settings, lang, source)]
+    for lang in published:
+        alternates = alternates_for(release, lang, published, settings.source_language)
+        fresh = built.get(lang)
+        if fresh is not None:
+            page = _page_of(fresh.outputs)
+            for out_path, text in zip(fresh.outputs, fresh.texts, strict=False):
+                result.emit(out_path, set_alternates(text, alternates) if out_path == page else text)
+            log.record(fresh.key, fresh.files, info=fresh.info)
+            continue
+        page = _page_of(release_outputs(settings, lang, source))
+        if page is not None and page.exists():  # skipped, or of a language this build left alone
+            changed = result.emit(page, set_alternates(page.read_text("utf-8"), alternates))
+            unchanged_work = skipped.get(lang)
+            if changed and unchanged_work is not None:
+                log.record(unchanged_work.key, unchanged_work.files, info=unchanged_work.info)
 
 
 def _unreviewed(catalog: Catalog | None) -> dict[str, int]:
@@ -204,7 +236,7 @@ def _compile_mo(result: BuildResult, log: WorkLog, key: str, path: Path) -> None
         log.record(key, [path, mo_path])
     result.mo_written += written
     result.mo_unchanged += not written
-    result.outputs.append(mo_path)
+    result.note(mo_path)
 
 
 def _withhold(settings: Settings, result: BuildResult, language: str, source: Path, why: str) -> None:

@@ -28,8 +28,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from lxml import etree  # type: ignore[import-untyped]  # no lxml-stubs in the venv
-
 from i18n_pipeline.errors import PipelineError, UsageError
 from i18n_pipeline.files import write_if_changed
 from i18n_pipeline.glossary import Glossary, Term, load_glossary, parse_glossary
@@ -256,6 +254,7 @@ def _rows(glossary: Glossary, source_language: str, languages: Sequence[str]) ->
 
 def tbx_bytes(glossary: Glossary, source_language: str, languages: Sequence[str], *, title: str) -> bytes:
     """The glossary as TBX v3, TBX-Basic dialect (DCA style), one concept per term."""
+    from lxml import etree  # type: ignore[import-untyped]  # no lxml-stubs in the venv
     ns = f"{{{NS_TBX3}}}"
     root = etree.Element(f"{ns}tbx", {"type": "TBX-Basic", "style": "dca", _LANG: source_language.replace("_", "-")},
                          nsmap={None: NS_TBX3})

@@ -19,8 +19,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
-from lxml import etree  # type: ignore[import-untyped]  # no lxml-stubs in the venv
-
 from i18n_pipeline.errors import PipelineError
 from i18n_pipeline.files import atomic_stream
 from i18n_pipeline.languages import base_language
@@ -89,6 +87,7 @@ def read_tmx(path: Path) -> list[TranslationUnit]:
     ``<tuv>``'s notes, e.g. "memory.tmx (working title of the organisation, not official)".
     Raises PipelineError naming the file and line of the first problem.
     """
+    from lxml import etree  # type: ignore[import-untyped]  # no lxml-stubs in the venv
     parser = etree.XMLParser(
         resolve_entities=False,  # no XXE, no entity expansion bombs
         no_network=True,
@@ -217,6 +216,7 @@ class _Numbering:
 
 
 def _inline(path: Path, element: Any, numbering: _Numbering) -> str:
+    from lxml import etree
     tail = element.tail or ""
     if element.tag is etree.Entity:
         raise _tmx_error(
@@ -254,6 +254,7 @@ def _inline(path: Path, element: Any, numbering: _Numbering) -> str:
 def _segment_element(tag: str, text: str) -> Any:
     """A <seg> whose placeholders are TMX inline elements carrying the token as native code:
     paired <n>…</n> -> <bpt>/<ept>, <n/> -> <ph>, an unpaired <n> or </n> -> <it>."""
+    from lxml import etree
     seg = etree.Element(tag)
     pieces: list[tuple[str, str]] = []  # (text before, token)
     kinds: list[tuple[str, dict[str, str]]] = []
@@ -290,6 +291,7 @@ def _segment_element(tag: str, text: str) -> Any:
 
 
 def _unit_element(unit: TranslationUnit, srclang: str) -> Any:
+    from lxml import etree
     indent = "\n      "
     tu = etree.Element("tu")
     if srclang == ALL_LANGUAGES:
@@ -331,6 +333,7 @@ def write_tmx(
 
 
 def _write_tmx_stream(stream: IO[bytes], srclang: str, units: list[TranslationUnit], version: str) -> int:
+    from lxml import etree
     written = 0
     with etree.xmlfile(stream, encoding="UTF-8") as xf:
         xf.write_declaration()

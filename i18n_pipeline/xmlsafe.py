@@ -9,8 +9,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from lxml import etree  # type: ignore[import-untyped]  # no lxml-stubs in the venv
-
 from i18n_pipeline.errors import PipelineError
 
 __all__ = ["XML_NS", "local_name", "namespace_of", "parse_xml", "xml_error"]
@@ -28,6 +26,7 @@ def parse_xml(data: bytes, path: str) -> Any:
     Entity references are refused (with their line), not expanded: files from CAT tools and
     termbases never need DTD entities, and expanding them is how XML attacks work.
     """
+    from lxml import etree  # type: ignore[import-untyped]  # no lxml-stubs in the venv
     parser = etree.XMLParser(
         resolve_entities=False,
         no_network=True,

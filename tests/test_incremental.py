@@ -5,12 +5,18 @@ from __future__ import annotations
 
 import json
 import os
+import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
+from i18n_pipeline import pipeline, pofile
+from i18n_pipeline.catalog import Catalog
 from i18n_pipeline.cli import main
-from i18n_pipeline.incremental import WorkLog, code_digest
+from i18n_pipeline.config import Settings
+from i18n_pipeline.incremental import MANIFEST_NAME, WorkLog, code_digest, command_key, nothing_to_do
+from i18n_pipeline.model import Document
 from tests.project import release_name, run_json, snapshot
 
 # --- WorkLog ------------------------------------------------------------------------------------
@@ -144,3 +150,117 @@ def test_work_is_redone_only_where_its_inputs_changed(project: Path, capsys: pyt
     settings.write_text(settings.read_text("utf-8").replace("segmentation: sentence", "segmentation: paragraph"), "utf-8")
     assert main(["extract", "--project", str(project)]) == 0
     assert "templates: 1 written" in capsys.readouterr().out
+
+
+# --- the manifest of the last complete run (nothing to do) -----------------------------------
+
+RUN = command_key("run", None, None, [])
+
+
+def test_a_complete_run_leaves_a_manifest_and_nothing_to_do(project: Path) -> None:
+    assert main(["run", "--project", str(project)]) == 0
+    assert (project / ".i18n-cache" / MANIFEST_NAME).is_file()
+    assert nothing_to_do(project, RUN)
+    # Another command line is another run: -l, --engine, --engine-option each count.
+    assert not nothing_to_do(project, command_key("run", ["es"], None, []))
+    assert not nothing_to_do(project, command_key("run", None, "pseudo", []))
+    assert not nothing_to_do(project, command_key("run", None, None, ["apertium.x=1"]))
+
+
+def _edit(path: Path) -> None:
+    path.write_bytes(path.read_bytes() + b"\n")
+
+
+# Every kind of file a run depends on: changed, added or removed, it means work.
+@pytest.mark.parametrize(
+    "change",
+    [
+        lambda p: _edit(p / "pipeline.yaml"),
+        lambda p: _edit(next((p / "content").glob("*.md"))),
+        lambda p: (p / "content" / "new.md").write_text("# New\n", "utf-8"),
+        lambda p: _edit(p / "locales" / "glossary.yaml"),
+        lambda p: _edit(next((p / "locales" / "es" / "LC_MESSAGES").glob("*.po"))),
+        lambda p: next((p / "locales" / "templates").glob("*.pot")).unlink(),
+        lambda p: next((p / "build" / "fr").glob("*.html")).unlink(),
+        lambda p: (p / "locales" / "memory").mkdir() or (p / "locales" / "memory" / "x.tmx").write_text("<tmx/>", "utf-8"),
+    ],
+    ids=["settings", "release", "new release", "glossary", "PO file", "template", "build output", "memory"],
+)
+def test_any_changed_added_or_removed_file_is_something_to_do(project: Path, change: Callable[[Path], object]) -> None:
+    assert main(["run", "--project", str(project)]) == 0
+    change(project)
+    assert not nothing_to_do(project, RUN)
+
+
+def test_a_moved_mtime_with_the_same_bytes_is_nothing_to_do_and_is_not_hashed_again(project: Path) -> None:
+    assert main(["run", "--project", str(project)]) == 0
+    manifest = project / ".i18n-cache" / MANIFEST_NAME
+    release = next((project / "content").glob("*.md"))
+    name = str(release.relative_to(project))
+    old = time.time_ns() - 3_600_000_000_000
+    os.utime(release, ns=(old, old))  # as a git checkout or a copy leaves it
+    assert nothing_to_do(project, RUN)
+    assert json.loads(manifest.read_bytes())["files"][name][1] == old  # brought up to date
+    stamp = manifest.stat().st_mtime_ns
+    assert nothing_to_do(project, RUN)
+    assert manifest.stat().st_mtime_ns == stamp  # nothing hashed, nothing written
+
+
+def test_a_change_within_the_same_mtime_tick_is_seen(project: Path) -> None:
+    """Same size, same mtime, other bytes, right after the manifest was taken (git's "racy"
+    case): the mtime cannot vouch for the content, so the file is hashed."""
+    po = next((project / "locales" / "es" / "LC_MESSAGES").glob("*.po"))
+    os.utime(po)  # saved just before the run: within the manifest's "racy" window
+    assert main(["run", "--project", str(project)]) == 0
+    st = po.stat()
+    data = po.read_bytes()
+    po.write_bytes(data.replace(b"msgstr", b"msgSTR", 1))
+    os.utime(po, ns=(st.st_atime_ns, st.st_mtime_ns))
+    assert not nothing_to_do(project, RUN)
+
+
+def test_a_run_that_fails_leaves_nothing_to_trust(project: Path) -> None:
+    assert main(["run", "--project", str(project)]) == 0
+    (project / "content" / "broken.md").write_bytes(b"# \xff\n")
+    assert main(["run", "--project", str(project)]) == 1
+    assert not nothing_to_do(project, RUN)
+    (project / "content" / "broken.md").unlink()
+    assert nothing_to_do(project, RUN)  # as the last complete run left it: nothing was written
+
+
+def test_a_run_that_withholds_a_release_forgets_the_manifest(project: Path) -> None:
+    assert main(["run", "--project", str(project)]) == 0
+    settings = project / "pipeline.yaml"
+    text = settings.read_text("utf-8").replace("run_includes_machine: true", "run_includes_machine: false")
+    settings.write_text(text.replace("# min_reviewed: 0.9", "min_reviewed: 0.9"), "utf-8")
+    assert main(["run", "--project", str(project)]) == 1  # withheld: too little reviewed
+    assert not (project / ".i18n-cache" / MANIFEST_NAME).exists()
+
+
+@pytest.mark.parametrize("content", ["", "{", "[]", '{"version": 1, "command": "x"}', '{"version": 1, "files": 3}'])
+def test_a_damaged_manifest_means_a_full_run(project: Path, content: str) -> None:
+    assert main(["run", "--project", str(project)]) == 0
+    (project / ".i18n-cache" / MANIFEST_NAME).write_text(content, "utf-8")
+    assert not nothing_to_do(project, RUN)
+
+
+def test_an_engine_setting_redoes_translate_only(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    parsed: list[Path] = []
+    read: list[Path] = []
+    load_document, read_po = pipeline.load_document, pofile.read_po
+
+    def counted_load(settings: Settings, path: Path) -> Document:
+        parsed.append(path)
+        return load_document(settings, path)
+
+    def counted_read(path: Path) -> Catalog:
+        read.append(path)
+        return read_po(path)
+
+    monkeypatch.setattr(pipeline, "load_document", counted_load)
+    monkeypatch.setattr(pipeline, "read_po", counted_read)
+    settings = project / "pipeline.yaml"
+    settings.write_text(settings.read_text("utf-8").replace("fuzzy_threshold: 0.75", "fuzzy_threshold: 0.8"), "utf-8")
+    assert main(["run", "--project", str(project)]) == 0
+    assert parsed == []  # neither extract nor build parsed a release
+    assert read and all(p.suffix == ".po" for p in read)  # translate read the PO files; update read no template

@@ -7,12 +7,11 @@ markup is the exact source text. Only the configured front matter keys are trans
 
 from __future__ import annotations
 
+import functools
 import logging
 import re
 from collections.abc import Sequence
-
-from markdown_it import MarkdownIt
-from markdown_it.token import Token
+from typing import TYPE_CHECKING
 
 from i18n_pipeline.errors import DocumentError
 from i18n_pipeline.formats.contract import Lookup, ParseOptions, splice
@@ -29,6 +28,10 @@ from i18n_pipeline.model import Document, Segment
 from i18n_pipeline.sanitise import unsafe_markup
 from i18n_pipeline.segment import Piece, block_id, restore, segment_pieces, text_pieces
 
+if TYPE_CHECKING:
+    from markdown_it import MarkdownIt
+    from markdown_it.token import Token
+
 log = logging.getLogger(__name__)
 
 _I18N_MARKER_RE = re.compile(r"<!--\s*i18n:\s*(off|on)\s*-->", re.I)
@@ -36,13 +39,16 @@ _VOID_TAGS = {"br", "img", "hr", "input", "meta", "link", "wbr", "area", "base",
 _TAG_RE = re.compile(r"<(/?)([A-Za-z][\w-]*)[^>]*?(/?)>\Z", re.S)
 
 
-def _parser() -> MarkdownIt:
+@functools.cache
+def _parser(html: bool = False) -> MarkdownIt:
+    """markdown-it, imported and built when first used (≈ 60 ms a process that needs none)."""
+    from markdown_it import MarkdownIt
+
+    if html:
+        return MarkdownIt("commonmark", {"html": True})
     md = MarkdownIt("commonmark")
     md.disable("text_join")  # keep escapes and entities as their own tokens to align them
     return md
-
-
-_MD = _parser()
 
 
 def parse(text: str, path: str, options: ParseOptions | None = None) -> Document:
@@ -191,7 +197,7 @@ def _parse_body(text: str, body_start: int, path: str, options: ParseOptions) ->
     line_starts = [body_start]
     for m in re.finditer(r"\n", body):
         line_starts.append(body_start + m.end())
-    tokens = _MD.parse(body)
+    tokens = _parser().parse(body)
     segments: list[Segment] = []
     kinds: list[str] = []
     translating = True
@@ -489,6 +495,9 @@ def _whole_block(text: str, tok: Token, line_starts: list[int]) -> list[Piece]:
 # --- rendering -------------------------------------------------------------------------------
 
 _ESCAPE_RE = re.compile(r"([\\`*_\[\]<>&])")
+# What, besides the characters _reads_as_plain_text refuses outright, CommonMark may read as
+# markup (an entity, a backslash escape) or change (NUL, a lone CR): only then is a parse needed.
+_PARSED_RE = re.compile(r"[&\\\x00\r]")
 
 
 def escape_text(text: str) -> str:
@@ -518,7 +527,9 @@ def _reads_as_plain_text(text: str) -> bool:
         # elsewhere in the document, and "<" starts raw HTML (a whole HTML block when it opens
         # a line, which parsing the fragment alone does not show): always escape them.
         return False
-    children = _MD.parseInline(text)[0].children or []
+    if not _PARSED_RE.search(text):
+        return True  # no markup character is left (a property test compares with markdown-it)
+    children = _parser().parseInline(text)[0].children or []
     return all(t.type == "text" for t in children) and "".join(t.content for t in children) == text
 
 
@@ -536,7 +547,5 @@ def render(document: Document, lookup: Lookup) -> str:
 def to_html(text: str) -> str:
     """HTML for a Markdown body (the source's own inline HTML is kept; translations were
     escaped when they were spliced in)."""
-    return str(_HTML_MD.render(text))
+    return str(_parser(html=True).render(text))
 
-
-_HTML_MD = MarkdownIt("commonmark", {"html": True})

@@ -12,8 +12,6 @@ import datetime as dt
 import re
 from typing import Any
 
-import lxml.html  # type: ignore[import-untyped]
-
 from i18n_pipeline.errors import DocumentError
 from i18n_pipeline.ingest.chrome import chrome_rule
 from i18n_pipeline.ingest.shared import DroppedLine, is_homoglyph_text, plain_text, split_words, squeeze
@@ -30,14 +28,22 @@ _COPYRIGHT_RE = re.compile(
 )
 
 
+_XML_CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+
 def read_web_page(text: str, path: str, dropped: list[DroppedLine]) -> tuple[dict[str, Any], str]:
     """The page's metadata (title, date, language, canonical URL) and its main content as
     Markdown; what was removed is added to ``dropped``."""
+    import lxml.html  # type: ignore[import-untyped]
+
     # Imported here, not at the top: trafilatura takes 0.2 s to import, which every command of
     # the CLI would pay, and only ingest of an HTML page needs it.
     import trafilatura
     from trafilatura.metadata import extract_metadata
 
+    # Control characters XML forbids (a stray vertical tab): trafilatura builds XML elements from
+    # the text and raises on them; in a press release they are at most white space.
+    text = _XML_CONTROL_RE.sub(" ", text)
     try:
         tree = lxml.html.document_fromstring(text)
     except Exception as exc:  # lxml raises several unrelated types for hopeless input

@@ -6,8 +6,6 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from lxml import etree  # type: ignore[import-untyped]  # no lxml-stubs in the venv
-
 from i18n_pipeline.catalog import MACHINE_PREFIX, MEMORY_PREFIX, Catalog
 from i18n_pipeline.errors import PipelineError
 from i18n_pipeline.model import PLACEHOLDER_RE, Placeholder, State
@@ -92,6 +90,7 @@ def _nested(tokens: Sequence[str | tuple[str, str]]) -> bool:
 
 def _append_text(parent: Any, text: str, version: str, where: str) -> None:
     """Text at the end of ``parent``; characters XML cannot hold become 2.1 ``<cp>``."""
+    from lxml import etree  # type: ignore[import-untyped]  # no lxml-stubs in the venv
     position = 0
     for m in XML_CHAR_RE.finditer(text):
         if version != "2.1":
@@ -123,6 +122,7 @@ def _ctype(placeholder: Placeholder | None) -> str | None:
 
 def _inline(parent: Any, text: str, version: str, known: dict[str, Placeholder], where: str) -> None:
     """Fill ``<source>``/``<target>`` with ``text``, placeholders as inline codes."""
+    from lxml import etree
     tokens = _tokens(text)
     nested = _nested(tokens)
     stack = [parent]
@@ -178,6 +178,7 @@ def _notes_of(unit: ExportUnit) -> list[tuple[str, str]]:
 
 
 def _sub(parent: Any, ns: str, tag: str, attrs: dict[str, str] | None = None, text: str | None = None) -> Any:
+    from lxml import etree
     element = etree.SubElement(parent, f"{{{ns}}}{tag}", attrs or {})
     if text is not None:
         element.text = XML_CHAR_RE.sub("\ufffd", text)  # notes only: a control character is shown as �
@@ -256,6 +257,7 @@ def xliff_bytes(
     source_language: str, target_language: str, tool_version: str, where: str,
 ) -> bytes:
     """One release in one language as an XLIFF file (UTF-8); ``where`` names it in errors."""
+    from lxml import etree
     if version == "2.1":
         root = etree.Element(f"{{{NS_20}}}xliff", {"version": "2.1", "srcLang": source_language, "trgLang": target_language},
                              nsmap={None: NS_20, "mda": NS_MDA})

@@ -3,10 +3,15 @@ i18n on/off comments, Pandoc title blocks, and translations inserted as text onl
 
 from __future__ import annotations
 
+import re
+
 import pytest
+from hypothesis import assume, given
+from hypothesis import strategies as st
 from markdown_it import MarkdownIt
 
 from i18n_pipeline.formats import ParseOptions, render_document
+from i18n_pipeline.formats.markdown import _PARSED_RE, _reads_as_plain_text
 from tests.formats.common import ATTACKS, assert_no_injected_markup, kinds, parse, upper
 
 
@@ -64,3 +69,21 @@ def test_markdown_translations_are_text(attack: str) -> None:
     doc = parse(source, "markdown")
     out = render_document(doc, lambda s: s.text + " " + attack)
     assert_no_injected_markup(MarkdownIt("commonmark", {"html": True}).render(out.split("---\n", 2)[2]))
+
+
+# Text with none of the characters escape_text refuses outright (* ` [ ] <) and none that needs a
+# parse (& \ NUL CR): what markdown-it reads in it must be that text and nothing else, as the
+# shortcut in _reads_as_plain_text assumes. Any other character of any script, "_" and "!" too.
+_PLAIN = st.text(st.characters(blacklist_characters="*`[]<&\\\x00\r", blacklist_categories=["Cs"]), max_size=60)
+_COMMONMARK = MarkdownIt("commonmark")
+_COMMONMARK.disable("text_join")
+
+
+@given(_PLAIN | st.lists(st.sampled_from(["_", "!", "#", "~", ">", "-", " ", "  ", "a", "1.", "é", "\t", "\n", "|", "{"]))
+       .map("".join))
+def test_text_without_markup_characters_reads_as_itself(text: str) -> None:
+    assume(not _PARSED_RE.search(text) and "\n" not in text)
+    assume(not (text.endswith("!") or re.search(r"(?<!\w)_|_(?!\w)", text)))  # refused before the shortcut
+    children = _COMMONMARK.parseInline(text)[0].children or []
+    assert all(t.type == "text" for t in children) and "".join(t.content for t in children) == text
+    assert _reads_as_plain_text(text)

@@ -1,0 +1,64 @@
+"""What the critical checks said about a translation in earlier builds, so a build does not run
+them again on the same text.
+
+A verdict is a function of the source, the translation, the target language, the entry's
+translator comments and ``ignore-<check>`` flags, the glossary and our code; a hash of all of them
+is its key (``.i18n-cache/checks-<language>.json``). Losing the file costs time only; a damaged
+one is ignored.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Sequence
+from pathlib import Path
+
+from i18n_pipeline.files import write_if_changed
+from i18n_pipeline.incremental import code_digest
+
+__all__ = ["Verdicts"]
+
+
+class Verdicts:
+    """The critical checks' verdicts for one language (True: the translation may be published)."""
+
+    def __init__(self, path: Path | None, language: str, glossary: bytes = b"") -> None:
+        self.path = path
+        self._salt = hashlib.sha256(b"\0".join([code_digest().encode(), language.encode(), glossary])).digest()
+        self._old: dict[str, bool] = {}
+        self._used: dict[str, bool] = {}
+        self.runs = 0  # verdicts that had to be found (the checks ran)
+        if path is None:
+            return
+        try:
+            data = json.loads(path.read_bytes())
+        except (OSError, ValueError):
+            return
+        if isinstance(data, dict):
+            self._old = {k: v for k, v in data.items() if isinstance(k, str) and isinstance(v, bool)}
+
+    def key(self, source: str, target: str, comments: Sequence[str], ignored: Sequence[str]) -> str:
+        h = hashlib.sha256(self._salt)
+        for part in (source, target, *comments, "\0", *sorted(ignored)):
+            h.update(part.encode("utf-8", "surrogatepass") + b"\0")
+        return h.hexdigest()[:32]
+
+    def get(self, key: str) -> bool | None:
+        verdict = self._used.get(key, self._old.get(key))
+        if verdict is not None:
+            self._used[key] = verdict
+        return verdict
+
+    def put(self, key: str, verdict: bool) -> None:
+        self.runs += 1
+        self._used[key] = verdict
+
+    def save(self, *, complete: bool) -> None:
+        """``complete``: every release of the language was built, so verdicts nobody used any
+        more are dropped; else the old ones are kept for the releases this build skipped."""
+        if self.path is None:
+            return
+        kept = self._used if complete else {**self._old, **self._used}
+        # Regenerable: atomic, not fsynced.
+        write_if_changed(self.path, json.dumps(kept, sort_keys=True, separators=(",", ":")).encode(), durable=False)

@@ -1,0 +1,72 @@
+"""The critical checks' verdicts of earlier builds (i18n_pipeline.checks.verdicts): a build does
+not run the checks again on the same text, and anything a verdict depends on asks again."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from i18n_pipeline import build as build_module
+from i18n_pipeline.checks import check_translation
+from i18n_pipeline.checks.verdicts import Verdicts
+from i18n_pipeline.cli import main
+from i18n_pipeline.model import Problem
+from tests.project import break_placeholder, release_name, snapshot
+
+
+def test_every_part_of_a_verdict_is_in_its_key(tmp_path: Path) -> None:
+    es = Verdicts(None, "es")
+    key = es.key("Hello.", "Hola.", ["a comment"], ["words"])
+    others = [
+        es.key("Hello!", "Hola.", ["a comment"], ["words"]),
+        es.key("Hello.", "Hola!", ["a comment"], ["words"]),
+        es.key("Hello.", "Hola.", [], ["words"]),
+        es.key("Hello.", "Hola.", ["a comment"], []),
+        es.key("Hello.", "Hola.", [], ["a comment", "words"]),  # a comment is not an ignore flag
+        Verdicts(None, "fr").key("Hello.", "Hola.", ["a comment"], ["words"]),
+        Verdicts(None, "es", b"terms: []").key("Hello.", "Hola.", ["a comment"], ["words"]),
+    ]
+    assert key not in others and len(set(others)) == len(others)
+    assert es.key("Hello.", "Hola.", ["a comment"], ["words"]) == key
+    assert es.key("Hello.", "Hola.", ["a comment"], ["x", "words"]) == es.key("Hello.", "Hola.", ["a comment"], ["words", "x"])
+
+
+@pytest.mark.parametrize("content", [b"", b"{", b"[]", b'{"k": 3}', b"\xff"])
+def test_a_damaged_file_is_no_verdict(tmp_path: Path, content: bytes) -> None:
+    path = tmp_path / "checks-es.json"
+    path.write_bytes(content)
+    verdicts = Verdicts(path, "es")
+    key = verdicts.key("a", "b", [], [])
+    assert verdicts.get(key) is None
+    verdicts.put(key, True)
+    verdicts.save(complete=True)
+    assert Verdicts(path, "es").get(key) is True
+
+
+def test_a_second_build_runs_no_check_and_builds_the_same(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    calls: list[str] = []
+
+    def counted(source: str, target: str, *args: object, **kwargs: object) -> list[Problem]:
+        calls.append(target)
+        return check_translation(source, target, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(build_module, "check_translation", counted)
+    name = release_name(project)
+    break_placeholder(project)  # one translation fails a critical check: its verdict is kept too
+    shutil.rmtree(project / "build")
+    assert main(["build", "--project", str(project), "-l", "es"]) == 0
+    first, built = len(calls), snapshot(project / "build")
+    assert first > 0
+    shutil.rmtree(project / "build")
+    assert main(["build", "--project", str(project), "-l", "es"]) == 0
+    assert len(calls) == first  # every verdict known
+    assert snapshot(project / "build") == built
+    assert "disponible pronto" not in (project / "build" / "es" / f"{name}.md").read_text("utf-8")
+    # A translator's comment on the broken entry: that entry is checked again, nothing else.
+    po = project / "locales" / "es" / "LC_MESSAGES" / f"{name}.po"
+    entry = 'msgid "The publication will be available'
+    po.write_text(po.read_text("utf-8").replace(entry, "# checked by Ana\n" + entry), "utf-8")
+    assert main(["build", "--project", str(project), "-l", "es"]) == 0
+    assert calls[first:] == ["La publicación estará disponible pronto."]

@@ -1,0 +1,113 @@
+"""The fast PO reader (i18n_pipeline.poread) reads what Translate Toolkit's parser reads: the same
+units for files we write, files msgcat writes and real files; anything outside gettext's own
+layout is left to Translate Toolkit."""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from i18n_pipeline import pofile
+from i18n_pipeline.catalog import Catalog
+from i18n_pipeline.model import GETTEXT_WRAP, LineWrap
+from i18n_pipeline.poread import gettext_units
+from i18n_pipeline.pounit import CONTENT_TYPE, Unit
+from tests.catalog_cases import NO_EVAL, spanish_catalog
+from tests.paths import EVAL
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _units(raw: object) -> list[Unit]:
+    return [pofile._unit_from_tt(u) for u in raw]  # type: ignore[attr-defined]
+
+
+def _agree(data: bytes) -> bool:
+    """Both readers give the same units; True when the fast reader took the file."""
+    ours = gettext_units(data)
+    if ours is None:
+        return False
+    assert _units(ours) == _units(pofile._tt_units(data, "test.po"))
+    return True
+
+
+def _msgcat(data: bytes, *options: str) -> bytes:
+    done = subprocess.run(["msgcat", *options, "-"], input=data, capture_output=True, check=True)
+    return done.stdout
+
+
+def test_the_bundled_files_are_read_fast_and_alike() -> None:
+    files = sorted((ROOT / "locales").rglob("*.po")) + sorted((ROOT / "locales").rglob("*.pot"))
+    assert files
+    for path in files:
+        assert _agree(path.read_bytes()), path
+
+
+@pytest.mark.parametrize("wrap", [GETTEXT_WRAP, LineWrap(77), LineWrap(79, strings=False), LineWrap(None)], ids=str)
+def test_our_files_and_msgcats_are_read_alike(wrap: LineWrap) -> None:
+    ours = pofile.po_bytes(spanish_catalog(), wrap)
+    assert _agree(ours)
+    for options in ([], ["--no-wrap"], ["-w", "77"], ["--sort-output"]):
+        assert _agree(_msgcat(ours, *options)), options
+
+
+def _eval_files() -> list[Path]:
+    return sorted((EVAL / "po").glob("*/*.po")) if EVAL.is_dir() else []
+
+
+@pytest.mark.skipif(not _eval_files(), reason=NO_EVAL)
+def test_real_files_are_read_alike_or_left_to_translate_toolkit() -> None:
+    taken = sum(_agree(path.read_bytes()) for path in _eval_files())
+    assert taken > 0  # gettext-written files among them are read fast
+
+
+@pytest.mark.parametrize("data", [
+    b"\xef\xbb\xbfmsgid \"\"\nmsgstr \"\"\n\"Content-Type: text/plain; charset=UTF-8\\n\"\n",  # BOM
+    b"msgid \"\"\r\nmsgstr \"\"\r\n\"Content-Type: text/plain; charset=UTF-8\\n\"\r\n",  # CRLF
+    b"msgid \"\"\nmsgstr \"\"\n\"Content-Type: text/plain; charset=ISO-8859-1\\n\"\n",  # another charset
+    b"msgid \"\"\nmsgstr \"\"\n\"Content-Type: text/plain; charset=UTF-8\\n\"\n\nmsgid \"a\"\n",  # no msgstr
+    b"msgid \"\"\nmsgstr \"\"\n\"Content-Type: text/plain; charset=UTF-8\\n\"\n\nmsgid \"a\"\nmsgstr \"b\"\n# late\n",
+    b"msgid \"\"\nmsgstr \"\"\n\"Content-Type: text/plain; charset=UTF-8\\n\"\n\nmsgid \"a\nmsgstr \"b\"\n",  # unclosed
+    b"msgid \"\"\nmsgstr \"\"\n\"Content-Type: text/plain; charset=UTF-8\\n\"\n\n#~ msgid \"a\"\nmsgstr \"b\"\n",  # half obsolete
+    b"msgid \"\"\nmsgstr \"\"\n\"Content-Type: text/plain; charset=UTF-8\\n\"\n\nmsgid \"a\"\n#| \"x\"\nmsgstr \"b\"\n",
+], ids=["bom", "crlf", "latin-1", "no msgstr", "late comment", "unclosed", "half obsolete", "stray previous"])
+def test_anything_else_goes_to_translate_toolkit(data: bytes) -> None:
+    assert gettext_units(data) is None
+
+
+_TEXT = st.text(st.characters(blacklist_categories=("Cs", "Cc")) | st.sampled_from(["\n", "\t", '"', "\\", " "]), max_size=90)
+_LINE = st.text(st.characters(blacklist_categories=("Cs", "Cc")), max_size=40)
+
+
+@st.composite
+def _unit(draw: st.DrawFn) -> Unit:
+    plural = draw(st.booleans())
+    obsolete = draw(st.booleans())
+    return Unit(
+        msgid=draw(_TEXT.filter(bool)),
+        msgstr=draw(st.lists(_TEXT, min_size=2, max_size=3)) if plural else [draw(_TEXT)],
+        msgid_plural=draw(_TEXT.filter(bool)) if plural else None,
+        msgctxt=draw(st.none() | _TEXT),
+        prev_msgid=draw(st.none() | _TEXT.filter(bool)),
+        comments=draw(st.lists(_LINE.map(str.strip), max_size=2)),
+        extracted=[] if obsolete else draw(st.lists(_LINE.map(str.strip), max_size=2)),
+        references=[] if obsolete else draw(st.lists(st.from_regex(r"[a-z0-9-]{1,12}:p[0-9]{1,2}", fullmatch=True), max_size=4)),
+        flags=draw(st.sampled_from([[], ["fuzzy"], ["fuzzy", "no-wrap"], ["c-format"]])),
+        obsolete=obsolete,
+    )
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(_unit(), max_size=6, unique_by=lambda u: (u.obsolete, u.msgctxt, u.msgid)))
+def test_any_catalog_we_write_and_msgcat_rewrites_is_read_alike(units: list[Unit]) -> None:
+    header = Unit(msgid="", msgstr=[f"Content-Type: {CONTENT_TYPE}\nPlural-Forms: nplurals=3; plural=(n != 1);\n"])
+    data = pofile.po_bytes(Catalog(header, units))
+    # Taken, but for obsolete entries with flags or #. #: lines (Translate Toolkit's rules for them).
+    assert _agree(data) or any(u.obsolete and (u.flags or u.extracted or u.references) for u in units)
+    catted = subprocess.run(["msgcat", "-"], input=data, capture_output=True, check=False)
+    if catted.returncode == 0:  # msgcat refuses some of what the strategy makes (a lone plural form, …)
+        _agree(catted.stdout)
