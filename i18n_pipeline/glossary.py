@@ -327,30 +327,86 @@ def _phrase(text: str) -> str:
     return r"\s+".join(re.escape(word) for word in text.split())
 
 
-@lru_cache(maxsize=1024)
-def _pattern(term: Term) -> re.Pattern[str]:
-    """The term in source text: its words with any white space between them, its plural too."""
+def _plural(term: Term) -> str | None:
+    """The plural the term's pattern matches besides its source form, if any."""
     plural = term.source_plural
     if plural is None and not term.keep and not _is_acronym(term.source) \
             and term.source[-1:].isalpha():
         words = term.source.split()
         plural = " ".join([*words[:-1], _english_plural(words[-1])])
+    return plural
+
+
+@lru_cache(maxsize=1024)
+def _pattern(term: Term) -> re.Pattern[str]:
+    """The term in source text: its words with any white space between them, its plural too."""
+    plural = _plural(term)
     body = f"(?P<plural>{_phrase(plural)})|{_phrase(term.source)}" if plural \
         else _phrase(term.source)
     flags = 0 if term.match_case else re.IGNORECASE
     return re.compile(rf"(?<![\w])(?<!\w-)(?:{body})(?!\w)(?!-\w)", flags)
 
 
+_WORD_RUN_RE = re.compile(r"\w+")
+
+
+def _first_word(form: str) -> str | None:
+    """The first run of word characters of a term's form: wherever the term's pattern matches,
+    the text has exactly this run there as a whole word (the pattern's boundaries and the term's
+    own non-word characters delimit it), so a text without it as a word cannot hold the term."""
+    m = _WORD_RUN_RE.search(form)
+    return m.group() if m else None
+
+
+@dataclass(frozen=True)
+class _TermIndex:
+    """A language's terms and their patterns, and one compiled alternation of every term's first
+    word (longest first): one pass over a sentence says which terms can be in it, so the patterns
+    of the few that can run instead of one regex per term (27 regexes a sentence was most of
+    protection's cost, ``PLAN.md``)."""
+
+    patterns: tuple[tuple[Term, re.Pattern[str], frozenset[str] | None], ...]  # None: always run
+    words: re.Pattern[str] | None  # group "k<i>" = the i-th distinct first word
+    groups: dict[str, str]  # group name → the first word's casefold
+
+    def candidates(self, scan: str) -> Iterator[tuple[Term, re.Pattern[str]]]:
+        found = {self.groups[m.lastgroup or ""] for m in self.words.finditer(scan)} \
+            if self.words is not None else set()
+        for term, pattern, keys in self.patterns:
+            if keys is None or not keys.isdisjoint(found):
+                yield term, pattern
+
+
 @lru_cache(maxsize=32)
-def _patterns(glossary: Glossary, lang: str) -> tuple[tuple[Term, re.Pattern[str]], ...]:
-    return tuple((term, _pattern(term)) for term in glossary.terms if term.applies_to(lang))
+def _index(glossary: Glossary, lang: str) -> _TermIndex:
+    entries: list[tuple[Term, re.Pattern[str], frozenset[str] | None]] = []
+    words: dict[str, str] = {}  # casefold → as written (the first seen)
+    for term in glossary.terms:
+        if not term.applies_to(lang):
+            continue
+        pattern = _pattern(term)
+        firsts = [_first_word(f) for f in (term.source, _plural(term)) if f]
+        if any(w is None for w in firsts):
+            entries.append((term, pattern, None))
+            continue
+        keys = frozenset(w.casefold() for w in firsts if w is not None)
+        for w in firsts:
+            if w is not None:
+                words.setdefault(w.casefold(), w)
+        entries.append((term, pattern, keys))
+    ordered = sorted(words.items(), key=lambda kv: (-len(kv[1]), kv[0]))
+    groups = {f"k{i}": key for i, (key, _) in enumerate(ordered)}
+    alternation = "|".join(f"(?P<k{i}>{re.escape(w)})" for i, (_, w) in enumerate(ordered))
+    # IGNORECASE for every word: a superset of what case-sensitive terms (acronyms) match.
+    compiled = re.compile(rf"(?<!\w)(?:{alternation})(?!\w)", re.IGNORECASE) if ordered else None
+    return _TermIndex(tuple(entries), compiled, groups)
 
 
 def find_terms(glossary: Glossary, text: str, target_lang: str) -> list[TermMatch]:
     """Glossary terms in ``text`` with their ``target_lang`` renderings, in order, no overlaps."""
     scan = PLACEHOLDER_RE.sub(lambda m: _MASK * len(m.group()), text)
     candidates: list[tuple[int, int, Term, bool]] = []
-    for term, pattern in _patterns(glossary, target_lang):
+    for term, pattern in _index(glossary, target_lang).candidates(scan):
         for m in pattern.finditer(scan):
             candidates.append((m.start(), m.end(), term, m.group("plural") is not None
                                if "plural" in pattern.groupindex else False))

@@ -194,6 +194,9 @@ _NUMBER_RE = re.compile(
     rf"{_BEFORE}(?:\d{{1,3}}(?:,\d{{3}})+(?:\.\d+)?|\d+\.\d+){_AFTER}"
 )
 
+_DIGIT_RE = re.compile(r"\d")
+_MONTH_RE = re.compile(_MONTH)
+
 # Spans that hold no entity at all. Deliberately not segment.find_urls: that rule cuts a URL
 # exactly (its span becomes a placeholder, the text around it is translated), this one is a mask
 # and errs wide, up to the next space, so that no digit of an address is read as a number or a
@@ -240,7 +243,14 @@ def find_entities(text: str, source_lang: str = "en") -> list[Entity]:
     if source_lang.split("_")[0].split("-")[0].lower() != "en":
         log.warning("entities are only recognised in English text, not %r", source_lang)
         return []
+    # Every entity holds a digit, and a date a month's name: most sentences have neither, and
+    # these two searches cost less than the masks and the eight patterns (PLAN.md: protection).
+    if _DIGIT_RE.search(text) is None:
+        return []
     scan = mask_non_entities(text)
+    if _DIGIT_RE.search(scan) is None:
+        return []
+    has_month = _MONTH_RE.search(scan) is not None
     taken: list[tuple[int, int]] = []
     found: list[Entity] = []
 
@@ -251,7 +261,7 @@ def find_entities(text: str, source_lang: str = "en") -> list[Entity]:
         taken.append((start, end))
         found.append(Entity(start, end, kind, text[start:end], value))
 
-    for pattern in (_DATE_DMY_RE, _DATE_MDY_RE):
+    for pattern in (_DATE_DMY_RE, _DATE_MDY_RE) if has_month else ():
         for m in pattern.finditer(scan):
             value = _date_value(m)
             if value is not None and free(m.start(), m.end()):
@@ -259,7 +269,7 @@ def find_entities(text: str, source_lang: str = "en") -> list[Entity]:
                 # ("encima 3 de agosto"); render_entity writes the target's article.
                 on = _ON_BEFORE_RE.search(scan, 0, m.start()) if value.day is not None else None
                 add(on.start(1) if on else m.start(), m.end(), "date", value)
-    for m in _MONTH_YEAR_RE.finditer(scan):
+    for m in _MONTH_YEAR_RE.finditer(scan) if has_month else ():
         if free(m.start(), m.end()):
             month = _month_number(m.group("month"))
             add(m.start(), m.end(), "month_year", DateValue(int(m.group("year")), month, None))

@@ -12,6 +12,7 @@ import tempfile
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field, replace
+from functools import partial
 from pathlib import Path
 
 from i18n_pipeline.catalog import Catalog, TemplateEntry, new_template, update_catalog
@@ -39,7 +40,7 @@ from i18n_pipeline.report import ReportRow, render_report
 from i18n_pipeline.site import BuildResult, build_site
 from i18n_pipeline.termbase import Imported, export_termbase, import_termbase
 from i18n_pipeline.tmx import check_languages, read_tmx
-from i18n_pipeline.translate import REVIEWED_ORIGIN, TranslateReport, fill_catalogs
+from i18n_pipeline.translate import REVIEWED_ORIGIN, TRANSLATE_CHUNK, NameCollector, TranslateReport, fill_in_chunks
 from i18n_pipeline.xliff import DEFAULT_STATES, ImportReport, export_release, import_files
 
 log = logging.getLogger(__name__)
@@ -315,7 +316,8 @@ def export_memory(settings: Settings, target: Path, *, tool_version: str) -> int
 
 @contextmanager
 def open_memory(
-    settings: Settings, read: Mapping[str, Mapping[str, Catalog]] | None = None, *, scratch: bool = False
+    settings: Settings, read: Mapping[str, Mapping[str, Catalog]] | None = None, *, scratch: bool = False,
+    seen: Callable[[str, str, Catalog], None] | None = None,  # called with each catalog read
 ) -> Iterator[Memory]:
     """The project's translation memory, taught the reviewed translations of every PO file.
 
@@ -344,6 +346,8 @@ def open_memory(
             known = (read or {}).get(lang, {})
             for po in sorted(folder.glob("*.po")):
                 cat = known.get(po.stem) or read_po(po)
+                if seen is not None:
+                    seen(lang, po.stem, cat)
                 pairs = [(e.source, e.target, f"{REVIEWED_ORIGIN}{po.stem}") for e in cat.reviewed()]
                 if pairs:
                     memory.learn(settings.source_language, lang, pairs)
@@ -360,11 +364,10 @@ def translate(
     dry_run: bool = False,
     dask: DaskCluster | None = None,
 ) -> list[TranslateReport]:
-    """Fill untranslated entries: memory, cache, then engine batches per language.
-
-    A language whose PO files, glossary and memories are as the last translate left them is
-    skipped without reading anything. ``dry_run``: nothing is sent and nothing is written; each
-    report's ``planned`` says what each engine would get and what it would cost.
+    """Fill untranslated entries: memory, cache, then engine batches per language, releases
+    TRANSLATE_CHUNK at a time. A language whose PO files, glossary and memories are as the last
+    translate left them is skipped without reading anything. ``dry_run``: nothing is sent and
+    nothing is written; each report's ``planned`` says what each engine would get and cost.
     """
     check_engines(settings, languages, engine_name, build=not dry_run, dask=dask)
     reports: list[TranslateReport] = []
@@ -372,7 +375,7 @@ def translate(
     releases = [p.stem for p in release_paths(settings)]
     inputs = [settings.locales_dir / "glossary.yaml", *memory_files(settings)]
     with work_log(settings, save=not dry_run) as log:
-        by_language: dict[str, dict[str, Catalog]] = {}
+        names = NameCollector(releases, keep=len(releases) <= TRANSLATE_CHUNK or dry_run)  # as open_memory reads
         for lang in _languages(settings, languages):
             chain = engine_chain(settings, lang, engine_name)
             paths = [po_path(settings, lang, release) for release in releases]
@@ -382,10 +385,10 @@ def translate(
             if log.done(f"translate:{lang}", [*paths, *inputs], ",".join(chain), _engine_settings(settings)):
                 reports.append(TranslateReport(lang, engine=chain[0], fallbacks=chain[1:]))  # nothing changed since
                 continue
-            by_language[lang] = {release: read_po(path) for release, path in zip(releases, paths, strict=False)}
-        if not by_language:
+            names.by_language[lang] = set()
+        if not names.by_language:
             return reports
-        with open_memory(settings, by_language, scratch=dry_run) as memory, ExitStack() as engines:
+        with open_memory(settings, scratch=dry_run, seen=names) as memory, ExitStack() as engines:
             opened: dict[str, Engine] = {}
 
             def open_engine(name: str) -> Engine:
@@ -393,39 +396,39 @@ def translate(
                     opened[name] = engines.enter_context(_get_engine(settings, name, glossary, dask))
                 return opened[name]
 
-            for lang, catalogs in by_language.items():
+            for lang in names.by_language:
                 chain = engine_chain(settings, lang, engine_name)
-                report = fill_catalogs(
-                    catalogs,
-                    source_language=settings.source_language,
-                    target_language=lang,
-                    engines=chain,
-                    open_engine=open_engine,
-                    memory=memory,
-                    glossary=glossary,
-                    approve_exact=settings.tm_approve_exact,
-                    fuzzy_threshold=settings.tm_fuzzy_threshold,
-                    progress=progress,
-                    dry_run=dry_run,
+                report = fill_in_chunks(
+                    releases, partial(_read_filled, settings, lang, names.kept.pop(lang, {})),
+                    None if dry_run else partial(_write_filled, settings, log, lang),
+                    chunk=len(releases) if dry_run else TRANSLATE_CHUNK,
+                    names=frozenset(names.by_language[lang]), source_language=settings.source_language, target_language=lang,
+                    engines=chain, open_engine=open_engine, memory=memory, glossary=glossary,
+                    approve_exact=settings.tm_approve_exact, fuzzy_threshold=settings.tm_fuzzy_threshold,
+                    progress=progress, dry_run=dry_run,
                 )
                 reports.append(report)
-                if dry_run:
-                    for name, planned in report.planned.items():
-                        planned.cost = planned.characters * price_per_million_chars(settings.options_for(name)) / 1e6
-                    continue
-                paths = [po_path(settings, lang, release) for release in releases]
-                for release, path in zip(releases, paths, strict=False):
-                    # Filling msgstrs does not undo update's merge: a file update had merged
-                    # stays merged, so the next run does not merge (and rewrite) it again.
-                    merged = _update_inputs(settings, release, path)
-                    was_merged = log.done(f"update:{lang}:{release}", merged)
-                    write_po(catalogs[release], path, wrap=settings.po_wrap)
-                    if was_merged:
-                        log.record(f"update:{lang}:{release}", merged)
-                if not report.counts["failed"]:  # else the next run tries the failed segments again
-                    log.record(f"translate:{lang}", [*paths, *inputs], ",".join(chain), _engine_settings(settings))
+                for name, planned in report.planned.items():  # a dry run's: what it would cost
+                    planned.cost = planned.characters * price_per_million_chars(settings.options_for(name)) / 1e6
+                if not dry_run and not report.counts["failed"]:  # else the next run tries the failed segments again
+                    log.record(f"translate:{lang}", [*(po_path(settings, lang, r) for r in releases), *inputs], ",".join(chain),
+                               _engine_settings(settings))
     reports.sort(key=lambda r: list(_languages(settings, languages)).index(r.language))
     return reports
+
+
+def _read_filled(settings: Settings, lang: str, known: dict[str, Catalog], release: str) -> Catalog:
+    return known.pop(release) if release in known else read_po(po_path(settings, lang, release))
+
+
+def _write_filled(settings: Settings, log: WorkLog, lang: str, release: str, cat: Catalog) -> None:
+    # Filling msgstrs does not undo update's merge: what update merged stays merged (no re-merge).
+    path = po_path(settings, lang, release)
+    merged = _update_inputs(settings, release, path)
+    was_merged = log.done(f"update:{lang}:{release}", merged)
+    write_po(cat, path, wrap=settings.po_wrap)
+    if was_merged:
+        log.record(f"update:{lang}:{release}", merged)
 
 
 @dataclass

@@ -13,9 +13,9 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import time
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from i18n_pipeline.catalog import MACHINE_PREFIX, Catalog, Entry, machine_comment
 from i18n_pipeline.checks import CheckContext, check_placeholders
@@ -33,6 +33,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
+TRANSLATE_CHUNK = 200  # releases filled (read, filled, written) at a time: bounds a run's memory
 ENGINE_BATCH = 2000  # segments per engine request, at most
 FIRST_REQUEST = 100  # segments in the first request of a run, before the engine's speed is known
 COMMIT_SECONDS = 2.0  # engine work between two commits of the MT cache: what a kill -9 can cost
@@ -90,6 +91,7 @@ def fill_catalogs(
     today: dt.date | None = None,
     progress: Callable[[str, int, int], None] | None = None,
     dry_run: bool = False,
+    names: frozenset[str] | None = None,
 ) -> TranslateReport:
     """Fill the untranslated entries of ``catalogs`` (release name → catalog).
 
@@ -97,7 +99,9 @@ def fill_catalogs(
     a segment) goes to the next. ``open_engine(name)`` is called only when something must go to
     that engine (or its cached output is used); the caller owns (and closes) what it returns, so
     one engine serves every release and language of a run. ``dry_run``: memory and cache are
-    consulted, nothing is sent; ``planned`` says what the first engine would get.
+    consulted, nothing is sent; ``planned`` says what the first engine would get. ``names``:
+    the proper nouns of every release of the language (default: those of ``catalogs``), so a
+    sentence is protected the same whichever releases are filled with it.
     """
     chain = tuple(engines)
     if not chain:
@@ -175,7 +179,8 @@ def fill_catalogs(
     #    glossary, its terms) protected.
     if not pending:
         return report
-    names = proper_nouns(entry.source for cat in catalogs.values() for entry in cat.entries())
+    if names is None:
+        names = proper_nouns(entry.source for cat in catalogs.values() for entry in cat.entries())
     protected: dict[tuple[str, bool], Protected] = {}
 
     def prepare(source: str, engine: str) -> Protected:
@@ -221,6 +226,75 @@ def fill_catalogs(
         done += len(chunk)
         if progress:
             progress(target_language, done, len(jobs))
+    return report
+
+
+class NameCollector:
+    """The proper nouns of each language's releases (``fill_catalogs``' ``names``), gathered as
+    the catalogs are read for the memory: every chunk then protects a sentence alike. ``keep``:
+    keep the catalogs too (few releases: read once, filled at once)."""
+
+    def __init__(self, releases: Iterable[str], *, keep: bool = False) -> None:
+        self.releases = set(releases)
+        self.keep = keep
+        self.by_language: dict[str, set[str]] = {}  # the languages to collect for
+        self.kept: dict[str, dict[str, Catalog]] = {}  # language → release → catalog
+
+    def __call__(self, language: str, release: str, cat: Catalog) -> None:
+        names = self.by_language.get(language)
+        if names is not None and release in self.releases:
+            names.update(proper_nouns(entry.source for entry in cat.entries()))
+            if self.keep:
+                self.kept.setdefault(language, {})[release] = cat
+
+
+def fill_in_chunks(
+    releases: Sequence[str],
+    read: Callable[[str], Catalog],
+    write: Callable[[str, Catalog], None] | None,
+    *,
+    chunk: int,
+    target_language: str,
+    progress: Callable[[str, int, int], None] | None = None,
+    **fill: Any,
+) -> TranslateReport:
+    """``fill_catalogs`` over ``releases`` ``chunk`` at a time: each chunk's catalogs are read,
+    filled, written (unless ``write`` is None: a dry run) and let go, so a run holds a bounded
+    number of catalogs, jobs and engine outputs whatever the number of releases. A sentence of a
+    later chunk that an earlier one sent to the engine comes from the MT cache: still sent once
+    per run. Pass ``names`` (see ``fill_catalogs``) so that chunking changes no translation."""
+    report: TranslateReport | None = None
+    offset = 0  # jobs of the chunks done: progress counts on across chunks
+
+    def step(lang: str, done: int, total: int) -> None:
+        if progress is not None:
+            progress(lang, offset + done, offset + total)
+
+    for start in range(0, len(releases), max(1, chunk)):
+        catalogs = {release: read(release) for release in releases[start : start + chunk]}
+        part = fill_catalogs(catalogs, target_language=target_language, progress=step, **fill)
+        for release, cat in catalogs.items():
+            if write is not None:
+                write(release, cat)
+        offset += sum(part.counts.values())
+        report = part if report is None else _merged(report, part)
+    if report is None:
+        chain = tuple(fill["engines"])
+        report = TranslateReport(target_language, engine=chain[0], fallbacks=chain[1:])
+    return report
+
+
+def _merged(report: TranslateReport, part: TranslateReport) -> TranslateReport:
+    for key, count in part.counts.items():
+        report.counts[key] += count
+    report.requests += part.requests
+    report.sent += part.sent
+    for name, count in part.by_engine.items():
+        report.by_engine[name] = report.by_engine.get(name, 0) + count
+    for name, planned in part.planned.items():
+        mine = report.planned.setdefault(name, Planned())
+        mine.segments += planned.segments
+        mine.characters += planned.characters
     return report
 
 

@@ -7,9 +7,11 @@ from pathlib import Path
 import pytest
 
 from i18n_pipeline.errors import ConfigError
-from i18n_pipeline.glossary import (
+from i18n_pipeline.glossary import (  # the reference below: one regex per term
+    _MASK,
     Glossary,
     TermMatch,
+    _pattern,
     admitted_terms,
     check_terms,
     find_terms,
@@ -17,7 +19,8 @@ from i18n_pipeline.glossary import (
     load_glossary,
     term_notes,
 )
-from tests.paths import ROOT
+from i18n_pipeline.model import PLACEHOLDER_RE
+from tests.paths import EVAL, ROOT
 
 BUNDLED = ROOT / "locales" / "glossary.yaml"
 
@@ -287,3 +290,55 @@ def test_a_misspelt_status_key_suggests_the_right_one(tmp_path: Path) -> None:
         load_glossary(write(tmp_path, "terms:\n  - source: IOM\n    es: OIM\n    es_forbiden: [IOM]\n"))
     assert caught.value.what == "unknown key 'es_forbiden' in a term"
     assert caught.value.fix == "did you mean 'es_forbidden'?"
+
+
+# --- the one-pass pre-filter finds what one regex per term finds -----------------------------
+
+def _every_pattern(glossary: Glossary, text: str, lang: str) -> list[tuple[int, int, str, bool]]:
+    """The reference: every term's own pattern over the whole text, longest match first (what
+    find_terms did before its pre-filter)."""
+    scan = PLACEHOLDER_RE.sub(lambda m: _MASK * len(m.group()), text)
+    found = [(m.start(), m.end(), t.source, m.group("plural") is not None
+              if "plural" in m.re.groupindex else False)
+             for t in glossary.terms if t.applies_to(lang) for m in _pattern(t).finditer(scan)]
+    found.sort(key=lambda c: (-(c[1] - c[0]), c[0]))
+    chosen: list[tuple[int, int, str, bool]] = []
+    for cand in found:
+        if all(cand[1] <= s or cand[0] >= e for s, e, _, _ in chosen):
+            chosen.append(cand)
+    return sorted(chosen)
+
+
+TRICKY = """\
+terms:
+  - {source: New York, es: Nueva York}
+  - {source: York City Hall, es: Ayuntamiento de York}
+  - {source: company, es: empresa}
+  - {source: mouse, source_plural: mice, es: ratón, es_plural: ratones}
+  - {source: .NET, es: .NET}
+  - {source: e-mail, es: correo}
+  - {source: US, es: EE. UU.}
+  - {source: the government, es: el gobierno}
+  - {source: government, es: gobierno}
+  - {source: per cent, es: por ciento}
+  - {source: "\u00a72", es: artículo 2}
+do_not_translate: [Obama, Barack Obama]
+"""
+
+
+def test_the_pre_filter_changes_no_match(tmp_path: Path, glossary: Glossary) -> None:
+    tricky = load_glossary(write(tmp_path, TRICKY))
+    texts = [
+        "New York City Hall said the companies and a company in new  york sent e-mail.",
+        "Two mice and a mouse; .NET and ASP.NET; us and US; the Government of the US.",
+        "3 per cent, \u00a72 and \u00a72a, Barack Obama met Obama; counter-government e-mails.",
+        "<1>New York</1> <2/>York City Hall",
+    ]
+    news = EVAL / "parallel" / "wmt-en-es" / "newstest2012.en"
+    if news.is_file():  # conftest: CI fails without ../shared/eval
+        texts += news.read_text(encoding="utf-8").splitlines()[:1500]
+    for g in (glossary, tricky):
+        for lang in ("es", "fr"):
+            for text in texts:
+                got = [(m.start, m.end, m.term, m.plural) for m in find_terms(g, text, lang)]
+                assert got == _every_pattern(g, text, lang), text

@@ -8,6 +8,8 @@ End-to-end tests go through ``main([...])`` on a copy of the bundled project aft
 
 from __future__ import annotations
 
+import importlib
+import shutil
 import subprocess
 from pathlib import Path
 from typing import Any
@@ -22,6 +24,7 @@ from i18n_pipeline.errors import DocumentError, PipelineError
 from i18n_pipeline.formats import ParseOptions, parse_document
 from i18n_pipeline.pofile import read_po
 from i18n_pipeline.translate import fill_catalogs
+from tests.big_project import Reference, compare_results, results
 from tests.project import (
     MARKER,
     SEED,
@@ -36,6 +39,28 @@ from tests.project import (
 )
 
 # --- run ------------------------------------------------------------------------------------
+
+
+def test_releases_filled_a_few_at_a_time_give_the_same_files(
+    reference: Reference, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """translate reads, fills and writes TRANSLATE_CHUNK releases at a time (a bounded working
+    set): every file is as a run that filled them all at once left it (real Apertium)."""
+    project = tmp_path / "p"
+    shutil.copytree(reference.inputs, project)
+    sizes: list[int] = []
+    translate_module = importlib.import_module("i18n_pipeline.translate")  # the package's name is the stage
+    fill = translate_module.fill_catalogs
+
+    def counted(catalogs: Any, **options: Any) -> Any:
+        sizes.append(len(catalogs))
+        return fill(catalogs, **options)
+
+    monkeypatch.setattr(translate_module, "fill_catalogs", counted)
+    monkeypatch.setattr(pipeline, "TRANSLATE_CHUNK", 4)
+    assert main(["run", "--project", str(project)]) == 0
+    assert sizes == [4, 4, 4, 4, 4, 1] * 2  # 21 releases, Spanish then French
+    assert compare_results(results(project), results(reference.full)) == []
 
 
 def test_run_writes_templates_po_and_builds(project: Path) -> None:
@@ -125,7 +150,7 @@ def assert_refused_then_merged(
 def test_translator_save_during_translate_is_not_overwritten(
     small: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    real = fill_catalogs  # what i18n_pipeline.pipeline calls
+    real = fill_catalogs  # what pipeline.translate calls (through translate.fill_in_chunks)
     saved: list[bytes] = []
 
     def fill_then_translator_saves(catalogs: Any, **kwargs: Any) -> Any:
@@ -134,7 +159,7 @@ def test_translator_save_during_translate_is_not_overwritten(
             saved.append(translator_saves(es_po(small)))
         return result
 
-    monkeypatch.setattr("i18n_pipeline.pipeline.fill_catalogs", fill_then_translator_saves)
+    monkeypatch.setattr(importlib.import_module("i18n_pipeline.translate"), "fill_catalogs", fill_then_translator_saves)
     code = main(["run", "--project", str(small)])
     monkeypatch.undo()
     assert saved

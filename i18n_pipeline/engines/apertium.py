@@ -15,6 +15,7 @@ import os
 import shutil
 import threading
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from types import TracebackType
 
@@ -31,12 +32,30 @@ __all__ = ["ApertiumEngine", "Mode", "discover_modes"]
 log = logging.getLogger(__name__)
 
 DEFAULT_TIMEOUT = 60.0
+# Cores one pipeline keeps busy: its largest stage is about a quarter of its CPU time, so its 11
+# stages can run on about 4 cores at once (PLAN.md, "Apertium's CPU on 2 cores"); more pipelines
+# per pair pay only on a machine with cores to spare.
+CORES_PER_PIPELINE = 4
 
 
-def _analyser(mode: Mode) -> Mode:
-    """The mode's morphological analyser alone (its first stage): what it cannot analyse, the
-    whole mode passes through untranslated."""
-    return Mode(f"{mode.name}:analyser", mode.source, mode.target, mode.path, mode.stages[:1])
+def pipeline_count(value: int | str, cores: int | None = None) -> int:
+    """The ``pipelines`` option: a whole number from 1, or "auto" (one per CORES_PER_PIPELINE
+    cores this process may use, at least one)."""
+    if isinstance(value, str) and value.strip().lower() == "auto":
+        if cores is None:
+            cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+        return max(1, cores // CORES_PER_PIPELINE)
+    try:
+        count = int(value)
+    except (TypeError, ValueError):
+        count = 0
+    if isinstance(value, bool) or count < 1 or (isinstance(value, float) and value != count):
+        raise EngineError(
+            "apertium option 'pipelines'",
+            f"must be 'auto' or a whole number from 1, got {value!r}",
+            "write e.g. engine_options: {apertium: {pipelines: auto}} (or 2) in pipeline.yaml",
+        )
+    return count
 
 
 def _next_leg(answer: bytes) -> bytes:
@@ -54,18 +73,22 @@ class ApertiumEngine:
     """Offline machine translation with Apertium.
 
     Options: ``modes_dir`` (a directory of ``*.mode`` files; default: $APERTIUM_MODES or the
-    installed modes), ``timeout`` (seconds without output before a batch fails, default 60).
+    installed modes), ``timeout`` (seconds without output before a batch fails, default 60),
+    ``pipelines`` (process pipelines per mode, each given a contiguous share of every batch;
+    default "auto": :func:`pipeline_count`). Since each tagger is settled when its pipeline
+    starts, a sentence gets the same translation from any pipeline.
     """
 
     name = "apertium"
 
     def __init__(self, modes_dir: str | os.PathLike[str] | None = None,
-                 timeout: float = DEFAULT_TIMEOUT) -> None:
+                 timeout: float = DEFAULT_TIMEOUT, pipelines: int | str = "auto") -> None:
         self._dirs = [Path(modes_dir)] if modes_dir is not None else default_modes_dirs()
         self.timeout = float(timeout)
+        self.pipelines = pipeline_count(pipelines)
         self.modes = discover_modes(self._dirs)
-        self._pipelines: dict[str, StagePipeline] = {}
-        self._leg_memo: dict[str, dict[bytes, bytes]] = {}  # mode → input → output
+        self._pipelines: dict[str, list[StagePipeline]] = {}  # mode → its pipelines, started as needed
+        self._leg_memo: dict[str, dict[bytes, tuple[bytes, bytes]]] = {}  # mode → input → (analysis, output)
         self._lock = threading.Lock()
 
     # -- Engine protocol ----------------------------------------------------------------------
@@ -89,9 +112,9 @@ class ApertiumEngine:
 
         The translation itself runs without unknown-word marks, as ``translate_batch`` does:
         marks change Apertium's output (``bench/unknown_words.py``: French elision and
-        contraction are lost next to a marked word), so the words are found by running each
-        leg's morphological analyser (the mode's first stage) alone on that leg's input; what
-        it cannot analyse passes through the leg untranslated. For a pivot, the second leg's
+        contraction are lost next to a marked word), so the words are read from what each leg's
+        morphological analyser (the mode's first stage) made of that leg's input on its way to
+        the second stage; what it cannot analyse passes through the leg untranslated. For a pivot, the second leg's
         unknown words are words of the pivot language (Spanish "acrónimo" in French). Only
         lower-case words are reported: a capitalised word the analyser lacks is a name, which
         an engine rightly leaves as it is.
@@ -118,13 +141,11 @@ class ApertiumEngine:
         streams = [(deformat(core) + "[]").encode("utf-8") for core in cores]
         unknown: list[list[str]] = [[] for _ in cores]
         for mode in route:
-            if find_unknown:
-                analysed = self._run_leg(_analyser(mode), streams)
-                for words, answer in zip(unknown, analysed, strict=True):
-                    words += unknown_in_analysis(answer.decode("utf-8", "replace"))
-            answers = self._run_leg(mode, streams)
-            if find_unknown:  # marks a stage writes even without -g (#, @ errors)
-                for words, answer in zip(unknown, answers, strict=True):
+            analysed = self._run_leg(mode, streams)
+            answers = [answer for _, answer in analysed]
+            if find_unknown:  # plus the marks a stage writes even without -g (#, @ errors)
+                for words, (analysis, answer) in zip(unknown, analysed, strict=True):
+                    words += unknown_in_analysis(analysis.decode("utf-8", "replace"))
                     words += marked_words(answer.decode("utf-8", "replace"))
             streams = answers if mode is route[-1] else [_next_leg(a) for a in answers]
         translated: list[tuple[str, tuple[str, ...]]] = []
@@ -146,8 +167,9 @@ class ApertiumEngine:
             results.append((lead + output + trail, found))
         return results
 
-    def _run_leg(self, mode: Mode, streams: list[bytes]) -> list[bytes]:
-        """One mode over ``streams``, each distinct input sent once per engine lifetime.
+    def _run_leg(self, mode: Mode, streams: list[bytes]) -> list[tuple[bytes, bytes]]:
+        """One mode over ``streams`` (each answer with its analysis), each distinct input sent
+        once per engine lifetime.
 
         en→fr runs eng-spa first; when the same run also translates into Spanish, the
         English sentences already went through eng-spa and are not sent again.
@@ -155,8 +177,20 @@ class ApertiumEngine:
         memo = self._leg_memo.setdefault(mode.name, {})
         todo = list(dict.fromkeys(s for s in streams if s not in memo))
         if todo:
-            memo.update(zip(todo, self._pipeline(mode).run(todo), strict=False))
+            memo.update(zip(todo, self._run_shared(mode, todo), strict=False))
         return [memo[s] for s in streams]
+
+    def _run_shared(self, mode: Mode, todo: list[bytes]) -> list[tuple[bytes, bytes]]:
+        """``todo`` through the mode's pipelines, each given one contiguous share, in parallel."""
+        count = min(self.pipelines, len(todo))
+        if count <= 1:
+            return self._pipeline(mode).run_analysed(todo)
+        size = -(-len(todo) // count)
+        shares = [todo[i : i + size] for i in range(0, len(todo), size)]
+        pipelines = [self._pipeline(mode, i) for i in range(len(shares))]
+        with ThreadPoolExecutor(len(shares), thread_name_prefix=f"apertium-{mode.name}") as pool:
+            done = list(pool.map(lambda job: job[0].run_analysed(job[1]), zip(pipelines, shares, strict=True)))
+        return [answer for share in done for answer in share]
 
     def forget(self) -> None:
         """Drop the remembered leg outputs (benchmarks measure the engine, not the memo)."""
@@ -165,8 +199,9 @@ class ApertiumEngine:
     def close(self) -> None:
         with self._lock:
             pipelines, self._pipelines = self._pipelines, {}
-        for pipeline in pipelines.values():
-            pipeline.stop()
+        for share in pipelines.values():
+            for pipeline in share:
+                pipeline.stop()
 
     def __enter__(self) -> ApertiumEngine:
         return self
@@ -186,27 +221,28 @@ class ApertiumEngine:
     def pipelines_started(self) -> int:
         """Process pipelines started so far (restarts included): tests check it stays at one
         per mode."""
-        return sum(p.starts for p in self._pipelines.values())
+        return sum(p.starts for share in self._pipelines.values() for p in share)
 
     def warm_up(self, source: str, target: str) -> None:
         """Start the pipelines for a pair now (dictionary loading takes ≈ 0.13 s a mode)."""
         for mode in self._require_route(source, target):
-            pipeline = self._pipeline(mode)
-            with pipeline._lock:
-                if not pipeline.alive():
-                    pipeline.start()
+            for index in range(self.pipelines):
+                pipeline = self._pipeline(mode, index)
+                with pipeline._lock:
+                    if not pipeline.alive():
+                        pipeline.start()
 
     def pairs(self) -> list[tuple[str, str]]:
         """Direct pairs installed, in ISO 639-1."""
         return sorted(self.modes)
 
     # -- internals ----------------------------------------------------------------------------
-    def _pipeline(self, mode: Mode) -> StagePipeline:
+    def _pipeline(self, mode: Mode, index: int = 0) -> StagePipeline:
         with self._lock:
-            pipeline = self._pipelines.get(mode.name)
-            if pipeline is None:
-                pipeline = self._pipelines[mode.name] = StagePipeline(mode, self.timeout)
-            return pipeline
+            share = self._pipelines.setdefault(mode.name, [])
+            while len(share) <= index:
+                share.append(StagePipeline(mode, self.timeout))
+            return share[index]
 
     def _route(self, source: str, target: str) -> list[Mode] | None:
         source, target = iso639_1(source.lower()), iso639_1(target.lower())

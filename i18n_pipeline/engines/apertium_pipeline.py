@@ -3,6 +3,10 @@
 Each stage runs with ``-z`` (null flush); segments are streamed in, each ended by a NUL, by a
 writer thread while the calling thread reads answers. A stage that dies is restarted once per
 batch; a pipeline that says nothing for ``timeout`` seconds is killed. See ``FACTS.md``.
+
+The first stage (the morphological analyser) does not feed the second directly: a relay thread
+passes its output on and keeps each segment's analysis, which says what words the mode does not
+know (``run_analysed``), without sending the text through the analyser a second time.
 """
 
 from __future__ import annotations
@@ -15,6 +19,7 @@ import subprocess
 import tempfile
 import threading
 import time
+from collections import deque
 from collections.abc import Sequence
 from pathlib import Path
 from typing import IO
@@ -70,6 +75,10 @@ class StagePipeline:
         self._procs: list[subprocess.Popen[bytes]] = []
         self._stderr: list[IO[bytes]] = []
         self._lock = threading.Lock()
+        self._relay: threading.Thread | None = None
+        # The first stage's output per segment, in order, queued by the relay before it passes
+        # the segment on: a segment's answer cannot come out before its analysis is queued.
+        self._analyses: deque[bytes] = deque()
 
     # -- lifecycle ----------------------------------------------------------------------------
     def start(self) -> None:
@@ -85,23 +94,30 @@ class StagePipeline:
                 )
         started = time.perf_counter()
         previous: IO[bytes] | None = None
+        self._analyses = deque()
         try:
-            for stage in self.mode.stages:
+            for index, stage in enumerate(self.mode.stages):
                 err = tempfile.TemporaryFile()  # noqa: SIM115 (closed in stop(), with the process)
                 self._stderr.append(err)
                 proc = subprocess.Popen(
                     stage,
-                    stdin=previous if previous is not None else subprocess.PIPE,
+                    stdin=previous if previous is not None and index != 1 else subprocess.PIPE,
                     stdout=subprocess.PIPE,
                     stderr=err,
                     bufsize=0,
                     close_fds=True,
                     start_new_session=True,  # Ctrl-C goes to us; we stop the stages ourselves
                 )
-                if previous is not None:
+                if previous is not None and index != 1:
                     previous.close()  # the child holds it now; EOF must reach it when we stop
                 previous = proc.stdout
                 self._procs.append(proc)
+            if len(self._procs) > 1:
+                self._relay = threading.Thread(
+                    target=self._pass_on, args=(self._procs[0], self._procs[1], self._analyses),
+                    name=f"apertium-{self.mode.name}-relay", daemon=True,
+                )
+                self._relay.start()
         except OSError as exc:
             self.stop()
             raise EngineError(
@@ -120,6 +136,34 @@ class StagePipeline:
             time.perf_counter() - started,
         )
 
+    @staticmethod
+    def _pass_on(first: subprocess.Popen[bytes], second: subprocess.Popen[bytes],
+                 analyses: deque[bytes]) -> None:
+        """The relay: the first stage's output to the second stage, each segment's part queued.
+        EOF or a dead second stage ends it, closing the second stage's input so that the end
+        travels down the pipeline."""
+        assert first.stdout is not None and second.stdin is not None
+        source, sink = first.stdout.fileno(), second.stdin.fileno()
+        pending = b""
+        try:
+            while True:
+                data = os.read(source, 65536)
+                if not data:
+                    break
+                if b"\0" in data:
+                    *done, pending = (pending + data).split(b"\0")
+                    analyses.extend(done)
+                else:
+                    pending += data
+                _write_fully(sink, data)
+        except OSError:
+            pass  # a stage died or was killed: the reader sees the end and reports it
+        finally:
+            try:
+                second.stdin.close()
+            except OSError:
+                pass
+
     def alive(self) -> bool:
         return bool(self._procs) and all(p.poll() is None for p in self._procs)
 
@@ -131,6 +175,7 @@ class StagePipeline:
                 procs[0].stdin.close()
             except OSError:
                 pass
+        relay, self._relay = self._relay, None
         deadline = time.monotonic() + 2.0
         for proc in procs:
             try:
@@ -138,6 +183,9 @@ class StagePipeline:
             except subprocess.TimeoutExpired:
                 proc.kill()
                 proc.wait()
+        if relay is not None:
+            relay.join()  # every stage has exited: its read ends now; then its pipes can close
+        for proc in procs:
             if proc.stdout is not None:
                 proc.stdout.close()
         for err in errs:
@@ -171,6 +219,11 @@ class StagePipeline:
     # -- translation --------------------------------------------------------------------------
     def run(self, payloads: Sequence[bytes]) -> list[bytes]:
         """Send each payload (stream format ending in a blank) and return the raw answers."""
+        return [answer for _, answer in self.run_analysed(payloads)]
+
+    def run_analysed(self, payloads: Sequence[bytes]) -> list[tuple[bytes, bytes]]:
+        """``run``, each answer with the first stage's output for its payload (for a one-stage
+        mode, the answer itself)."""
         if not payloads:
             return []
         with self._lock:
@@ -182,7 +235,7 @@ class StagePipeline:
                         self.stderr_report(),
                     )
                 self.start()
-            results: list[bytes] = []
+            results: list[tuple[bytes, bytes]] = []
             try:
                 self._stream(payloads, results)
             except (EngineError, KeyboardInterrupt, SystemExit, MemoryError):
@@ -206,7 +259,7 @@ class StagePipeline:
                     ) from None
             return results
 
-    def _stream(self, payloads: Sequence[bytes], results: list[bytes]) -> None:
+    def _stream(self, payloads: Sequence[bytes], results: list[tuple[bytes, bytes]]) -> None:
         first, last = self._procs[0], self._procs[-1]
         assert first.stdin is not None and last.stdout is not None
         stdin_fd = first.stdin.fileno()
@@ -255,12 +308,20 @@ class StagePipeline:
                 buffer += data
                 if b"\0" in buffer:
                     *answers, buffer = buffer.split(b"\0")
-                    results.extend(answers)
+                    results.extend((self._analysis(a), a) for a in answers)
         finally:
             writer.join(timeout=5.0)
         del results[wanted:]  # extra NULs can only come from a misbehaving stage
         if writer_error and len(results) < wanted:
             raise PipelineDied()
+
+    def _analysis(self, answer: bytes) -> bytes:
+        if self._relay is None:
+            return answer  # one stage: the analyser's output is the answer
+        try:
+            return self._analyses.popleft()
+        except IndexError:  # an answer without an input: a misbehaving stage
+            raise PipelineDied() from None
 
 
 

@@ -84,16 +84,32 @@ def _stream_tokens(stream: str) -> Iterator[tuple[str, str]]:
         yield ("text", "".join(text))
 
 
+# One regular expression for what _stream_tokens does char by char (reformat runs on every
+# answer: the loop was most of Python's share of the engine work): an escaped character, a
+# superblank (escapes inside, closed by an unescaped "]" or the end), a mark before a word.
+_REFORMAT_RE = re.compile(r"\\(.)|\[((?:\\.|[^\\\]])*)\]?|[*#@](?=\w)", re.DOTALL)
+_BLANK_UNESCAPE_RE = re.compile(r"\\(.)", re.DOTALL)
+
+
+def _reformatted(m: re.Match[str]) -> str:
+    if m.group(1) is not None:
+        return m.group(1)
+    if m.group(2) is not None:
+        return _BLANK_UNESCAPE_RE.sub(r"\1", m.group(2)) if "\\" in m.group(2) else m.group(2)
+    return ""  # a mark
+
+
 def reformat(stream: str) -> str:
     """Apertium stream output → plain text: superblanks restored, escapes removed, unknown-word
     and error marks dropped (the word stays)."""
-    return "".join(value for kind, value in _stream_tokens(stream) if kind != "mark")
+    return _REFORMAT_RE.sub(_reformatted, stream)
 
 
 _WORD_RE = re.compile(r"[^\W\d_]+(?:[-'’][^\W\d_]+)*")
 # An analysed lexical unit the analyser could not analyse: ^surface/*surface$
 _UNKNOWN_UNIT_RE = re.compile(r"(?<!\\)\^((?:\\.|[^\\/$^\[\]])*)/\*")
 _UNESCAPE_RE = re.compile(r"\\(.)")
+_MARK_RE = re.compile(r"[*#@]\w")  # may be escaped: then _stream_tokens finds no mark there
 
 
 def unknown_in_analysis(stream: str) -> list[str]:
@@ -108,6 +124,8 @@ def unknown_in_analysis(stream: str) -> list[str]:
 def marked_words(stream: str) -> list[str]:
     """The words an Apertium stage marked as unknown or in error (``*word``, ``#word``,
     ``@word``) in translated stream output, in order."""
+    if not _MARK_RE.search(stream):
+        return []  # most answers: no mark at all
     words: list[str] = []
     marked = False
     for kind, value in _stream_tokens(stream):

@@ -38,9 +38,9 @@ PRICE = "price_per_million_chars"
 class Option:
     """One setting of an engine: its kind of value and its help text.
 
-    Kinds: ``str``, ``url``, ``int``, ``float``, ``bool``, ``path`` (relative paths are relative
-    to the project folder in pipeline.yaml, to the current folder on the command line) and
-    ``paths`` (a mapping of target language → path; ``models.es=PATH`` on the command line).
+    Kinds: ``str``, ``url``, ``int``, ``count`` (a whole number or "auto"), ``float``, ``bool``,
+    ``path`` (relative paths are relative to the project folder in pipeline.yaml, to the current
+    folder on the command line) and ``paths`` (a mapping of target language → path; ``models.es=PATH`` on the command line).
     """
 
     kind: str
@@ -76,6 +76,7 @@ ENGINES: dict[str, EngineSpec] = {
     "apertium": EngineSpec({
         "modes_dir": Option("path", "a folder of Apertium *.mode files (default: the installed modes)"),
         "timeout": Option("float", "seconds without output before a batch fails (default 60)"),
+        "pipelines": Option("count", "process pipelines per language pair: auto (one per 4 cores) or a number"),
         PRICE: _PRICE,
     }),
     "pseudo": EngineSpec({
@@ -170,6 +171,10 @@ def _scalar(kind: str, value: object, what: str, where: str, error: type[Pipelin
             from_text: bool) -> object:
     if kind == "path":
         return _path(value, what, where, error, base)
+    if kind == "count":
+        if isinstance(value, str) and value.strip().lower() == "auto":
+            return "auto"
+        kind = "int"
     if kind in ("str", "url"):
         if not isinstance(value, str) or not value.strip():
             raise error(where, f"{what} must be a non-empty text, got {value!r}", "")

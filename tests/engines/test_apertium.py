@@ -13,11 +13,15 @@ from pathlib import Path
 
 import pytest
 
+from i18n_pipeline.engines import apertium as apertium_module
 from i18n_pipeline.engines import apertium_pipeline, get_engine
 from i18n_pipeline.engines.apertium import ApertiumEngine, discover_modes
-from i18n_pipeline.engines.apertium_modes import parse_stages
+from i18n_pipeline.engines.apertium_modes import Mode, parse_stages
+from i18n_pipeline.engines.apertium_stream import deformat, marked_words, unknown_in_analysis
 from i18n_pipeline.errors import EngineError
 from i18n_pipeline.model import PLACEHOLDER_RE
+from tests.catalog_cases import NO_EVAL
+from tests.paths import EVAL
 
 SPANISH_WORDS = {"el", "la", "los", "las", "de", "del", "y", "en", "es", "un", "una", "que", "a"}
 FRENCH_WORDS = {"le", "la", "les", "de", "du", "des", "et", "en", "est", "un", "une", "que", "à"}
@@ -199,11 +203,78 @@ def test_two_thousand_segments_stream_through_one_pipeline_in_order(tmp_path: Pa
     assert elapsed < 60
 
 
+def test_unknown_words_come_from_the_pipelines_own_analyser_as_from_a_second_pass() -> None:
+    """The first stage's output, taken on its way to the second stage, names the same unknown
+    words as the analyser run alone over the same input (what a second lt-proc pass did), and
+    the translations are those of translate_batch."""
+    news = EVAL / "parallel" / "wmt-en-es" / "newstest2012.en"
+    if not news.is_file():
+        pytest.skip(NO_EVAL)
+    sentences = news.read_text(encoding="utf-8").splitlines()[:400]
+    with ApertiumEngine() as engine, ApertiumEngine() as plain:
+        mode = engine.modes[("en", "es")]
+        alone = apertium_pipeline.StagePipeline(
+            Mode("analyser", mode.source, mode.target, mode.path, mode.stages[:1]), 60.0)
+        try:
+            payloads = [(deformat(s.strip()) + "[]").encode() for s in sentences]
+            expected = [
+                tuple(dict.fromkeys(w for w in unknown_in_analysis(a.decode())
+                                    + marked_words(t.decode()) if w[:1].islower()))
+                for a, t in zip(alone.run(payloads), plain._pipeline(mode).run(payloads), strict=True)
+            ]
+        finally:
+            alone.stop()
+        detailed = engine.translate_detailed(sentences, "en", "es")
+        assert [d.unknown_words for d in detailed] == expected
+        assert sum(map(len, expected)) > 20  # news text has words Apertium lacks
+        assert [d.text for d in detailed] == plain.translate_batch(sentences, "en", "es")
+
+
+def test_two_pipelines_per_pair_give_what_one_gives() -> None:
+    """pipelines: 2 splits each batch between two pipelines per mode (en→fr: per leg); every
+    text and unknown word is what one pipeline gives."""
+    news = EVAL / "parallel" / "wmt-en-es" / "newstest2012.en"
+    if not news.is_file():
+        pytest.skip(NO_EVAL)
+    sentences = news.read_text(encoding="utf-8").splitlines()[400:700]
+    with ApertiumEngine(pipelines=1) as one, ApertiumEngine(pipelines=2) as two:
+        for target in ("es", "fr"):
+            assert two.translate_detailed(sentences, "en", target) == one.translate_detailed(sentences, "en", target)
+        assert one.pipelines_started == 2  # eng-spa and spa-fra
+        assert two.pipelines_started == 4
+
+
+def test_the_pipelines_option() -> None:
+    assert apertium_module.pipeline_count("auto", cores=2) == 1
+    assert apertium_module.pipeline_count("auto", cores=8) == 2
+    assert apertium_module.pipeline_count(" Auto ", cores=64) == 16
+    assert apertium_module.pipeline_count("3") == 3
+    assert ApertiumEngine(pipelines=2).pipelines == 2
+    for wrong in (0, -1, "many", 1.5, True):
+        with pytest.raises(EngineError, match="'auto' or a whole number from 1"):
+            apertium_module.pipeline_count(wrong)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("stage", [0, 1, -1])  # the analyser, the stage after the relay, the last
+def test_a_dead_stage_around_the_relay_restarts_the_pipeline(stage: int) -> None:
+    text = ["The trafficked house is big.", "The cat sleeps."]
+    with ApertiumEngine() as fresh:
+        expected = fresh.translate_detailed(text, "en", "es")
+    with ApertiumEngine() as engine:
+        engine.warm_up("en", "es")
+        proc = engine._pipelines["eng-spa"][0]._procs[stage]  # we started it; we may stop it
+        proc.kill()
+        proc.wait()
+        assert engine.translate_detailed(text, "en", "es") == expected
+        assert engine.pipelines_started == 2
+    assert expected[0].unknown_words == ("trafficked",)
+
+
 def test_dead_pipeline_is_restarted_once(apertium: ApertiumEngine) -> None:
     with ApertiumEngine() as engine:
         engine.warm_up("en", "es")
         assert engine.pipelines_started == 1
-        for proc in engine._pipelines["eng-spa"]._procs:  # we started them; we may stop them
+        for proc in engine._pipelines["eng-spa"][0]._procs:  # we started them; we may stop them
             proc.kill()
             proc.wait()
         [output] = engine.translate_batch(["The house is big."], "en", "es")

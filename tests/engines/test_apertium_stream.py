@@ -2,10 +2,19 @@
 
 from __future__ import annotations
 
+import itertools
+
 from hypothesis import given
 from hypothesis import strategies as st
 
-from i18n_pipeline.engines.apertium_stream import deformat, marked_words, reformat, unknown_in_analysis
+from i18n_pipeline.engines.apertium_stream import (
+    _WORD_RE,
+    _stream_tokens,
+    deformat,
+    marked_words,
+    reformat,
+    unknown_in_analysis,
+)
 
 
 def test_deformat_and_reformat() -> None:
@@ -33,3 +42,30 @@ _PIECES = st.one_of(
 def test_reformat_inverts_deformat(text: str) -> None:
     assert reformat(deformat(text) + "[]") == text
 
+
+
+# Raw Apertium output, any mix of escapes, superblanks (closed or not), marks and word characters
+# (Unicode digits and numerals too, where "a word follows" is decided).
+_RAW = st.lists(
+    st.sampled_from(["\\", "[", "]", "*", "#", "@", "a", "É", "_", "1", "²", "½", "Ⅷ", "-", " ", "\n", "'", "x\\]"]),
+    max_size=14,
+).map("".join)
+
+
+@given(_RAW)
+def test_reformat_and_marked_words_read_what_the_tokenizer_reads(stream: str) -> None:
+    """reformat's regular expression and marked_words' shortcut against the char-by-char
+    tokenizer they replace on the hot path."""
+    tokens = list(_stream_tokens(stream))
+    assert reformat(stream) == "".join(value for kind, value in tokens if kind != "mark")
+    assert marked_words(stream) == _marked_by_tokens(tokens)
+
+
+def _marked_by_tokens(tokens: list[tuple[str, str]]) -> list[str]:
+    words: list[str] = []
+    for (kind, _), (next_kind, value) in itertools.pairwise(tokens):
+        if kind == "mark" and next_kind == "text":
+            first = _WORD_RE.match(value)
+            if first:
+                words.append(first.group())
+    return words

@@ -53,6 +53,7 @@ def test_pipeline_yaml_options_are_converted_and_paths_resolved(tmp_path: Path) 
         ("engine_options: {babelfish: {url: x}}\n", "no engine called 'babelfish'; engines: apertium"),
         ("engine_options: {llm: {batch_size: ten}}\n", "'llm.batch_size' must be a whole number, got 'ten'"),
         ("engine_options: {llm: {url: ftp://x}}\n", "'llm.url' must be an http(s) URL"),
+        ("engine_options: {apertium: {pipelines: many}}\n", "'apertium.pipelines' must be a whole number, got 'many'"),
         ("engine_options: [llm]\n", "'engine_options' must map engine names to their options"),
         ("engines: {es: [llm, llm]}\n", "names an engine twice"),
         ("engines: {es: []}\n", "must be an engine name or a list of them"),
@@ -63,6 +64,13 @@ def test_pipeline_yaml_errors_name_the_line_and_the_valid_choices(tmp_path: Path
         load_settings(project(tmp_path, yaml))
     assert message in str(caught.value)
     assert caught.value.where == f"{tmp_path / 'pipeline.yaml'}:2"
+
+
+def test_apertium_pipelines_is_auto_or_a_number(tmp_path: Path) -> None:
+    settings = load_settings(project(tmp_path, "engine_options: {apertium: {pipelines: 2}}\n"))
+    assert settings.options_for("apertium")["pipelines"] == 2
+    assert with_engine_options(settings, ["apertium.pipelines=auto"]).options_for("apertium")["pipelines"] == "auto"
+    assert with_engine_options(settings, ["apertium.pipelines=3"]).options_for("apertium")["pipelines"] == 3
 
 
 def test_command_line_options_override_the_file(tmp_path: Path) -> None:
