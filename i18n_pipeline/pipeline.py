@@ -205,27 +205,29 @@ def update(settings: Settings, languages: Sequence[str] | None = None) -> StageR
     """Create or merge ``locales/<lang>/LC_MESSAGES/<release>.po`` from the templates."""
     result = StageResult()
     releases = [p.stem for p in release_paths(settings)]
-    templates: dict[str, Catalog] = {}
     glossary_path = settings.locales_dir / "glossary.yaml"
     glossary = load_glossary(glossary_path)
+    targets = _languages(settings, languages)
     with work_log(settings) as done:
-        for lang in _languages(settings, languages):
-            for release in releases:
-                tpath = template_path(settings, release)
-                if not tpath.exists():
-                    raise PipelineError(str(tpath), "no template for this release", "run 'i18n-pipeline extract' first")
+        # Release by release, every language, then the template is dropped: the working set
+        # stays one release whatever the size of the archive.
+        for release in releases:
+            tpath = template_path(settings, release)
+            if not tpath.exists():
+                raise PipelineError(str(tpath), "no template for this release", "run 'i18n-pipeline extract' first")
+            template: Catalog | None = None
+            for lang in targets:
                 path = po_path(settings, lang, release)
                 key = f"update:{lang}:{release}"
                 if path.exists() and done.done(key, _update_inputs(settings, release, path)):
                     result.record(path, False)
                     continue
-                if release not in templates:
-                    templates[release] = read_po(tpath)
+                template = template or read_po(tpath)
                 old = read_po(path) if path.exists() else None
                 # The glossary's approved translations for this language, as #. notes.
-                notes = {(e.context, e.source): term_notes(glossary, e.source, lang) for e in templates[release].entries()}
+                notes = {(e.context, e.source): term_notes(glossary, e.source, lang) for e in template.entries()}
                 merged = update_catalog(
-                    old, templates[release], language=lang, project=settings.project,
+                    old, template, language=lang, project=settings.project,
                     fuzzy_matching=settings.fuzzy_matching, notes=notes,
                 )
                 result.record(path, write_po(merged, path, wrap=settings.po_wrap))
