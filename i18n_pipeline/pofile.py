@@ -75,6 +75,7 @@ class _LineBreaker:
     """
 
     UNDEFINED, PROHIBITED, POSSIBLE = 0, 1, 2
+    _out = ctypes.create_string_buffer(4096)  # what ulc_width_linebreaks writes its answers to
 
     def __init__(self) -> None:
         self._func: Any = None
@@ -98,12 +99,11 @@ class _LineBreaker:
 
     def breaks(self, data: bytes, overrides: bytes, width: int, start_column: int) -> list[int]:
         """Byte offsets before which a line break goes."""
-        n = len(data)
-        if n == 0:
-            return []
-        out = ctypes.create_string_buffer(n)
-        self._func(data, n, width, start_column, 0, overrides, b"UTF-8", out)
-        return [m.start() for m in _POSSIBLE_RE.finditer(out.raw)]
+        n = len(data)  # > 0: _split_portion asks only for a portion longer than its line
+        if n > len(self._out):  # one buffer, grown as needed: a new one per string cost as much as the call
+            self._out = ctypes.create_string_buffer(2 * n)
+        self._func(data, n, width, start_column, 0, overrides, b"UTF-8", self._out)
+        return [m.start() for m in _POSSIBLE_RE.finditer(self._out.raw, 0, n)]
 
 
 _BREAKER = _LineBreaker()
@@ -489,9 +489,10 @@ def _origin(path: Path, data: bytes, wrap: LineWrap) -> Origin:
     return Origin(path.resolve(), hashlib.sha256(data).hexdigest(), wrap)
 
 
-def read_po(path: Path) -> Catalog:
+def read_po(path: Path, *, to_publish: bool = False) -> Catalog:
     """Read a PO/POT file and remember what was read (for write_po's stale check) and how its
-    lines are wrapped (``catalog.origin.wrap``; gettext's 79 columns when the file does not say)."""
+    lines are wrapped (``catalog.origin.wrap``; gettext's 79 columns when the file does not say).
+    ``to_publish`` (a build: never written back): neither, detect_wrap is a tenth of a first build."""
     try:
         data = path.read_bytes()
     except IsADirectoryError:
@@ -499,6 +500,8 @@ def read_po(path: Path) -> Catalog:
     except OSError as exc:
         raise CatalogError(str(path), f"cannot read the catalog ({exc.strerror})", "check the path") from exc
     cat = read_po_bytes(data, str(path))
+    if to_publish:
+        return cat
     wrap = detect_wrap(data.decode("utf-8", errors="replace")) or GETTEXT_WRAP
     cat.remember_file(str(path), _origin(path, data, wrap))
     return cat

@@ -148,7 +148,7 @@ def build_site(
                 result.note(*outputs)
                 complete[lang] = False
                 continue
-            catalog = read_po(path) if lang != source_language and path.exists() else None
+            catalog = read_po(path, to_publish=True) if lang != source_language and path.exists() else None
             left = _unreviewed(catalog)
             if document is None:
                 document = load_document(source)

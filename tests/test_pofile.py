@@ -386,6 +386,17 @@ def test_the_wrapping_msgcat_wrote_is_detected_and_written_again(tmp_path: Path,
 
 
 @pytest.mark.parametrize("name", ["77", "none"])
+def test_a_catalog_read_to_publish_is_the_same_and_still_written_in_its_files_wrapping(tmp_path: Path, name: str) -> None:
+    """A build reads without detecting the wrapping; the entries are the same, and a write
+    (which a build never does) still keeps the file's own wrapping."""
+    path = rewrapped(tmp_path, name)
+    full, published = read_po(path), read_po(path, to_publish=True)
+    assert published.origin is None and published.path == full.path == str(path)
+    assert [dataclasses.astuple(u) for u in published.file_units()] == [dataclasses.astuple(u) for u in full.file_units()]
+    assert write_po(published, path) is False
+
+
+@pytest.mark.parametrize("name", ["77", "none"])
 def test_a_new_entry_is_wrapped_as_the_rest_of_the_file(tmp_path: Path, name: str) -> None:
     path = rewrapped(tmp_path, name)
     cat = update_catalog(read_po(path), template(LONG, LONG_EDITED + " Again.", "Contact"), language="es", project="seed")

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from i18n_pipeline.model import PLACEHOLDER_RE
 from i18n_pipeline.segment import (
+    _URL_RE,
     Piece,
     placeholders_match,
     protect,
@@ -157,3 +158,19 @@ def test_loose_placeholders_are_tidied_only_where_the_source_has_them() -> None:
     assert tidy_loose_placeholders(source, "Lea < 1 >el informe</ 1> en <2 />.") == "Lea <1>el informe</1> en <2/>."
     # A literal "< 5 >" in the text is not a placeholder of the source: it stays.
     assert tidy_loose_placeholders(source, "< 5 > <1>x</1> <2/>") == "< 5 > <1>x</1> <2/>"
+
+
+_NO_ADDRESS_TEXT = st.lists(
+    st.one_of(
+        st.sampled_from("http:/ https: // ftp example.org WW. ww.x mailto: user.name x.es".split()),
+        st.text(st.characters(blacklist_characters="@", blacklist_categories=("Cs", "Co")), max_size=8),
+    ),
+    max_size=25,
+).map(" ".join).filter(lambda text: "://" not in text and "www." not in text.lower())
+
+
+@settings(max_examples=300)
+@given(text=_NO_ADDRESS_TEXT)
+def test_without_scheme_at_sign_or_www_there_is_no_address(text: str) -> None:
+    """Why find_urls does not search a text without "://", "@" or "www.": nothing matches there."""
+    assert _URL_RE.search(text) is None

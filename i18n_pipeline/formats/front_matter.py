@@ -19,6 +19,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
 import yaml
@@ -185,7 +186,10 @@ def yaml_error_location(exc: yaml.YAMLError, where: str, line_offset: int = 0) -
 
 # Characters a YAML file may not hold as they are (DEL, C1 controls, surrogates, U+FFFE/F); NEL
 # (U+0085) may, but a double-quoted scalar would fold it like a line break.
-_NOT_YAML_PRINTABLE_RE = re.compile("[^\t\n\r\x20-\x7e\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+# Compiled on first use: ~7 ms (the class spans all of Unicode), in every process that only reads.
+@cache
+def _not_yaml_printable() -> re.Pattern[str]:
+    return re.compile("[^\t\n\r\x20-\x7e\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 
 
 def quote_scalar(value: str) -> str:
@@ -195,7 +199,7 @@ def quote_scalar(value: str) -> str:
     raw (JSON escapes only the C0 controls) are escaped too.
     """
     quoted = json.dumps(value, ensure_ascii=False)
-    return _NOT_YAML_PRINTABLE_RE.sub(lambda m: f"\\u{ord(m.group()):04x}", quoted)
+    return _not_yaml_printable().sub(lambda m: f"\\u{ord(m.group()):04x}", quoted)
 
 
 _TAG_START_RE = re.compile(r"<(?=[A-Za-z!/?])")

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from i18n_pipeline.checks import CHECKS, check_link_text, check_untranslated_urls
+from i18n_pipeline.checks.markup import _ADDRESS_RE, _LEAK_RE
 from i18n_pipeline.model import Severity
 from tests.checks.common import messages
 
@@ -26,3 +30,21 @@ def test_an_address_written_in_the_source_must_stay_unchanged() -> None:
     [gone] = messages(check_untranslated_urls, source, "Escriba a la oficina o vea https://example.org/report.")
     assert "lacks press@example.org" in gone
     assert CHECKS["urls"].severity is Severity.CRITICAL  # a reader who follows it reaches someone else
+
+
+_ADDRESS_FREE_TEXT = st.lists(
+    st.one_of(
+        st.sampled_from("www.example.org example.com mailto: http:/ https ftp : // / .".split()),
+        st.text(st.characters(blacklist_characters="@", blacklist_categories=("Cs", "Co")), max_size=10),
+    ),
+    max_size=20,
+).map(" ".join).filter(lambda text: "://" not in text)
+
+
+@settings(max_examples=300, deadline=None)
+@given(text=_ADDRESS_FREE_TEXT)
+def test_text_without_at_sign_or_scheme_holds_no_address(text: str) -> None:
+    """Why the urls check skips a pair where neither side has "@" or "://": neither of its
+    patterns finds anything there."""
+    assert _ADDRESS_RE.search(text) is None
+    assert _LEAK_RE.search(text) is None

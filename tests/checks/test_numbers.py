@@ -4,8 +4,11 @@ read with the target language's CLDR data."""
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from i18n_pipeline.checks import CHECKS, check_dates, check_numbers
+from i18n_pipeline.checks.numbers import _MASK_NO_EMAIL_RE, _MASK_RE, source_values, target_values
 from i18n_pipeline.model import Severity
 from tests.checks.common import FRENCH, SPANISH, messages
 
@@ -89,3 +92,46 @@ def test_years_and_months_of_dates_are_compared() -> None:
     assert messages(check_dates, "It opened in August 2011.", "Abrió en agosto de 2011.") == []
     assert messages(check_dates, "It opened in August 2011.", "Ouvert en juillet 2011.", FRENCH) != []
     assert messages(check_dates, "It opened.", "Abrió el 3 de agosto.") != []  # a date the source does not have
+
+
+# Words and signs the readers look for, none of them a digit: month and weekday names, number
+# words, scales, currency signs, percent, "per cent", ranges, times, phone labels.
+_DIGITLESS_WORDS = (
+    "August agosto août Aug. Monday lunes lundi seventeen four million billion a hundred dollars "
+    "US$ $ € £ % per cent from to between and – - , . : 12h pm GMT tel. phone de del of the "
+    "Unas personas ₹ Ⅻ ½ ² ³ ¼ 〇"
+).split()
+_DIGITLESS_TEXT = st.lists(
+    st.one_of(st.sampled_from(_DIGITLESS_WORDS), st.text(st.characters(blacklist_categories=("Nd", "Cs")), max_size=8)),
+    max_size=30,
+).map(" ".join)
+
+
+@settings(max_examples=300, deadline=None)
+@given(source=_DIGITLESS_TEXT, target=_DIGITLESS_TEXT, language=st.sampled_from(["es", "fr", "en"]))
+def test_text_without_a_digit_holds_no_number_nor_date(source: str, target: str, language: str) -> None:
+    """Why numbers and dates skip a pair where neither side has a digit (of any script): the
+    readers themselves find nothing there, so the verdict is the same without reading."""
+    assert source_values(source) == ((), ())
+    assert target_values(target, language) == ((), ())
+
+
+def test_a_number_in_another_script_is_still_read() -> None:
+    """The skip looks for any script's digits, as the readers do, not only 0-9."""
+    assert messages(check_numbers, "About many people.", "Unas \u0662\u0660\u0660 personas.")
+
+
+_NO_AT_TEXT = st.lists(
+    st.one_of(
+        st.sampled_from("https://example.org/a_b. www.x.es tel. +34 91 123 45 67 phone: <1> </1> <2/> 20.000 x.y".split()),
+        st.text(st.characters(blacklist_characters="@", blacklist_categories=("Cs", "Co")), max_size=8),
+    ),
+    max_size=25,
+).map(" ".join)
+
+
+@settings(max_examples=300, deadline=None)
+@given(text=_NO_AT_TEXT)
+def test_without_an_at_sign_the_mask_without_e_mail_masks_the_same(text: str) -> None:
+    """Why target_values leaves the e-mail pattern out of its mask when there is no "@"."""
+    assert _MASK_NO_EMAIL_RE.sub("#", text) == _MASK_RE.sub("#", text)
