@@ -102,7 +102,7 @@ def _term_info(holder: Any) -> tuple[str, list[str]]:
 
 def read_tbx(data: bytes, path: str) -> list[_Concept]:
     """The concepts of a TBX v2 (``<martif>``) or v3 (``<tbx>``) file."""
-    root = parse_xml(data, path)
+    root = parse_xml(data, path, "TBX")
     if local_name(root) not in ("martif", "tbx"):
         raise xml_error(path, root.sourceline, f"the root element is <{local_name(root)}>, not <martif> or <tbx>",
                         "give a TBX file (TBX v2 <martif> or TBX v3 <tbx>)")

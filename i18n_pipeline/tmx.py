@@ -23,6 +23,7 @@ from i18n_pipeline.errors import PipelineError
 from i18n_pipeline.files import atomic_stream
 from i18n_pipeline.languages import base_language
 from i18n_pipeline.model import PLACEHOLDER_RE
+from i18n_pipeline.xmlsafe import parse_xml, xml_error
 
 __all__ = ["ALL_LANGUAGES", "ORIGIN_PROP", "Translation", "TranslationUnit", "check_languages", "read_tmx", "write_tmx"]
 
@@ -71,11 +72,6 @@ def check_languages(units: list[TranslationUnit], source: str, targets: tuple[st
         )
 
 
-def _tmx_error(path: Path, line: int | None, what: str, fix: str) -> PipelineError:
-    where = f"{path}:{line}" if line else str(path)
-    return PipelineError(where, what, fix)
-
-
 def read_tmx(path: Path) -> list[TranslationUnit]:
     """The translation units of a TMX file that have a source and at least one translation.
 
@@ -87,43 +83,27 @@ def read_tmx(path: Path) -> list[TranslationUnit]:
     ``<tuv>``'s notes, e.g. "memory.tmx (working title of the organisation, not official)".
     Raises PipelineError naming the file and line of the first problem.
     """
-    from lxml import etree  # type: ignore[import-untyped]  # no lxml-stubs in the venv
-    parser = etree.XMLParser(
-        resolve_entities=False,  # no XXE, no entity expansion bombs
-        no_network=True,
-        load_dtd=False,
-        dtd_validation=False,
-        huge_tree=False,
-        remove_comments=True,
-        remove_pis=True,
-    )
     try:
-        tree = etree.parse(str(path), parser)
+        data = path.read_bytes()
     except OSError as error:
-        raise _tmx_error(path, None, f"cannot read the file ({error})",
+        raise xml_error(str(path), None, f"cannot read the file ({error})",
                          "check the path and permissions") from error
-    except etree.XMLSyntaxError as error:
-        line = error.lineno or (error.position[0] if error.position else None)
-        raise _tmx_error(
-            path, line, f"not well-formed XML ({error.msg})",
-            "fix the XML at that line (in text, write & as &amp; and < as &lt;)",
-        ) from error
-    root = tree.getroot()
+    root = parse_xml(data, str(path), "TMX")
     if root.tag != "tmx":
-        raise _tmx_error(path, root.sourceline, f"root element is <{root.tag}>, not <tmx>",
+        raise xml_error(str(path), root.sourceline, f"root element is <{root.tag}>, not <tmx>",
                          "give a TMX file (root element <tmx version=\"1.4\">)")
     version = root.get("version", "1.4")
     if not version.startswith("1."):
-        raise _tmx_error(path, root.sourceline, f"TMX version {version!r} is not supported",
+        raise xml_error(str(path), root.sourceline, f"TMX version {version!r} is not supported",
                          "export the memory as TMX 1.4")
     header = root.find("header")
     body = root.find("body")
     if header is None or body is None:
-        raise _tmx_error(path, root.sourceline, "<tmx> needs a <header> and a <body>",
+        raise xml_error(str(path), root.sourceline, "<tmx> needs a <header> and a <body>",
                          "add the missing element (see the TMX 1.4 specification)")
     header_srclang = header.get("srclang")
     if not header_srclang:
-        raise _tmx_error(path, header.sourceline, "<header> has no srclang attribute",
+        raise xml_error(str(path), header.sourceline, "<header> has no srclang attribute",
                          "add srclang=\"en\" (the source language) to <header>")
     units = [_read_tu(path, tu, tu.get("srclang", header_srclang)) for tu in body.iterfind("tu")]
     return [unit for unit in units if unit is not None]
@@ -134,12 +114,12 @@ def _read_tu(path: Path, tu: Any, srclang: str) -> TranslationUnit | None:
     for tuv in tu.iterfind("tuv"):
         tag = tuv.get(_XML_LANG) or tuv.get("lang")
         if not tag:
-            raise _tmx_error(path, tuv.sourceline, "<tuv> has no xml:lang attribute",
+            raise xml_error(str(path), tuv.sourceline, "<tuv> has no xml:lang attribute",
                              "add xml:lang=\"es\" (its language) to the <tuv>")
         _check_language(path, tuv.sourceline, tag)
         seg = tuv.find("seg")
         if seg is None:
-            raise _tmx_error(path, tuv.sourceline, "<tuv> has no <seg>",
+            raise xml_error(str(path), tuv.sourceline, "<tuv> has no <seg>",
                              "put the text of this variant in a <seg> element")
         variants.append((tag, _seg_text(path, seg), _notes(tuv)))
     if not variants:
@@ -173,7 +153,7 @@ def _check_language(path: Path, line: int | None, tag: str) -> str:
     try:
         return base_language(tag)
     except PipelineError as error:
-        raise _tmx_error(path, line, error.what, error.fix) from error
+        raise xml_error(str(path), line, error.what, error.fix) from error
 
 
 def _notes(element: Any) -> list[str]:
@@ -216,19 +196,13 @@ class _Numbering:
 
 
 def _inline(path: Path, element: Any, numbering: _Numbering) -> str:
-    from lxml import etree
     tail = element.tail or ""
-    if element.tag is etree.Entity:
-        raise _tmx_error(
-            path, element.sourceline, f"entity reference {element.text} is not expanded",
-            "TMX needs no DTD entities: replace the reference with its text",
-        )
     if not isinstance(element.tag, str):  # comments, processing instructions
         return tail
     tag = element.tag
     if tag not in _INLINE_TAGS:
-        raise _tmx_error(
-            path, element.sourceline, f"<{tag}> is not allowed inside <seg>",
+        raise xml_error(
+            str(path), element.sourceline, f"<{tag}> is not allowed inside <seg>",
             "TMX 1.4 allows only <bpt>, <ept>, <it>, <ph>, <hi> and <ut> in a segment",
         )
     content = "".join(element.itertext())
@@ -254,7 +228,7 @@ def _inline(path: Path, element: Any, numbering: _Numbering) -> str:
 def _segment_element(tag: str, text: str) -> Any:
     """A <seg> whose placeholders are TMX inline elements carrying the token as native code:
     paired <n>…</n> -> <bpt>/<ept>, <n/> -> <ph>, an unpaired <n> or </n> -> <it>."""
-    from lxml import etree
+    from lxml import etree  # type: ignore[import-untyped]  # no lxml-stubs in the venv
     seg = etree.Element(tag)
     pieces: list[tuple[str, str]] = []  # (text before, token)
     kinds: list[tuple[str, dict[str, str]]] = []

@@ -1,4 +1,5 @@
-"""Parsing XML that arrives from outside (XLIFF from an agency, TBX from a terminologist).
+"""Parsing XML that arrives from outside (XLIFF from an agency, TBX from a terminologist, a
+TMX memory).
 
 One hardened parser: no DTD, no entity expansion, no network (XXE and entity bombs are refused),
 comments and processing instructions dropped. Errors are :class:`PipelineError` naming the file
@@ -20,8 +21,9 @@ def xml_error(path: str, line: int | None, what: str, fix: str) -> PipelineError
     return PipelineError(f"{path}:{line}" if line else path, what, fix)
 
 
-def parse_xml(data: bytes, path: str) -> Any:
-    """The root element of ``data``; ``path`` names the file in errors.
+def parse_xml(data: bytes, path: str, kind: str) -> Any:
+    """The root element of ``data``; ``path`` names the file in errors, ``kind`` its format
+    ("XLIFF", "TBX", "TMX").
 
     Entity references are refused (with their line), not expanded: files from CAT tools and
     termbases never need DTD entities, and expanding them is how XML attacks work.
@@ -47,7 +49,7 @@ def parse_xml(data: bytes, path: str) -> Any:
     for element in root.iter(etree.Entity):
         raise xml_error(
             path, element.sourceline, f"entity reference {element.text} is not expanded",
-            "replace the reference with its text (no DTD entities are read)",
+            f"{kind} needs no DTD entities: replace the reference with its text",
         )
     return root
 

@@ -50,7 +50,7 @@ class _CodeError(Exception):
 def read_xliff(data: bytes, path: str) -> list[XliffRelease]:
     """The releases of an XLIFF 1.2 or 2.x document, checked for namespace, version and required
     attributes; raises PipelineError naming the file and line of the first problem."""
-    root = parse_xml(data, path)
+    root = parse_xml(data, path, "XLIFF")
     ns, name = namespace_of(root), local_name(root)
     if name != "xliff":
         raise xml_error(path, root.sourceline, f"the root element is <{name}>, not <xliff>", "give an XLIFF file")
