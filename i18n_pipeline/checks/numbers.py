@@ -303,14 +303,7 @@ def check_numbers(source: str, target: str, context: CheckContext) -> Iterable[s
     if extra:  # read only when needed: a fifth of the check
         loose = loose_values(source)
         extra = [e for e in extra if not e.values & loose]
-    if not missing and not extra:
-        return []
-    parts = []
-    if missing:
-        parts.append(f"the source's {_quoted(missing)} {'is' if len(missing) == 1 else 'are'} not in the translation")
-    if extra:
-        parts.append(f"the translation has {_quoted(extra)}, which the source does not")
-    return ["numbers differ: " + "; ".join(parts) + "; write the source's values (in the target's number format)"]
+    return _differ("numbers", missing, extra, "write the source's values (in the target's number format)")
 
 
 @check("dates", Severity.CRITICAL)
@@ -336,11 +329,16 @@ def check_dates(source: str, target: str, context: CheckContext) -> Iterable[str
             missing.append(item)
         else:
             free.remove(match)
-    if not missing and not free:
+    return _differ("dates", missing, free, "write the source's date (day, month, year, weekday)")
+
+
+def _differ(what: str, missing: list[Found], extra: list[Found], fix: str) -> list[str]:
+    """The one message of a values check: what the translation lost and what it added."""
+    if not missing and not extra:
         return []
     parts = []
     if missing:
         parts.append(f"the source's {_quoted(missing)} {'is' if len(missing) == 1 else 'are'} not in the translation")
-    if free:
-        parts.append(f"the translation has {_quoted(free)}, which the source does not")
-    return ["dates differ: " + "; ".join(parts) + "; write the source's date (day, month, year, weekday)"]
+    if extra:
+        parts.append(f"the translation has {_quoted(extra)}, which the source does not")
+    return [f"{what} differ: " + "; ".join(parts) + f"; {fix}"]
