@@ -432,34 +432,32 @@ class Memory:
         self, engine: str, source_lang: str, target_lang: str, sources: Sequence[str]
     ) -> dict[str, str]:
         """Machine translations already made by ``engine`` for this pair, in one query."""
-        if not sources:
-            return {}
-        pair = (base_language(source_lang), base_language(target_lang))
-        with self._lock:
-            rows = self._conn.execute(
-                "SELECT source, target FROM mt_cache "
-                "WHERE engine = ? AND source_lang = ? AND target_lang = ? "
-                "AND source IN (SELECT value FROM json_each(?))",
-                (engine, *pair, json.dumps(sorted(set(sources)))),
-            ).fetchall()
-        return dict(rows)
+        return {source: target for source, (target, _) in self.cached_detailed(engine, source_lang, target_lang, sources).items()}
 
     def unknown_words(
         self, engine: str, source_lang: str, target_lang: str, sources: Sequence[str]
     ) -> dict[str, tuple[str, ...]]:
         """The words ``engine`` did not know in its cached translations of ``sources`` (sources
         whose translation it knew every word of, or that are not cached, are absent)."""
+        found = self.cached_detailed(engine, source_lang, target_lang, sources)
+        return {source: words for source, (_, words) in found.items() if words}
+
+    def cached_detailed(
+        self, engine: str, source_lang: str, target_lang: str, sources: Sequence[str]
+    ) -> dict[str, tuple[str, tuple[str, ...]]]:
+        """Source -> (translation, words the engine did not know) for what ``engine`` already
+        translated of ``sources`` for this pair, in one query."""
         if not sources:
             return {}
         pair = (base_language(source_lang), base_language(target_lang))
         with self._lock:
             rows = self._conn.execute(
-                "SELECT source, unknown_words FROM mt_cache "
-                "WHERE engine = ? AND source_lang = ? AND target_lang = ? AND unknown_words != '[]' "
+                "SELECT source, target, unknown_words FROM mt_cache "
+                "WHERE engine = ? AND source_lang = ? AND target_lang = ? "
                 "AND source IN (SELECT value FROM json_each(?))",
                 (engine, *pair, json.dumps(sorted(set(sources)))),
             ).fetchall()
-        return {source: tuple(json.loads(words)) for source, words in rows}
+        return {source: (target, tuple(json.loads(words))) for source, target, words in rows}
 
     def store(
         self,

@@ -159,7 +159,8 @@ def fill_catalogs(
     date = (today or dt.date.today()).isoformat()
     if memory is not None and pending:
         for name in chain:
-            cached = memory.cached(name, source_language, target_language, [s for s in pending if s not in uncached])
+            cached = memory.cached_detailed(name, source_language, target_language,
+                                            [s for s in pending if s not in uncached])
             if not cached:
                 continue
             if dry_run:
@@ -167,9 +168,8 @@ def fill_catalogs(
             else:
                 provenance = f"{MACHINE_PREFIX} {open_engine(name).describe(source_language, target_language)}, {date}"
                 # The words the engine did not know were cached with its output: the comment keeps them.
-                unknown = memory.unknown_words(name, source_language, target_language, list(cached))
-                for source, target in cached.items():
-                    if _apply_machine(jobs[source], target, machine_comment(provenance, unknown.get(source, ()))):
+                for source, (target, unknown) in cached.items():
+                    if _apply_machine(jobs[source], target, machine_comment(provenance, unknown)):
                         report.counts["cache"] += 1
                     else:
                         report.counts["failed"] += 1
