@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 import shutil
 import tempfile
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field, replace
 from functools import partial
@@ -73,11 +73,6 @@ def template_path(settings: Settings, release: str) -> Path:
 
 def po_path(settings: Settings, language: str, release: str) -> Path:
     return settings.locales_dir / language / "LC_MESSAGES" / f"{release}.po"
-
-
-def output_paths(settings: Settings, language: str, release: str) -> tuple[Path, Path]:
-    base = settings.build_dir / language
-    return base / f"{release}.md", base / f"{release}.html"
 
 
 def _languages(settings: Settings, languages: Sequence[str] | None) -> list[str]:
@@ -318,13 +313,12 @@ def export_memory(settings: Settings, target: Path, *, tool_version: str) -> int
 
 @contextmanager
 def open_memory(
-    settings: Settings, read: Mapping[str, Mapping[str, Catalog]] | None = None, *, scratch: bool = False,
+    settings: Settings, *, scratch: bool = False,
     seen: Callable[[str, str, Catalog], None] | None = None,  # called with each catalog read
 ) -> Iterator[Memory]:
     """The project's translation memory, taught the reviewed translations of every PO file.
 
-    ``read`` (language → release → catalog) holds catalogs the caller already read, so no
-    file is read twice. ``scratch``: a copy of it in a temporary folder, so that nothing under
+    ``scratch``: a copy of it in a temporary folder, so that nothing under
     the project changes (a dry run).
     """
 
@@ -345,9 +339,8 @@ def open_memory(
             folder = settings.locales_dir / lang / "LC_MESSAGES"
             if not folder.is_dir():
                 continue
-            known = (read or {}).get(lang, {})
             for po in sorted(folder.glob("*.po")):
-                cat = known.get(po.stem) or read_po(po)
+                cat = read_po(po)
                 if seen is not None:
                     seen(lang, po.stem, cat)
                 pairs = [(e.source, e.target, f"{REVIEWED_ORIGIN}{po.stem}") for e in cat.reviewed()]
