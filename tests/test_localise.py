@@ -214,6 +214,7 @@ def test_the_pre_checks_change_no_entity(monkeypatch: pytest.MonkeyPatch) -> Non
         "Between 2001 and 2004, from March 2010 to June, www.example.org/2020 and tel. 555-123-4567.",
         "No figures here, only May and June.", "August", "", "١٢٣ and ٤٥ percent",
     ]
+    planted = len(texts)
     news = EVAL / "parallel" / "wmt-en-es" / "newstest2012.en"
     if news.is_file():  # conftest: CI fails without ../shared/eval
         texts += news.read_text(encoding="utf-8").splitlines()[:1500]
@@ -222,4 +223,5 @@ def test_the_pre_checks_change_no_entity(monkeypatch: pytest.MonkeyPatch) -> Non
     monkeypatch.setattr(localise, "_DIGIT_RE", always)
     monkeypatch.setattr(localise, "_MONTH_RE", always)
     assert fast == [find_entities(t) for t in texts]
-    assert sum(map(len, fast)) > 50  # the sentences do hold entities
+    assert sum(map(len, fast[:planted])) >= 7  # the sentences do hold entities
+    assert len(texts) == planted or sum(map(len, fast)) > 50
