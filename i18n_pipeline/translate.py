@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import queue
+import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -198,35 +200,125 @@ def fill_catalogs(
     down: dict[str, str] = {}  # engine -> why it failed: not asked again in this call
     done = len(jobs) - len(pending)
     sizer = _RequestSizer()
-    for chunk in _chunks(pending, jobs, by_release=bool(getattr(head, "batch_by_release", False)), sizer=sizer):
-        began = time.monotonic()
-        todo = chunk
+
+    def through_chain(todo: list[str], first: _Request | None) -> list[str]:
+        """The chain on one request's sources; ``first``: the head engine's answer to it, already
+        asked for in the background. Returns what no engine could translate."""
         for position, name in enumerate(chain):
             if not todo:
                 break
             if name in down:
                 continue
             engine = open_engine(name)
-            sent = [prepare(source, name) for source in todo]
-            # What the engine receives, request by request (-v): a killed run's log says it too.
-            log.info("engine request: %d segments to %s, %s→%s", len(todo), name, source_language, target_language)
+            sent = first.sent if position == 0 and first is not None else [prepare(source, name) for source in todo]
             try:
-                outputs = translate_detailed(engine, [p.text for p in sent], source_language, target_language)
+                if position == 0 and first is not None:
+                    outputs, seconds = first.outcome()
+                else:
+                    # What the engine receives, request by request (-v): a killed run's log says it too.
+                    log.info("engine request: %d segments to %s, %s→%s", len(todo), name, source_language, target_language)
+                    began = time.monotonic()
+                    outputs = translate_detailed(engine, [p.text for p in sent], source_language, target_language)
+                    seconds = time.monotonic() - began
             except EngineError as exc:
                 if position == len(chain) - 1 or all(n in down for n in chain[position + 1 :]):
                     raise
                 down[name] = str(exc)
                 log.warning("%s; the rest goes to %s", exc, ", then ".join(n for n in chain[position + 1 :] if n not in down))
                 continue
+            if position == 0:
+                sizer.observe(len(todo), seconds)
             report.requests += 1
             report.sent += len(todo)
             todo = _apply_outputs(todo, sent, outputs, jobs, report, memory, source_language, target_language, date)
-        report.counts["failed"] += len(todo)
-        sizer.observe(len(chunk), time.monotonic() - began)
-        done += len(chunk)
-        if progress:
-            progress(target_language, done, len(jobs))
+        return todo
+
+    # The head engine works one request ahead of Python: while it translates request k, the
+    # sources of k+1 are protected; k+1 is sent the moment k returns (only then: an engine that
+    # failed gets nothing more), and k's outputs are post-edited and stored while it works on k+1.
+    with _EngineThread() as worker:
+        requests = _chunks(pending, jobs, by_release=bool(getattr(head, "batch_by_release", False)), sizer=sizer)
+        ready = next(requests, None)
+        flying = None
+        if ready is not None:
+            flying = worker.send(head, chain[0], ready, [prepare(s, chain[0]) for s in ready], source_language, target_language)
+        while ready is not None:
+            chunk, current = ready, flying
+            ready = next(requests, None)
+            sent_next = [prepare(s, chain[0]) for s in ready] if ready is not None and chain[0] not in down else []
+            if current is not None:
+                current.wait()
+            if ready is not None and chain[0] not in down and (current is None or current.succeeded()):
+                flying = worker.send(head, chain[0], ready, sent_next, source_language, target_language)
+            else:
+                flying = None
+            report.counts["failed"] += len(through_chain(chunk, current))
+            done += len(chunk)
+            if progress:
+                progress(target_language, done, len(jobs))
     return report
+
+
+@dataclass
+class _Request:
+    """One request to the head engine, running on the engine thread."""
+
+    sources: list[str]
+    sent: list[Protected]
+    finished: threading.Event = field(default_factory=threading.Event)
+    outputs: list[MachineTranslation] = field(default_factory=list)
+    seconds: float = 0.0
+    error: BaseException | None = None
+
+    def wait(self) -> None:
+        self.finished.wait()
+
+    def succeeded(self) -> bool:
+        return self.finished.is_set() and self.error is None
+
+    def outcome(self) -> tuple[list[MachineTranslation], float]:
+        self.finished.wait()
+        if self.error is not None:
+            raise self.error
+        return self.outputs, self.seconds
+
+
+class _EngineThread:
+    """A thread that runs head-engine requests one at a time, so Python's work on the requests
+    before and after overlaps the engine's. A daemon: a run interrupted while the engine works
+    does not wait for it (the engines are closed by their owner, which ends the request)."""
+
+    def __init__(self) -> None:
+        self._queue: queue.SimpleQueue[tuple[Engine, _Request, str, str] | None] = queue.SimpleQueue()
+        self._thread = threading.Thread(target=self._work, name="engine", daemon=True)
+        self._started = False
+
+    def send(self, engine: Engine, name: str, sources: list[str], sent: list[Protected], source: str, target: str) -> _Request:
+        # What the engine receives, request by request (-v): a killed run's log says it too.
+        log.info("engine request: %d segments to %s, %s→%s", len(sources), name, source, target)
+        request = _Request(sources, sent)
+        if not self._started:
+            self._thread.start()
+            self._started = True
+        self._queue.put((engine, request, source, target))
+        return request
+
+    def _work(self) -> None:
+        while (item := self._queue.get()) is not None:
+            engine, request, source, target = item
+            began = time.monotonic()
+            try:
+                request.outputs = translate_detailed(engine, [p.text for p in request.sent], source, target)
+            except Exception as exc:  # noqa: BLE001 - raised again in the caller's thread (fallback, or raise)
+                request.error = exc
+            request.seconds = time.monotonic() - began
+            request.finished.set()
+
+    def __enter__(self) -> _EngineThread:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._queue.put(None)  # the thread ends after the request it is on, if any
 
 
 class NameCollector:

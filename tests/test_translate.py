@@ -12,6 +12,7 @@ import importlib
 import json
 import re
 import subprocess
+import threading
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -492,4 +493,43 @@ def test_an_engine_that_dies_mid_run_keeps_every_finished_request(tmp_path: Path
     # The rerun pays the engine only for what the dead run had not finished, and ends complete.
     assert sorted(second.received) == sorted(set(sentences) - set(kept))
     assert report.counts["cache"] == 6 and report.counts["engine"] == 4
+    assert [e.target for e in filled["news"].entries()] == [s.upper() for s in sentences]
+
+
+# --- overlap: the engine works on the next request while Python finishes the last -----------------
+
+
+class _CountingEngine(_FailingEngine):
+    """Upper-cases; sets ``second_started`` when its second request begins."""
+
+    def __init__(self) -> None:
+        super().__init__(fail_at=None)
+        self.second_started = threading.Event()
+
+    def translate_batch(self, texts: Sequence[str], source: str, target: str) -> list[str]:
+        if self.requests == 1:
+            self.second_started.set()
+        return super().translate_batch(texts, source, target)
+
+
+def test_the_engine_translates_the_next_request_while_the_last_one_is_stored(monkeypatch: pytest.MonkeyPatch) -> None:
+    translate_module = importlib.import_module("i18n_pipeline.translate")
+    monkeypatch.setattr(translate_module, "FIRST_REQUEST", 3)
+    monkeypatch.setattr(translate_module, "_next_request_size", lambda segments, seconds: 3)
+    sentences = [f"Shelter number {i} opened in the north." for i in range(10)]
+    entries = [TemplateEntry(source=s, context=None, references=(f"news:p-{i}",), notes=()) for i, s in enumerate(sentences)]
+    filled = {"news": update_catalog(None, new_template(entries, project="t"), language="es", project="t")}
+    engine = _CountingEngine()
+    overlapped: list[bool] = []
+
+    def progress(language: str, done: int, total: int) -> None:
+        # Called once request 1's outputs are stored: request 2 must already be in the engine.
+        # (Done one after the other, request 2 would start only after this returns: a timeout.)
+        if not overlapped:
+            overlapped.append(engine.second_started.wait(timeout=60))
+
+    report = fill_catalogs(filled, source_language="en", target_language="es", engines=("flaky",),
+                           open_engine=lambda name: engine, progress=progress)
+    assert overlapped == [True]
+    assert engine.requests == report.requests == 4 and sorted(engine.received) == sorted(sentences)
     assert [e.target for e in filled["news"].entries()] == [s.upper() for s in sentences]
