@@ -19,6 +19,11 @@ class PipelineError(Exception):
             message += f"; {fix}"
         super().__init__(message)
 
+    def __reduce__(self) -> tuple[type[PipelineError], tuple[str, str, str]]:
+        # Rebuilt from its parts (the default pickles the message alone, which __init__ cannot
+        # take): a worker process's error reaches the command line as the error it raised.
+        return type(self), (self.where, self.what, self.fix)
+
 
 class ConfigError(PipelineError):
     """pipeline.yaml or glossary.yaml is wrong."""

@@ -32,6 +32,7 @@ from i18n_pipeline.locking import locked as _locked
 from i18n_pipeline.locking import project_lock
 from i18n_pipeline.memory import Memory
 from i18n_pipeline.model import Document, Problem, State, Stats
+from i18n_pipeline.parallel import in_order
 from i18n_pipeline.parsed import keep_document, read_release
 from i18n_pipeline.parsed import load_document as load_document  # re-exported: the stages' one way to read a release
 from i18n_pipeline.pofile import read_po, write_po
@@ -176,23 +177,32 @@ def work_log(settings: Settings, *, save: bool = True) -> Iterator[WorkLog]:
 
 @_locked("extract")
 def extract(settings: Settings) -> StageResult:
-    """Write one template per release: ``locales/templates/<release>.pot``."""
+    """Write one template per release: ``locales/templates/<release>.pot``. Releases are parsed
+    on the machine's cores (parallel.py); templates are written here, in order."""
     result = StageResult()
     with work_log(settings) as done:
+        todo: list[Path] = []
         for path in release_paths(settings):
             target = template_path(settings, path.stem)
-            key = f"extract:{path.stem}"
-            if target.exists() and done.done(key, [path, target]):
+            if target.exists() and done.done(f"extract:{path.stem}", [path, target]):
                 result.record(target, False)
-                continue
-            doc, parsed = read_release(settings, path)
-            existing = read_po(target) if target.exists() else None
-            template = new_template(template_entries(doc), project=settings.project, previous=existing)
+            else:
+                todo.append(path)
+        for path, (doc, parsed, template) in zip(todo, in_order(partial(_new_template, settings), todo), strict=True):
+            target = template_path(settings, path.stem)
             result.record(target, write_po(template, target, wrap=settings.po_wrap, durable=False))
             if parsed is not None:  # for build, which then need not parse it again
                 keep_document(settings.cache_dir, path.stem, parsed, doc)
-            done.record(key, [path, target])
+            done.record(f"extract:{path.stem}", [path, target])
     return result
+
+
+def _new_template(settings: Settings, path: Path) -> tuple[Document, str | None, Catalog]:
+    """A release parsed, and its template (what extract's workers compute)."""
+    doc, parsed = read_release(settings, path)
+    target = template_path(settings, path.stem)
+    existing = read_po(target) if target.exists() else None
+    return doc, parsed, new_template(template_entries(doc), project=settings.project, previous=existing)
 
 
 @_locked("update")

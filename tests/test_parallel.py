@@ -1,0 +1,92 @@
+"""Per-release work on several cores (parallel.py): same results, same order, same errors as
+the one-by-one loop, and extract's templates byte-identical either way."""
+
+from __future__ import annotations
+
+import os
+import threading
+from functools import partial
+from pathlib import Path
+
+import pytest
+
+from i18n_pipeline import parallel
+from i18n_pipeline.cli import main
+from i18n_pipeline.errors import DocumentError
+from tests.project import SEED, copy_project, snapshot
+
+pytestmark = pytest.mark.skipif(parallel.cores() < 2, reason="one core: parallel.in_order runs the items here")
+
+
+def _square_where(fail_at: int | None, item: int) -> tuple[int, int]:
+    if item == fail_at:
+        raise DocumentError(f"release-{item}.md:3", "broken front matter", "close the '---' block")
+    return item * item, os.getpid()
+
+
+def test_results_come_in_order_from_worker_processes() -> None:
+    out = list(parallel.in_order(partial(_square_where, None), range(100), min_items=4))
+    assert [square for square, _ in out] == [i * i for i in range(100)]
+    assert os.getpid() not in {pid for _, pid in out}  # computed by the workers
+
+
+def test_a_workers_error_is_raised_at_its_item_as_it_was_raised() -> None:
+    seen: list[int] = []
+
+    def consume() -> None:
+        for square, _ in parallel.in_order(partial(_square_where, 37), range(100), min_items=4):
+            seen.append(square)
+
+    with pytest.raises(DocumentError) as caught:
+        consume()
+    assert seen == [i * i for i in range(37)]
+    error = caught.value
+    assert (error.where, error.what, error.fix) == ("release-37.md:3", "broken front matter", "close the '---' block")
+
+
+def test_with_another_thread_alive_or_few_items_the_work_stays_here() -> None:
+    assert {pid for _, pid in parallel.in_order(partial(_square_where, None), range(5))} == {os.getpid()}
+    stop = threading.Event()
+    other = threading.Thread(target=stop.wait)
+    other.start()
+    try:  # forking now could copy a lock the other thread holds
+        assert {pid for _, pid in parallel.in_order(partial(_square_where, None), range(100), min_items=4)} == {os.getpid()}
+    finally:
+        stop.set()
+        other.join()
+
+
+def _many_releases(root: Path, count: int) -> Path:
+    project = copy_project(root)
+    text = (project / "content" / f"{SEED}.md").read_text("utf-8")
+    for i in range(count):  # distinct releases: one word of each paragraph numbered
+        (project / "content" / f"release-{i:02}.md").write_text(text.replace("migrants", f"migrants ({i})"), "utf-8")
+    return project
+
+
+def test_extract_on_several_cores_writes_what_one_core_writes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    pooled, alone = _many_releases(tmp_path / "pooled", 30), _many_releases(tmp_path / "alone", 30)
+    assert main(["extract", "--project", str(pooled)]) == 0
+    monkeypatch.setattr(parallel, "cores", lambda: 1)
+    assert main(["extract", "--project", str(alone)]) == 0
+    templates = snapshot(pooled / "locales" / "templates")
+    assert len(templates) == 31 and templates == snapshot(alone / "locales" / "templates")
+
+
+def test_a_bad_release_among_many_stops_extract_where_one_core_would(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    errors: list[str] = []
+    written: list[set[str]] = []
+    for cores in (2, 1):
+        monkeypatch.setattr(parallel, "cores", lambda cores=cores: cores)
+        project = _many_releases(tmp_path / str(cores), 30)
+        (project / "content" / "release-12.md").write_bytes(b"---\ntitle: [unclosed\n---\nText.\n")
+        capsys.readouterr()
+        assert main(["extract", "--project", str(project)]) == 1
+        err = capsys.readouterr().err
+        assert "Traceback" not in err
+        errors.append(err.replace(str(project), "PROJECT"))
+        written.append({p.name for p in (project / "locales" / "templates").glob("*.pot")})
+    assert errors[0] == errors[1] and "release-12.md" in errors[0]
+    assert written[0] == written[1] == {f"{SEED}.pot", *(f"release-{i:02}.pot" for i in range(12))}
