@@ -28,7 +28,7 @@ from dataclasses import dataclass
 
 from i18n_pipeline.errors import CatalogError, ConfigError
 from i18n_pipeline.languages import plural_forms as cldr_plural_forms
-from i18n_pipeline.model import State, Stats, count_words
+from i18n_pipeline.model import Document, State, Stats, count_words
 from i18n_pipeline.pounit import (
     CONTENT_TYPE,
     Origin,
@@ -365,6 +365,25 @@ def _same_entries(a: Catalog, b: Catalog) -> bool:
 
 # --------------------------------------------------------------------------------------------
 # Template and merge
+
+
+def template_entries(document: Document) -> list[TemplateEntry]:
+    """One entry per distinct (text, context), with every place it occurs and what it is."""
+    merged: dict[tuple[str, str | None], tuple[list[str], list[str]]] = {}
+    for seg in document.segments:
+        refs, notes = merged.setdefault((seg.text, seg.context), ([], []))
+        ref = f"{document.name}:{seg.block}"
+        if ref not in refs:
+            refs.append(ref)
+        for note in [seg.kind] + [
+            f"{' '.join(ph.tokens())} = {ph.note}" for ph in seg.placeholders if ph.note
+        ]:
+            if note not in notes:
+                notes.append(note)
+    return [
+        TemplateEntry(source=text, context=ctx, references=tuple(refs), notes=tuple(notes))
+        for (text, ctx), (refs, notes) in merged.items()
+    ]
 
 
 def new_template(

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field, replace
 from functools import partial
 from pathlib import Path
 
-from i18n_pipeline.catalog import Catalog, TemplateEntry, new_template, update_catalog
+from i18n_pipeline.catalog import Catalog, new_template, template_entries, update_catalog
 from i18n_pipeline.checks import CheckContext, check_catalog
 from i18n_pipeline.config import Settings
 from i18n_pipeline.engines import Engine, available_engines, get_engine
@@ -120,25 +120,6 @@ def _ingest_sources(
 
 
 
-def template_entries(document: Document) -> list[TemplateEntry]:
-    """One entry per distinct (text, context), with every place it occurs and what it is."""
-    merged: dict[tuple[str, str | None], tuple[list[str], list[str]]] = {}
-    for seg in document.segments:
-        refs, notes = merged.setdefault((seg.text, seg.context), ([], []))
-        ref = f"{document.name}:{seg.block}"
-        if ref not in refs:
-            refs.append(ref)
-        for note in [seg.kind] + [
-            f"{' '.join(ph.tokens())} = {ph.note}" for ph in seg.placeholders if ph.note
-        ]:
-            if note not in notes:
-                notes.append(note)
-    return [
-        TemplateEntry(source=text, context=ctx, references=tuple(refs), notes=tuple(notes))
-        for (text, ctx), (refs, notes) in merged.items()
-    ]
-
-
 @dataclass
 class StageResult:
     written: list[Path] = field(default_factory=list)
@@ -207,37 +188,54 @@ def _new_template(settings: Settings, path: Path) -> tuple[Document, str | None,
 
 @_locked("update")
 def update(settings: Settings, languages: Sequence[str] | None = None) -> StageResult:
-    """Create or merge ``locales/<lang>/LC_MESSAGES/<release>.po`` from the templates."""
+    """Create or merge ``locales/<lang>/LC_MESSAGES/<release>.po`` from the templates. Merges are
+    computed on the machine's cores (parallel.py); the PO files are written here, in order."""
     result = StageResult()
     releases = [p.stem for p in release_paths(settings)]
-    glossary_path = settings.locales_dir / "glossary.yaml"
-    glossary = load_glossary(glossary_path)
+    glossary = load_glossary(settings.locales_dir / "glossary.yaml")
     targets = _languages(settings, languages)
     with work_log(settings) as done:
-        # Release by release, every language, then the template is dropped: the working set
-        # stays one release whatever the size of the archive.
+        todo: list[tuple[str, list[str]]] = []  # release, the languages whose PO file is out of date
         for release in releases:
             tpath = template_path(settings, release)
             if not tpath.exists():
                 raise PipelineError(str(tpath), "no template for this release", "run 'i18n-pipeline extract' first")
-            template: Catalog | None = None
+            stale: list[str] = []
             for lang in targets:
                 path = po_path(settings, lang, release)
-                key = f"update:{lang}:{release}"
-                if path.exists() and done.done(key, _update_inputs(settings, release, path)):
+                if path.exists() and done.done(f"update:{lang}:{release}", _update_inputs(settings, release, path)):
                     result.record(path, False)
-                    continue
-                template = template or read_po(tpath)
-                old = read_po(path) if path.exists() else None
-                # The glossary's approved translations for this language, as #. notes.
-                notes = {(e.context, e.source): term_notes(glossary, e.source, lang) for e in template.entries()}
-                merged = update_catalog(
-                    old, template, language=lang, project=settings.project,
-                    fuzzy_matching=settings.fuzzy_matching, notes=notes,
-                )
-                result.record(path, write_po(merged, path, wrap=settings.po_wrap))
-                done.record(key, _update_inputs(settings, release, path))
+                else:
+                    stale.append(lang)
+            if stale:
+                todo.append((release, stale))
+        # Release by release, every language, then the template is dropped: the working set
+        # stays one release (a worker's) whatever the size of the archive.
+        merging = in_order(partial(_merged_catalogs, settings, glossary), todo)
+        for (release, stale), merged in zip(todo, merging, strict=True):
+            for lang, catalog in zip(stale, merged, strict=True):
+                path = po_path(settings, lang, release)
+                result.record(path, write_po(catalog, path, wrap=settings.po_wrap))
+                done.record(f"update:{lang}:{release}", _update_inputs(settings, release, path))
     return result
+
+
+def _merged_catalogs(settings: Settings, glossary: Glossary, item: tuple[str, list[str]]) -> list[Catalog]:
+    """One release's template merged into its PO file of each language (what update's workers
+    compute). A catalog remembers the file it was read from: write_po refuses to replace a file
+    a translator saved after this read."""
+    release, languages = item
+    template = read_po(template_path(settings, release))
+    merged: list[Catalog] = []
+    for lang in languages:
+        path = po_path(settings, lang, release)
+        old = read_po(path) if path.exists() else None
+        # The glossary's approved translations for this language, as #. notes.
+        notes = {(e.context, e.source): term_notes(glossary, e.source, lang) for e in template.entries()}
+        merged.append(update_catalog(
+            old, template, language=lang, project=settings.project, fuzzy_matching=settings.fuzzy_matching, notes=notes,
+        ))
+    return merged
 
 
 def _update_inputs(settings: Settings, release: str, path: Path) -> list[Path]:

@@ -16,11 +16,10 @@ from pathlib import Path
 import pytest
 
 from i18n_pipeline.build import build_release
-from i18n_pipeline.catalog import Catalog, new_template, update_catalog
+from i18n_pipeline.catalog import Catalog, new_template, template_entries, update_catalog
 from i18n_pipeline.cli import main
 from i18n_pipeline.formats import ParseOptions, parse_document
 from i18n_pipeline.model import Document
-from i18n_pipeline.pipeline import template_entries
 from i18n_pipeline.pofile import read_po_bytes
 from tests.project import approve_first_entry, break_placeholder, release_name
 

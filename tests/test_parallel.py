@@ -4,6 +4,7 @@ the one-by-one loop, and extract's templates byte-identical either way."""
 from __future__ import annotations
 
 import os
+import re
 import threading
 from functools import partial
 from pathlib import Path
@@ -60,7 +61,7 @@ def _many_releases(root: Path, count: int) -> Path:
     project = copy_project(root)
     text = (project / "content" / f"{SEED}.md").read_text("utf-8")
     for i in range(count):  # distinct releases: one word of each paragraph numbered
-        (project / "content" / f"release-{i:02}.md").write_text(text.replace("migrants", f"migrants ({i})"), "utf-8")
+        (project / "content" / f"release-{i:02}.md").write_text(text.replace("victims", f"victims ({i})"), "utf-8")
     return project
 
 
@@ -90,3 +91,24 @@ def test_a_bad_release_among_many_stops_extract_where_one_core_would(
         written.append({p.name for p in (project / "locales" / "templates").glob("*.pot")})
     assert errors[0] == errors[1] and "release-12.md" in errors[0]
     assert written[0] == written[1] == {f"{SEED}.pot", *(f"release-{i:02}.pot" for i in range(12))}
+
+
+def test_update_on_several_cores_writes_what_one_core_writes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    projects = {cores: _many_releases(tmp_path / str(cores), 30) for cores in (2, 1)}
+    for cores, project in projects.items():
+        monkeypatch.setattr(parallel, "cores", lambda cores=cores: cores)
+        for argv in (["extract"], ["update"], ["translate", "-l", "es", "--engine", "pseudo"]):
+            assert main([*argv, "--project", str(project)]) == 0
+        # A changed sentence in every release: the merge keeps each old translation as fuzzy.
+        for release in (project / "content").glob("release-*.md"):
+            release.write_text(release.read_text("utf-8").replace("victims (", "survivors ("), "utf-8")
+        for argv in (["extract"], ["update"]):
+            assert main([*argv, "--project", str(project)]) == 0
+    pooled, alone = (_dated(snapshot(projects[cores] / "locales")) for cores in (2, 1))
+    assert len([name for name in pooled if name.endswith(".po")]) == 62 and pooled == alone
+    assert b"#| msgid" in pooled["es/LC_MESSAGES/release-07.po"]  # old translations kept as fuzzy
+
+
+def _dated(files: dict[str, bytes]) -> dict[str, bytes]:
+    """Header dates (to the minute) may differ between two runs a minute apart."""
+    return {name: re.sub(rb"(Creation|Revision)-Date: [^\\]*", rb"\1-Date: X", data) for name, data in files.items()}

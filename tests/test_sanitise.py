@@ -22,12 +22,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from i18n_pipeline.build import build_release
-from i18n_pipeline.catalog import Catalog, new_template, update_catalog
+from i18n_pipeline.catalog import Catalog, new_template, template_entries, update_catalog
 from i18n_pipeline.formats import ParseOptions, parse_document
 from i18n_pipeline.formats.front_matter import split_front_matter
 from i18n_pipeline.formats.markdown import to_html
 from i18n_pipeline.model import PLACEHOLDER_RE, Document
-from i18n_pipeline.pipeline import template_entries
 from i18n_pipeline.sanitise import clean_fragment, clean_page, unsafe_markup
 from i18n_pipeline.translate import fill_catalogs
 

@@ -26,10 +26,9 @@ from pathlib import Path
 import pytest
 
 from i18n_pipeline.build import build_release
-from i18n_pipeline.catalog import Catalog, new_template, update_catalog
+from i18n_pipeline.catalog import Catalog, new_template, template_entries, update_catalog
 from i18n_pipeline.formats import FORMATS, ParseOptions, parse_document, render_document, usable_translation
 from i18n_pipeline.model import Document, Segment
-from i18n_pipeline.pipeline import template_entries
 from i18n_pipeline.pofile import po_bytes, read_po
 from tests.formats.common import identity, upper
 from tests.paths import DATA
