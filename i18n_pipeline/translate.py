@@ -317,8 +317,10 @@ class _EngineThread:
     def __enter__(self) -> _EngineThread:
         return self
 
-    def __exit__(self, *exc: object) -> None:
+    def __exit__(self, exc_type: type[BaseException] | None, *rest: object) -> None:
         self._queue.put(None)  # the thread ends after the request it is on, if any
+        if exc_type is None and self._started:
+            self._thread.join()  # nothing in flight: at once (the next stage may fork workers)
 
 
 class NameCollector:
