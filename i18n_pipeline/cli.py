@@ -7,23 +7,24 @@ import json
 import logging
 import os
 import sys
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from i18n_pipeline import __version__, pipeline
-from i18n_pipeline.checks import CHECKS
 from i18n_pipeline.config import CONFIG_NAME, Settings, load_settings, with_engine_options
-from i18n_pipeline.engines.dask import open_cluster
 from i18n_pipeline.errors import NoProjectError, PipelineError, ReleaseExistsError, UsageError
 from i18n_pipeline.files import LockHolder
 from i18n_pipeline.incremental import command_key, forget_manifest, write_manifest
 from i18n_pipeline.locking import project_lock
 from i18n_pipeline.model import Severity, State, Stats
-from i18n_pipeline.site import BuildResult
-from i18n_pipeline.translate import TranslateReport
+from i18n_pipeline.progress import progress_bar
 from i18n_pipeline.xliff import DEFAULT_STATES, VERSIONS
+
+if TYPE_CHECKING:  # the pipeline imports a command's rooms when the command runs (pipeline/__init__.py)
+    from i18n_pipeline.site import BuildResult
+    from i18n_pipeline.translate import TranslateReport
 
 log = logging.getLogger("i18n_pipeline")
 
@@ -236,7 +237,7 @@ def _command(settings: Settings, args: argparse.Namespace) -> int:
     elif cmd == "translate" and args.dry_run:
         return _dry_run(settings, args)
     elif cmd == "translate":
-        with _progress() as progress, open_cluster(args.dask) as dask:
+        with progress_bar() as progress, pipeline.open_cluster(args.dask) as dask:
             reports = pipeline.translate(settings, args.languages, args.engine, progress, dask=dask)
         if args.json:
             _say(json.dumps({r.language: r.as_dict() for r in reports}, indent=2, sort_keys=True))
@@ -258,7 +259,7 @@ def _command(settings: Settings, args: argparse.Namespace) -> int:
         target = pipeline.report(settings, args.languages)
         _say(f"report: {target}")
     elif cmd == "run":
-        with _progress() as progress, open_cluster(args.dask) as dask:
+        with progress_bar() as progress, pipeline.open_cluster(args.dask) as dask:
             result = pipeline.run(settings, args.languages, args.engine, progress, dask=dask)
         # Complete and clean: the next run with this command line and no file changed has nothing
         # to do (--dask is not part of it: a run on Dask writes what a local run writes). Else the
@@ -284,33 +285,6 @@ def _command(settings: Settings, args: argparse.Namespace) -> int:
     elif cmd == "glossary":
         return _glossary(settings, args)
     return EXIT_OK
-
-
-@contextmanager
-def _progress() -> Iterator[Callable[[str, int, int], None] | None]:
-    """A progress bar per language on a terminal's stderr (rich); nothing in CI logs."""
-    if not sys.stderr.isatty():
-        yield None
-        return
-    # Imported here: rich costs ≈ 80 ms of a start that shows no bar (CI, pipes, the no-op run).
-    from rich.console import Console
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
-
-    # Redrawn at each update, by this thread: with no refresh thread of its own, the stages may
-    # still fork their workers (parallel.py forks only when no other thread runs).
-    with Progress(
-        TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-        transient=True, redirect_stdout=False, auto_refresh=False,
-        console=Console(stderr=True),  # where the terminal was found (stdout may be a file)
-    ) as bar:
-        tasks: dict[str, TaskID] = {}
-
-        def update(language: str, done: int, total: int) -> None:
-            if language not in tasks:
-                tasks[language] = bar.add_task(f"translating {language}", total=total)
-            bar.update(tasks[language], completed=done, total=total, refresh=True)
-
-        yield update
 
 
 def _say(text: str) -> None:
@@ -480,7 +454,7 @@ def _percent(part: int, whole: int) -> str:
 
 
 def _list_checks() -> int:
-    for c in CHECKS.values():
+    for c in pipeline.CHECKS.values():
         _say(f"{c.name} ({c.severity.value})")
         for line in c.help.splitlines():
             _say(f"    {line}" if line else "")

@@ -7,7 +7,7 @@ package's own sources, each as (size, mtime_ns, sha256), as they were when the l
 files all still match does nothing at all (:func:`nothing_to_do`, called by ``launch.py`` before
 anything heavy is imported): a file whose mtime moved is hashed, and only another hash counts as
 a change. This module walks those folders only to stat them; what a stage reads is
-``pipeline.py``'s business.
+``pipeline/``'s business.
 
 Each unit of work (extract one release, update one PO file, translate one language, build one
 release) is recorded with a digest of everything it read and wrote. The next run skips it when

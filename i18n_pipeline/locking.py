@@ -1,5 +1,5 @@
 """One writing command at a time on a project: the lock of ``files.project_lock`` taken with a
-project's settings, and the decorator every writing stage of ``pipeline.py`` wears.
+project's settings, and the decorator every writing stage of ``pipeline/`` wears.
 
 The outermost holder in a process first removes the temporary files a killed run left behind
 (``files.remove_stale_temp_files``): holding the lock, no run of ours is writing one.

@@ -1,6 +1,6 @@
 """HTML pages a site can serve: a release's page, the index page of a language, the stylesheet.
 
-Strings in, strings out: ``build.py`` decides what is published, ``pipeline.py`` writes the
+Strings in, strings out: ``build.py`` decides what is published, ``pipeline/`` writes the
 files. Every value that comes from a release or a translation is escaped here; the only markup
 in a page is this module's and the source's own (restored from placeholders by the format
 modules).

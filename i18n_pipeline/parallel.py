@@ -19,7 +19,7 @@ import threading
 from collections.abc import Callable, Iterator, Sequence
 from typing import TypeVar
 
-__all__ = ["MIN_ITEMS", "cores", "in_order"]
+__all__ = ["MIN_ITEMS", "cores", "forking_is_safe", "in_order"]
 
 _T = TypeVar("_T")
 _R = TypeVar("_R")
@@ -38,7 +38,7 @@ def in_order(work: Callable[[_T], _R], items: Sequence[_T], *, min_items: int = 
     """``work(item)`` for each item, in order; ``work`` must be picklable (a module-level function
     or a ``functools.partial`` of one) and so must its results."""
     workers = min(cores(), len(items) // max(1, min_items // 2))
-    if workers < 2 or len(items) < min_items or threading.active_count() > 1 or multiprocessing.parent_process():
+    if workers < 2 or len(items) < min_items or not forking_is_safe():
         yield from map(work, items)
         return
     # The pool ends with the generator: completed, or closed early by a failure in the caller
@@ -47,6 +47,11 @@ def in_order(work: Callable[[_T], _R], items: Sequence[_T], *, min_items: int = 
         # One item a task: a task's error replaces all its results, and the items before the
         # failing one must still come back (releases are heavy enough to pay a message each).
         yield from pool.imap(work, items)
+
+
+def forking_is_safe() -> bool:
+    """No other thread runs here (see the module's docstring), and this is not a worker itself."""
+    return threading.active_count() == 1 and multiprocessing.parent_process() is None
 
 
 def _worker_start() -> None:

@@ -7,7 +7,6 @@ test_build.py, test_checks.py, test_incremental.py ...), mostly through ``main``
 
 from __future__ import annotations
 
-import io
 import json
 import os
 import random
@@ -16,14 +15,12 @@ import shutil
 import signal
 import subprocess
 import sys
-import threading
 import time
 from pathlib import Path
 
 import pytest
 
 from i18n_pipeline import __version__
-from i18n_pipeline import cli as cli_module
 from i18n_pipeline.cli import build_parser, main
 from tests.big_project import (
     RANDOM_SEED,
@@ -221,19 +218,3 @@ def test_summaries_count_right(project: Path, capsys: pytest.CaptureFixture[str]
     count = len(json.loads(capsys.readouterr().out))
     assert problems == [f"{count} problem{'s' if count != 1 else ''}: 'i18n-pipeline check' lists them"]
 
-
-class _Terminal(io.StringIO):
-    def isatty(self) -> bool:
-        return True
-
-
-def test_the_progress_bar_on_a_terminal_runs_no_thread_of_its_own(monkeypatch: pytest.MonkeyPatch) -> None:
-    # parallel.py forks its workers only when no other thread runs: a bar drawing itself from a
-    # thread would make every stage of an interactive run use one core.
-    terminal = _Terminal()
-    monkeypatch.setattr(sys, "stderr", terminal)
-    with cli_module._progress() as update:
-        assert update is not None
-        update("es", 3, 10)
-        assert threading.active_count() == 1
-    assert "translating es" in terminal.getvalue() and "3/10" in terminal.getvalue()

@@ -17,6 +17,7 @@ from i18n_pipeline.cli import main
 from i18n_pipeline.config import Settings
 from i18n_pipeline.incremental import MANIFEST_NAME, WorkLog, code_digest, command_key, nothing_to_do
 from i18n_pipeline.model import Document
+from i18n_pipeline.pipeline import catalogs, publishing, translating
 from tests.project import release_name, run_json, snapshot
 
 # --- WorkLog ------------------------------------------------------------------------------------
@@ -257,8 +258,9 @@ def test_an_engine_setting_redoes_translate_only(project: Path, monkeypatch: pyt
         read.append(path)
         return read_po(path)
 
-    monkeypatch.setattr(pipeline, "load_document", counted_load)
-    monkeypatch.setattr(pipeline, "read_po", counted_read)
+    monkeypatch.setattr(publishing, "load_document", counted_load)
+    for stage in (catalogs, translating):
+        monkeypatch.setattr(stage, "read_po", counted_read)
     settings = project / "pipeline.yaml"
     settings.write_text(settings.read_text("utf-8").replace("fuzzy_threshold: 0.75", "fuzzy_threshold: 0.8"), "utf-8")
     assert main(["run", "--project", str(project)]) == 0

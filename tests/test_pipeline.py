@@ -17,11 +17,12 @@ from typing import Any
 import pytest
 
 from i18n_pipeline import pipeline
-from i18n_pipeline.catalog import update_catalog
+from i18n_pipeline.catalog import template_entries, update_catalog
 from i18n_pipeline.cli import main
 from i18n_pipeline.config import Settings, load_settings
 from i18n_pipeline.errors import DocumentError, PipelineError
 from i18n_pipeline.formats import ParseOptions, parse_document
+from i18n_pipeline.pipeline import translating
 from i18n_pipeline.pofile import read_po
 from i18n_pipeline.translate import fill_catalogs
 from tests.big_project import Reference, compare_results, results
@@ -57,7 +58,7 @@ def test_releases_filled_a_few_at_a_time_give_the_same_files(
         return fill(catalogs, **options)
 
     monkeypatch.setattr(translate_module, "fill_catalogs", counted)
-    monkeypatch.setattr(pipeline, "TRANSLATE_CHUNK", 4)
+    monkeypatch.setattr(translating, "TRANSLATE_CHUNK", 4)
     assert main(["run", "--project", str(project)]) == 0
     assert sizes == [4, 4, 4, 4, 4, 1] * 2  # 21 releases, Spanish then French
     assert compare_results(results(project), results(reference.full)) == []
@@ -169,7 +170,7 @@ def test_translator_save_during_translate_is_not_overwritten(
 def test_translator_save_during_update_is_not_overwritten(
     small: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    real = update_catalog  # what i18n_pipeline.pipeline calls
+    real = update_catalog  # what i18n_pipeline.pipeline.catalogs calls
     saved: list[bytes] = []
 
     def merge_then_translator_saves(old: Any, template: Any, **kwargs: Any) -> Any:
@@ -178,7 +179,7 @@ def test_translator_save_during_update_is_not_overwritten(
             saved.append(translator_saves(es_po(small)))
         return result
 
-    monkeypatch.setattr("i18n_pipeline.pipeline.update_catalog", merge_then_translator_saves)
+    monkeypatch.setattr("i18n_pipeline.pipeline.catalogs.update_catalog", merge_then_translator_saves)
     code = main(["run", "--project", str(small)])
     monkeypatch.undo()
     assert saved
@@ -214,7 +215,7 @@ def test_template_entries_merge_repeated_sentences_and_name_every_place(tmp_path
     )
     blocks = [s.block for s in doc.segments if s.text == "Same sentence."]
     assert len(blocks) == 2 and blocks[0] != blocks[1]
-    entries = pipeline.template_entries(doc)
+    entries = template_entries(doc)
     assert [e.source for e in entries] == ["Same sentence.", "Read <1>the report</1>."]
     same, link = entries
     assert same.references == tuple(f"news:{b}" for b in blocks)  # the release and the block, no line

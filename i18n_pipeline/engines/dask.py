@@ -8,7 +8,7 @@ process it runs in, so on a cluster from each worker's own environment).
 
 :class:`DaskCluster` is the connection, made on first use (a dry run, or a run with nothing to
 translate, never starts a cluster). :class:`DaskEngine` is an :class:`~i18n_pipeline.engines.Engine`
-wrapper that ``pipeline.py`` opens instead of the engine itself: it cuts each batch into tasks of
+wrapper that ``pipeline/translating.py`` opens instead of the engine itself: it cuts each batch into tasks of
 at most :data:`TASK_SEGMENTS` segments, submits them all, gathers them as they complete and
 returns them in order, so fallback chains, the MT cache and the report work as with a local
 engine. Each worker builds the engine once per process and thread and keeps it (Apertium's

@@ -29,11 +29,35 @@ hardened (``xmlsafe.py``). Writing the files and the PO files is the pipeline's.
 """
 from __future__ import annotations
 
+import importlib
+from typing import TYPE_CHECKING, Any
+
 from i18n_pipeline.xliff.common import DEFAULT_STATES, VERSIONS, unit_id
-from i18n_pipeline.xliff.exchange import export_release, import_files
-from i18n_pipeline.xliff.read import UnitTranslation, XliffRelease, read_xliff
-from i18n_pipeline.xliff.rules import ImportReport, import_release
-from i18n_pipeline.xliff.write import ExportUnit, export_units, xliff_bytes
+
+# The rest is imported when first used (PEP 562): the command line needs only the versions and
+# states for its options, and every command parses them.
+if TYPE_CHECKING:
+    from i18n_pipeline.xliff.exchange import export_release, import_files
+    from i18n_pipeline.xliff.read import UnitTranslation, XliffRelease, read_xliff
+    from i18n_pipeline.xliff.rules import ImportReport, import_release
+    from i18n_pipeline.xliff.write import ExportUnit, export_units, xliff_bytes
+
+_MODULE = {
+    **dict.fromkeys(("export_release", "import_files"), "exchange"),
+    **dict.fromkeys(("UnitTranslation", "XliffRelease", "read_xliff"), "read"),
+    **dict.fromkeys(("ImportReport", "import_release"), "rules"),
+    **dict.fromkeys(("ExportUnit", "export_units", "xliff_bytes"), "write"),
+}
+
+
+def __getattr__(name: str) -> Any:
+    module = _MODULE.get(name)
+    if module is None:
+        raise AttributeError(f"module 'i18n_pipeline.xliff' has no attribute {name!r}")
+    value = getattr(importlib.import_module(f"i18n_pipeline.xliff.{module}"), name)
+    globals()[name] = value  # once
+    return value
+
 
 __all__ = [
     "DEFAULT_STATES",

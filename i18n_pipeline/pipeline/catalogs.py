@@ -1,0 +1,108 @@
+"""extract and update: a template per release, and its PO file per language merged from it."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from functools import partial
+from pathlib import Path
+
+from i18n_pipeline.catalog import Catalog, new_template, template_entries, update_catalog
+from i18n_pipeline.config import Settings
+from i18n_pipeline.errors import PipelineError
+from i18n_pipeline.glossary import Glossary, load_glossary, term_notes
+from i18n_pipeline.locking import locked as _locked
+from i18n_pipeline.model import Document
+from i18n_pipeline.parallel import in_order
+from i18n_pipeline.parsed import keep_document, read_release
+from i18n_pipeline.pipeline.project import (
+    StageResult,
+    chosen_languages,
+    po_path,
+    release_paths,
+    template_path,
+    update_inputs,
+    work_log,
+)
+from i18n_pipeline.pofile import read_po, write_po
+
+
+@_locked("extract")
+def extract(settings: Settings) -> StageResult:
+    """Write one template per release: ``locales/templates/<release>.pot``. Releases are parsed
+    on the machine's cores (parallel.py); templates are written here, in order."""
+    result = StageResult()
+    with work_log(settings) as done:
+        todo: list[Path] = []
+        for path in release_paths(settings):
+            target = template_path(settings, path.stem)
+            if target.exists() and done.done(f"extract:{path.stem}", [path, target]):
+                result.record(target, False)
+            else:
+                todo.append(path)
+        for path, (doc, parsed, template) in zip(todo, in_order(partial(_new_template, settings), todo), strict=True):
+            target = template_path(settings, path.stem)
+            result.record(target, write_po(template, target, wrap=settings.po_wrap, durable=False))
+            if parsed is not None:  # for build, which then need not parse it again
+                keep_document(settings.cache_dir, path.stem, parsed, doc)
+            done.record(f"extract:{path.stem}", [path, target])
+    return result
+
+
+def _new_template(settings: Settings, path: Path) -> tuple[Document, str | None, Catalog]:
+    """A release parsed, and its template (what extract's workers compute)."""
+    doc, parsed = read_release(settings, path)
+    target = template_path(settings, path.stem)
+    existing = read_po(target) if target.exists() else None
+    return doc, parsed, new_template(template_entries(doc), project=settings.project, previous=existing)
+
+
+@_locked("update")
+def update(settings: Settings, languages: Sequence[str] | None = None) -> StageResult:
+    """Create or merge ``locales/<lang>/LC_MESSAGES/<release>.po`` from the templates. Merges are
+    computed on the machine's cores (parallel.py); the PO files are written here, in order."""
+    result = StageResult()
+    releases = [p.stem for p in release_paths(settings)]
+    glossary = load_glossary(settings.locales_dir / "glossary.yaml")
+    targets = chosen_languages(settings, languages)
+    with work_log(settings) as done:
+        todo: list[tuple[str, list[str]]] = []  # release, the languages whose PO file is out of date
+        for release in releases:
+            tpath = template_path(settings, release)
+            if not tpath.exists():
+                raise PipelineError(str(tpath), "no template for this release", "run 'i18n-pipeline extract' first")
+            stale: list[str] = []
+            for lang in targets:
+                path = po_path(settings, lang, release)
+                if path.exists() and done.done(f"update:{lang}:{release}", update_inputs(settings, release, path)):
+                    result.record(path, False)
+                else:
+                    stale.append(lang)
+            if stale:
+                todo.append((release, stale))
+        # Release by release, every language, then the template is dropped: the working set
+        # stays one release (a worker's) whatever the size of the archive.
+        merging = in_order(partial(_merged_catalogs, settings, glossary), todo)
+        for (release, stale), merged in zip(todo, merging, strict=True):
+            for lang, catalog in zip(stale, merged, strict=True):
+                path = po_path(settings, lang, release)
+                result.record(path, write_po(catalog, path, wrap=settings.po_wrap))
+                done.record(f"update:{lang}:{release}", update_inputs(settings, release, path))
+    return result
+
+
+def _merged_catalogs(settings: Settings, glossary: Glossary, item: tuple[str, list[str]]) -> list[Catalog]:
+    """One release's template merged into its PO file of each language (what update's workers
+    compute). A catalog remembers the file it was read from: write_po refuses to replace a file
+    a translator saved after this read."""
+    release, languages = item
+    template = read_po(template_path(settings, release))
+    merged: list[Catalog] = []
+    for lang in languages:
+        path = po_path(settings, lang, release)
+        old = read_po(path) if path.exists() else None
+        # The glossary's approved translations for this language, as #. notes.
+        notes = {(e.context, e.source): term_notes(glossary, e.source, lang) for e in template.entries()}
+        merged.append(update_catalog(
+            old, template, language=lang, project=settings.project, fuzzy_matching=settings.fuzzy_matching, notes=notes,
+        ))
+    return merged
