@@ -149,6 +149,7 @@ def build_release(
         return _finish(document, lambda s: None, lambda s: None, page_context, 0, 0, 0, ("", ""))
     check_context = context or CheckContext(language)
     checked: dict[tuple[str | None, str, str], bool] = {}
+    contexts: dict[tuple[str, ...], CheckContext] = {}  # by translator comments: most entries share theirs
     published: dict[int, str | None] = {}
     counts = {"machine": 0, "fallback": 0, "rejected": 0}
     untranslated_blocks: set[str] = set()
@@ -161,7 +162,10 @@ def build_release(
             if catalog is not None and entry is not None:
                 where = f"{catalog.path}:{entry.line}"
                 ignored += [f[len(IGNORE_PREFIX) :] for f in entry.flags if f.startswith(IGNORE_PREFIX)]
-                entry_context = replace(check_context, comments=entry.translator_comments)
+                comments = entry.translator_comments
+                if comments not in contexts:
+                    contexts[comments] = replace(check_context, comments=comments)
+                entry_context = contexts[comments]
             # Only the critical checks decide; a translator's ignore-<check> flag is honoured.
             known = verdicts.key(segment.text, target, entry_context.comments, ignored) if verdicts else ""
             verdict = verdicts.get(known) if verdicts else None
@@ -213,7 +217,7 @@ def build_release(
 def _markers(document: Document, catalog: Catalog | None) -> tuple[str, str]:
     """A pair of marker characters that occurs in neither the release nor its translations
     (("", "") when every pair does: then nothing is marked rather than something wrongly)."""
-    texts = [document.source] + ([e.target for e in catalog.entries()] if catalog is not None else [])
+    texts = [document.source] + (catalog.targets() if catalog is not None else [])
     for pair in _MARKER_PAIRS:
         if not any(pair[0] in t or pair[1] in t for t in texts):
             return pair

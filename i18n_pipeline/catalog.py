@@ -134,28 +134,30 @@ def _is_machine(unit: Unit) -> bool:
     return any(c.startswith(_OWNED_PREFIXES) for c in unit.comments)
 
 
-def _state(unit: Unit) -> State:
+def _state(unit: Unit, machine: bool | None = None) -> State:
+    """``machine``: _is_machine(unit), when the caller knows it already."""
     if not unit.translated:
         return State.UNTRANSLATED
     if not unit.fuzzy:
         return State.REVIEWED
-    if _is_machine(unit) and unit.prev_msgid is None:
+    if unit.prev_msgid is None and (_is_machine(unit) if machine is None else machine):
         return State.MACHINE
     return State.NEEDS_UPDATE
 
 
 def _view(unit: Unit) -> Entry:
+    machine = _is_machine(unit)
     return Entry(
         source=unit.msgid,
         context=unit.msgctxt,
         target=unit.msgstr[0] if unit.msgstr else "",
-        state=_state(unit),
+        state=_state(unit, machine),
         previous_source=unit.prev_msgid,
         translator_comments=tuple(unit.comments),
         notes=tuple(unit.extracted),
         references=tuple(unit.references),
         flags=tuple(unit.flags),
-        machine=_is_machine(unit),
+        machine=machine,
         source_plural=unit.msgid_plural,
         targets=tuple(unit.msgstr),
         obsolete=unit.obsolete,
@@ -206,6 +208,11 @@ class Catalog:
     def entries(self) -> list[Entry]:
         """Current entries (not obsolete, not the header), in file order."""
         return [_view(u) for u in self._units if not u.obsolete]
+
+    def targets(self) -> list[str]:
+        """The target (first form) of every current entry, in file order: ``entries()``'s
+        ``target``, without making the views."""
+        return [u.msgstr[0] if u.msgstr else "" for u in self._units if not u.obsolete]
 
     def obsolete(self) -> list[Entry]:
         return [_view(u) for u in self._units if u.obsolete]

@@ -13,6 +13,7 @@ known only once every language of a build is decided, so a page is rendered with
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import html
 import re
 from collections.abc import Collection, Mapping, Sequence
@@ -80,8 +81,10 @@ ol.releases time { display: block; color: #57606a; font-size: 0.9rem; }
 _RTL_FALLBACK = frozenset("ar fa he ur ps yi dv ckb sd ug".split())
 
 
+@functools.lru_cache(maxsize=64)
 def text_direction(language: str) -> str:
-    """``rtl`` or ``ltr`` for a page in ``language``, from CLDR's character order."""
+    """``rtl`` or ``ltr`` for a page in ``language``, from CLDR's character order (looked up
+    once per language: every page of a build asks)."""
     try:
         order = cldr_locale(language).character_order
     except ConfigError:  # a tag CLDR does not know: go by its primary subtag

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import ctypes
 import ctypes.util
+import functools
 import gettext
 import hashlib
 import itertools
@@ -34,7 +35,7 @@ from i18n_pipeline.catalog import Catalog
 from i18n_pipeline.errors import CatalogError
 from i18n_pipeline.files import write_atomic, write_if_changed
 from i18n_pipeline.model import GETTEXT_WRAP, LineWrap
-from i18n_pipeline.poread import gettext_units
+from i18n_pipeline.poread import gettext_units, unescape
 from i18n_pipeline.pounit import (
     CONTENT_TYPE,
     Origin,
@@ -242,20 +243,6 @@ def po_bytes(cat: Catalog, wrap: LineWrap = GETTEXT_WRAP) -> bytes:
 # --------------------------------------------------------------------------------------------
 # Reading (Translate Toolkit's parser, our own unescaping)
 
-_UNESCAPE_RE = re.compile(r'\\(?:([abfnrtv"\\?\'])|([0-7]{1,3})|x([0-9a-fA-F]+))')
-_SIMPLE_UNESCAPES = {
-    "a": "\a", "b": "\b", "f": "\f", "n": "\n", "r": "\r", "t": "\t", "v": "\v",
-    '"': '"', "\\": "\\", "?": "?", "'": "'",
-}  # fmt: skip
-
-
-def _unescape_match(m: re.Match[str]) -> str:
-    if m.group(1) is not None:
-        return _SIMPLE_UNESCAPES[m.group(1)]
-    if m.group(2) is not None:
-        return chr(int(m.group(2), 8))
-    return chr(int(m.group(3), 16))
-
 
 def _decode(lines: Any) -> str:
     parts: list[str] = []
@@ -263,7 +250,7 @@ def _decode(lines: Any) -> str:
         text = str(raw).strip()
         if len(text) >= 2 and text[0] == '"' and text[-1] == '"':
             text = text[1:-1]
-        parts.append(_UNESCAPE_RE.sub(_unescape_match, text))
+        parts.append(unescape(text))
     return "".join(parts)
 
 
@@ -338,7 +325,7 @@ def _string_groups(lines: list[str]) -> Iterable[tuple[str, str, str, list[str]]
             len(group) == 1 or (m.group(3) == "" and len(continued) >= 2 and all(g.endswith('\\n"') for g in continued[:-1]))
         )
         if not no_wrap and not alike:
-            value = "".join(_UNESCAPE_RE.sub(_unescape_match, c) for c in [m.group(3)] + [g[len(quote) : -1] for g in continued])
+            value = "".join(unescape(c) for c in [m.group(3)] + [g[len(quote) : -1] for g in continued])
             yield m.group(1), m.group(2), value, group
 
 
@@ -411,19 +398,20 @@ def _tt_units(data: bytes, path: str) -> Any:
 def read_po_bytes(data: bytes, path: str) -> Catalog:
     """Parse PO/POT bytes; ``path`` names the file in error messages. A file in gettext's own
     layout is read by poread.py, anything else by Translate Toolkit."""
-    raw_units = gettext_units(data) or _tt_units(data, path)  # TT first: its syntax errors come first
+    # gettext's own layout first: Translate Toolkit's syntax errors come first for the rest.
+    read = gettext_units(data) or [_unit_from_tt(u) for u in _tt_units(data, path)]
     decoded = data.decode("utf-8", errors="replace").replace("\r\n", "\n").replace("\r", "\n")
-    _check_structure(decoded.split("\n"), path)
+    lines = decoded.split("\n")
+    _check_structure(lines, path)
 
     header: Unit | None = None
     units: list[Unit] = []
     seen: dict[tuple[bool, str | None, str], int] = {}
     # Messages about an entry name its line: the n-th "msgid" line of the file is the n-th
     # entry that is not obsolete (the header first).
-    msgid_lines = [n for n, line in enumerate(decoded.split("\n"), 1) if line.startswith("msgid ")]
+    msgid_lines = [n for n, line in enumerate(lines, 1) if line.startswith("msgid ")]
     current_entries = 0
-    for tt in raw_units:
-        unit = _unit_from_tt(tt)
+    for unit in read:
         current_entries += not unit.obsolete
         if header is None and not units and not unit.obsolete and unit.msgid == "" and unit.msgctxt is None:
             header = unit
@@ -456,18 +444,13 @@ def _check_plural_forms(header: Unit, units: list[Unit], decoded: str, path: str
     value = next((v for k, v in header_fields(header.msgstr[0]) if k.lower() == "plural-forms"), None)
     if value is None or "nplurals=INTEGER" in value.replace(" ", ""):
         return  # none, or xgettext's placeholder in a template
-    header_line = next((n for n, line in enumerate(decoded.split("\n"), 1) if line.startswith('"Plural-Forms:')), None)
-    where = f"{path}:{header_line}" if header_line else path
     m = _PLURAL_FORMS_RE.fullmatch(value)
-    try:
-        if m is None or not 0 < int(m.group(1)) <= 10:
-            raise ValueError(value)
-        gettext.c2py(m.group(2))  # the C expression, checked by the standard library's own parser
-    except (ValueError, SyntaxError, RecursionError):
+    if m is None or not 0 < int(m.group(1)) <= 10 or not _valid_plural(m.group(2)):
+        header_line = next((n for n, line in enumerate(decoded.split("\n"), 1) if line.startswith('"Plural-Forms:')), None)
         raise CatalogError(
-            where, f"the Plural-Forms header is not valid ({value.strip()!r})",
+            f"{path}:{header_line}" if header_line else path, f"the Plural-Forms header is not valid ({value.strip()!r})",
             "write it as gettext does, e.g. 'nplurals=2; plural=(n != 1);'",
-        ) from None
+        )
     nplurals = int(m.group(1))
     for unit in units:
         if unit.msgid_plural is not None and not unit.obsolete and len(unit.msgstr) != nplurals:
@@ -476,6 +459,17 @@ def _check_plural_forms(header: Unit, units: list[Unit], decoded: str, path: str
                 f"msgstr[{len(unit.msgstr) - 1}] in a language with {nplurals} plural forms",
                 f"give exactly msgstr[0] to msgstr[{nplurals - 1}]",
             )
+
+
+@functools.lru_cache(maxsize=32)
+def _valid_plural(expression: str) -> bool:
+    """The C expression, checked by the standard library's own parser: once per expression, not
+    per file (a build reads hundreds of files of one language)."""
+    try:
+        gettext.c2py(expression)
+    except (ValueError, SyntaxError, RecursionError):
+        return False
+    return True
 
 
 def _normalise_charset(header: Unit) -> None:

@@ -2,14 +2,14 @@
 Poedit's and Weblate's): about three times quicker than Translate Toolkit's parser, which stays
 the reader of everything else.
 
-:func:`gettext_units` gives each message's lines in the shape Translate Toolkit's units have
-(quoted strings, comment lines with their marks), so that ``pofile.py`` turns both into
-catalog units with the same code. It accepts only what gettext writes: UTF-8 without a byte
-order mark, LF line ends, entries separated by one blank line, comments before the keywords,
-every string quoted and escaped as gettext escapes it. Anything else (a CR, a comment after a
-msgstr, a line it does not know, an unclosed quote) returns None and the file goes to
-Translate Toolkit, which also reports its errors. A property test checks that both readers give
-the same units for files we write and files msgcat writes (tests/test_poread.py).
+:func:`gettext_units` gives each message as the :class:`~i18n_pipeline.pounit.Unit` that
+``pofile.py`` makes of Translate Toolkit's units (``_unit_from_tt``), straight from the lines:
+no intermediate unit shaped like Translate Toolkit's. It accepts only what gettext writes:
+UTF-8 without a byte order mark, LF line ends, entries separated by one blank line, comments
+before the keywords, every string quoted and escaped as gettext escapes it. Anything else (a CR,
+a comment after a msgstr, a line it does not know, an unclosed quote) returns None and the file
+goes to Translate Toolkit, which also reports its errors. A property test checks that both
+readers give the same units for files we write and files msgcat writes (tests/test_poread.py).
 """
 
 from __future__ import annotations
@@ -17,7 +17,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-__all__ = ["RawUnit", "gettext_units"]
+from i18n_pipeline.pounit import Unit, canonical_flags
+
+__all__ = ["gettext_units", "unescape"]
 
 # A keyword line (after its "#~ " or "#| " marks): keyword, optional plural index, the string.
 _STRING = r'"[^"\\]*(?:\\.[^"\\]*)*"'  # "unrolled": no alternation per character
@@ -25,10 +27,38 @@ _KEYWORD_RE = re.compile(rf"(msgctxt|msgid_plural|msgid|msgstr)(?:\[(\d)\])? ({_
 _CONTINUATION_RE = re.compile(rf"{_STRING}\Z")
 _CHARSET_RE = re.compile(r'^"Content-Type: [^"\n]*charset=([^"\\\s]+)', re.M)
 
+# C escapes as gettext (and Translate Toolkit) read them.
+_UNESCAPE_RE = re.compile(r'\\(?:([abfnrtv"\\?\'])|([0-7]{1,3})|x([0-9a-fA-F]+))')
+_SIMPLE_UNESCAPES = {
+    "a": "\a", "b": "\b", "f": "\f", "n": "\n", "r": "\r", "t": "\t", "v": "\v",
+    '"': '"', "\\": "\\", "?": "?", "'": "'",
+}  # fmt: skip
+
+
+def _unescape_match(m: re.Match[str]) -> str:
+    if m.group(1) is not None:
+        return _SIMPLE_UNESCAPES[m.group(1)]
+    if m.group(2) is not None:
+        return chr(int(m.group(2), 8))
+    return chr(int(m.group(3), 16))
+
+
+def unescape(text: str) -> str:
+    """The text of one quoted PO string (its content between the quotes), escapes resolved."""
+    return _UNESCAPE_RE.sub(_unescape_match, text) if "\\" in text else text
+
+
+def _decode(strings: list[str]) -> str:
+    """One field's quoted strings as one text. Each string is unescaped on its own: an octal or
+    hexadecimal escape never continues into the next string."""
+    if len(strings) == 1:
+        return unescape(strings[0][1:-1])
+    return "".join(unescape(s[1:-1]) for s in strings)
+
 
 @dataclass
-class RawUnit:
-    """One message's lines, as Translate Toolkit's pypo units hold them."""
+class _Lines:
+    """One message's quoted strings and comment lines, as read (a Unit is made of them)."""
 
     msgid: list[str] = field(default_factory=list)
     msgstr: list[str] | dict[int, list[str]] = field(default_factory=list)
@@ -47,7 +77,7 @@ class RawUnit:
 _COMMENTS = {"#.": "automaticcomments", "#:": "sourcecomments", "#,": "typecomments"}
 
 
-def gettext_units(data: bytes) -> list[RawUnit] | None:
+def gettext_units(data: bytes) -> list[Unit] | None:
     """The messages of ``data`` in file order, or None when it is not laid out as gettext writes."""
     if data.startswith(b"\xef\xbb\xbf") or b"\r" in data:
         return None
@@ -58,19 +88,93 @@ def gettext_units(data: bytes) -> list[RawUnit] | None:
     charset = _CHARSET_RE.search(text)
     if charset is None or charset.group(1).upper().replace("_", "-") != "UTF-8":
         return None  # other encodings: Translate Toolkit decodes them
-    units: list[RawUnit] = []
+    units: list[Unit] = []
     for block in text.split("\n\n"):
-        unit = _read_entry(block.strip("\n").split("\n")) if block.strip("\n") else None
-        if unit is None:
-            if block.strip("\n"):
-                return None
+        lines = block.strip("\n")
+        if not lines:
             continue
-        units.append(unit)
+        plain = _plain_entry(lines)
+        if plain is not None:
+            units.append(plain)
+            continue
+        unit = _read_entry(lines.split("\n"))
+        if unit is None:
+            return None
+        units.append(_unit(unit))
     return units
 
 
-def _read_entry(lines: list[str]) -> RawUnit | None:
-    unit = RawUnit()
+# The shape of most entries: comments, then msgctxt (or not), msgid and msgstr, each string on
+# lines of its own; no previous msgid, no plural, not obsolete. One regular expression reads such
+# an entry (a third of the cost of going line by line); any other goes line by line (_read_entry).
+_LINE_STRING = r'"[^"\\\n]*+(?:\\.[^"\\\n]*+)*+"'
+_STRINGS = rf"({_LINE_STRING}(?:\n{_LINE_STRING})*+)"
+_PLAIN_COMMENTS = r"((?:#(?:[.:,][^\n]*+|(?: [^\n]*+)?)\n)*+)"  # "#.", "#:", "#,", "#" and "# " lines
+_PLAIN_ENTRY_RE = re.compile(rf"{_PLAIN_COMMENTS}(?:msgctxt {_STRINGS}\n)?msgid {_STRINGS}\nmsgstr {_STRINGS}")
+
+
+def _plain_entry(block: str) -> Unit | None:
+    """The Unit of an entry in the plain shape (what _read_entry and _unit make of it); None for
+    any other entry."""
+    m = _PLAIN_ENTRY_RE.fullmatch(block)
+    if m is None:
+        return None
+    comment_lines, context, source, target = m.groups()
+    comments: list[str] = []
+    extracted: list[str] = []
+    references: list[str] = []
+    flags: list[str] = []
+    for line in comment_lines.split("\n")[:-1]:  # each comment line ends with "\n"
+        mark = line[1:2]
+        if mark == ".":
+            extracted.append(_comment_text(line, 2))
+        elif mark == ":":
+            references += line[2:].split()
+        elif mark == ",":
+            flags += line[2:].split(",")
+        else:
+            comments.append(_comment_text(line, 1))
+    return Unit(
+        msgid=_decode(source.split("\n")),
+        msgstr=[_decode(target.split("\n"))],
+        msgctxt=_decode(context.split("\n")) if context is not None else None,
+        comments=comments,
+        extracted=extracted,
+        references=references,
+        flags=canonical_flags(flags) if flags else [],
+    )
+
+
+def _unit(raw: _Lines) -> Unit:
+    """What ``pofile._unit_from_tt`` makes of the same lines read by Translate Toolkit."""
+    msgstr = raw.msgstr
+    return Unit(
+        msgid=_decode(raw.msgid),
+        msgstr=[_decode(msgstr[k]) for k in sorted(msgstr)] if isinstance(msgstr, dict) else [_decode(msgstr)],
+        msgid_plural=_decode(raw.msgid_plural) if raw.msgid_plural else None,
+        msgctxt=_decode(raw.msgctxt) if raw.msgctxt else None,
+        prev_msgctxt=_decode(raw.prev_msgctxt) if raw.prev_msgctxt else None,
+        prev_msgid=_decode(raw.prev_msgid) if raw.prev_msgid else None,
+        prev_msgid_plural=_decode(raw.prev_msgid_plural) if raw.prev_msgid_plural else None,
+        comments=[_comment_text(line, 1) for line in raw.othercomments],
+        extracted=[_comment_text(line, 2) for line in raw.automaticcomments],
+        references=[ref for line in raw.sourcecomments for ref in line[2:].split()],
+        flags=canonical_flags(flag for line in raw.typecomments for flag in line[2:].split(",")) if raw.typecomments else [],
+        obsolete=raw.obsolete,
+    )
+
+
+def _comment_text(line: str, mark: int) -> str:
+    text = line[mark:]
+    return text[1:] if text.startswith(" ") else text
+
+
+# The marks of a keyword or string line, and the marks of its entry's keyword lines they imply.
+_ENTRY_MARKS = {"": "", "#~ ": "#~ ", "#| ": "", "#~| ": "#~ "}
+
+
+def _read_entry(lines: list[str]) -> _Lines | None:
+    unit = _Lines()
     current: list[str] | None = None  # the string continuation lines extend
     current_prefix = ""  # and the marks they must carry
     marks: str | None = None  # the prefix of the entry's keyword lines: "" or "#~ "
@@ -78,26 +182,31 @@ def _read_entry(lines: list[str]) -> RawUnit | None:
     for line in lines:
         if not line:
             return None  # two blank lines, or one inside an entry
-        prefix, rest = _split_marks(line)
-        if prefix is None:  # a comment
-            if seen_keyword:
-                return None  # gettext writes comments first
-            mark = line[:2]
-            if mark in _COMMENTS:
-                getattr(unit, _COMMENTS[mark]).append(line + "\n")
-            elif line == "#" or line.startswith("# "):
-                unit.othercomments.append(line + "\n")
-            else:
-                return None
-            continue
-        previous = prefix.endswith("| ")
-        entry_marks = prefix[:-2] + " " if previous and prefix != "#| " else ("" if previous else prefix)
+        if line[0] == "#":
+            if line.startswith("#~| "):
+                prefix, rest = "#~| ", line[4:]
+            elif line.startswith(("#~ ", "#| ")):
+                prefix, rest = line[:3], line[3:]
+            else:  # a comment
+                if seen_keyword:
+                    return None  # gettext writes comments first
+                mark = line[:2]
+                if mark in _COMMENTS:
+                    getattr(unit, _COMMENTS[mark]).append(line)
+                elif line == "#" or line.startswith("# "):
+                    unit.othercomments.append(line)
+                else:
+                    return None
+                continue
+        else:
+            prefix, rest = "", line
+        entry_marks = _ENTRY_MARKS[prefix]
         if marks is None:
             marks = entry_marks
         elif marks != entry_marks:
             return None  # an entry half obsolete
-        if _CONTINUATION_RE.match(rest):
-            if current is None or prefix != current_prefix:
+        if rest[:1] == '"':  # a continuation line (no keyword line starts with a quote)
+            if current is None or prefix != current_prefix or not _CONTINUATION_RE.match(rest):
                 return None
             current.append(rest)
             continue
@@ -105,7 +214,7 @@ def _read_entry(lines: list[str]) -> RawUnit | None:
         if m is None:
             return None
         keyword, index, string = m.groups()
-        if previous:
+        if prefix.endswith("| "):  # a previous msgid (msgctxt, msgid_plural)
             if index is not None or keyword == "msgstr" or seen_keyword:
                 return None
             target: list[str] = getattr(unit, f"prev_{keyword}")
@@ -124,17 +233,7 @@ def _read_entry(lines: list[str]) -> RawUnit | None:
     return unit
 
 
-def _split_marks(line: str) -> tuple[str | None, str]:
-    """("#~ ", "#| ", "#~| " or "", the rest) for a keyword or string line; (None, line) for a comment."""
-    if not line.startswith("#"):
-        return "", line
-    for prefix in ("#~| ", "#~ ", "#| "):
-        if line.startswith(prefix):
-            return prefix, line[len(prefix) :]
-    return None, line
-
-
-def _field(unit: RawUnit, keyword: str, index: str | None) -> list[str]:
+def _field(unit: _Lines, keyword: str, index: str | None) -> list[str]:
     if keyword != "msgstr":
         if index is not None:
             return [""]  # "msgid[0]": never written by gettext (a non-empty list: refused)

@@ -13,6 +13,7 @@ Spanish page must stop linking to it), so the links are set last, in every page 
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -73,10 +74,16 @@ class BuildResult:
 def release_outputs(settings: Settings, language: str, source: Path) -> list[Path]:
     """What a build writes for release ``source`` in ``language``: the release in its own
     format, and for Markdown its HTML page."""
-    base = settings.build_dir / language / source.stem
+    return list(_outputs(settings.build_dir, language, source))
+
+
+@functools.lru_cache(maxsize=4096)
+def _outputs(build_dir: Path, language: str, source: Path) -> tuple[Path, ...]:
+    """Asked five times per release and language in a build: once made, the paths are kept."""
+    folder, stem = build_dir / language, source.stem
     if format_of(source) == "markdown":
-        return [base.with_name(f"{source.stem}.md"), base.with_name(f"{source.stem}.html")]
-    return [base.with_name(source.stem + source.suffix.lower())]
+        return (folder / f"{stem}.md", folder / f"{stem}.html")
+    return (folder / (stem + source.suffix.lower()),)
 
 
 def _page_of(outputs: Sequence[Path]) -> Path | None:

@@ -21,6 +21,7 @@ import lxml.html  # type: ignore[import-untyped]
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from i18n_pipeline import sanitise
 from i18n_pipeline.build import build_release
 from i18n_pipeline.catalog import Catalog, new_template, template_entries, update_catalog
 from i18n_pipeline.formats import ParseOptions, parse_document
@@ -288,3 +289,31 @@ def test_a_scripts_body_is_never_text_to_translate() -> None:
     document = parse_document("Call <script>steal(document.cookie)</script> us now.\n", "news.md", OPTIONS)
     assert [s.text for s in document.segments] == ["Call <1/> us now."]
     assert document.segments[0].placeholders[0].opening == "<script>steal(document.cookie)</script>"
+
+
+# Pieces of pages: the structure tags in many spellings, other tags, attribute values holding
+# markup, text with "<" and entities, and what plain tag syntax excludes (comments, scripts,
+# stray "</", unquoted oddities, non-ASCII white space inside a tag).
+_PIECES = st.sampled_from([
+    "<html>", '<html lang="es" dir=ltr>', "<HTML LANG='fr'>", "<html\nlang=\"de\"\n>", "</html>", "</HTML >",
+    "<head>", "<head/>", "</head>", "<body>", '<body class="a b" onload="x()">', "<body id=x/>", "</body>", "</body\n>",
+    "<p>", "</p>", '<a href="x?a=1&amp;b=2" title=\'<body>\'>', '<img src=a.png alt="x > y">', "<br/>", "<my-el x>",
+    "<a title=\"</html>\">", "text", " & ", "a < b", "5 <3", "&lt;body&gt;", "\n", "<!-- <body> -->", "<script><body></script>",
+    "<STYLE>p{}</style>", "</ body>", "</>", "<!x>", "<?pi?>", '<a x="1"y="2">', "<b\u00a0x>", "<a href='x\u00a0y'>", "<",
+    "<a\tb=c\fd>", '<a b = "c" >', "<textarea><body></textarea>", "<title>T</title>", "</3>",
+])  # fmt: skip
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.sampled_from(["", "<!DOCTYPE html>\n", " <!doctype html>", "<!DOCTYPE>"]), st.lists(_PIECES, max_size=14))
+def test_pages_in_plain_tag_syntax_are_read_as_html_parser_reads_them(doctype: str, pieces: list[str]) -> None:
+    page = doctype + "".join(pieces)
+    found = sanitise._plain_structure(page)
+    assert found is None or found == sanitise._parsed_structure(page)
+
+
+def test_our_pages_are_in_plain_tag_syntax() -> None:
+    page = '<!DOCTYPE html>\n<html lang="es">\n<head>\n<meta charset="utf-8">\n</head>\n<body>\n<p>1 < 2</p>\n</body>\n</html>\n'
+    assert sanitise._plain_structure(page) == sanitise._parsed_structure(page)
+    assert sanitise._plain_structure(page) is not None
+    assert sanitise._plain_structure(page.replace("<p>", "<!-- x --><p>")) is None
