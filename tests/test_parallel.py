@@ -7,7 +7,7 @@ import multiprocessing
 import os
 import re
 import threading
-from functools import partial
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -35,16 +35,37 @@ def _square_where(fail_at: int | None, item: int) -> tuple[int, int]:
 
 
 def test_results_come_in_order_from_worker_processes() -> None:
-    out = list(parallel.in_order(partial(_square_where, None), range(100), min_items=4))
+    out = list(parallel.in_order(_square_where, None, range(100), min_items=4))
     assert [square for square, _ in out] == [i * i for i in range(100)]
     assert os.getpid() not in {pid for _, pid in out}  # computed by the workers
+
+
+class _Counted(list[int]):
+    """Items that count how many were taken: what in_order has handed to its workers."""
+
+    taken = 0
+
+    def __iter__(self) -> Iterator[int]:
+        for item in super().__iter__():
+            self.taken += 1
+            yield item
+
+
+def test_only_a_few_items_per_worker_are_handed_out_ahead_of_the_caller() -> None:
+    # The results of 2,000 releases must not pile up in memory while the caller writes.
+    items = _Counted(range(400))
+    results = parallel.in_order(_square_where, None, items, min_items=4)
+    assert next(results)[0] == 0
+    assert items.taken <= 1 + parallel.cores() * parallel.AHEAD
+    assert [square for square, _ in results] == [i * i for i in range(1, 400)]
+    assert items.taken == 400
 
 
 def test_a_workers_error_is_raised_at_its_item_as_it_was_raised() -> None:
     seen: list[int] = []
 
     def consume() -> None:
-        for square, _ in parallel.in_order(partial(_square_where, 37), range(100), min_items=4):
+        for square, _ in parallel.in_order(_square_where, 37, range(100), min_items=4):
             seen.append(square)
 
     with pytest.raises(DocumentError) as caught:
@@ -55,12 +76,12 @@ def test_a_workers_error_is_raised_at_its_item_as_it_was_raised() -> None:
 
 
 def test_guard_with_another_thread_alive_or_few_items_the_work_stays_here() -> None:
-    assert {pid for _, pid in parallel.in_order(partial(_square_where, None), range(5))} == {os.getpid()}
+    assert {pid for _, pid in parallel.in_order(_square_where, None, range(5))} == {os.getpid()}
     stop = threading.Event()
     other = threading.Thread(target=stop.wait)
     other.start()
     try:  # forking now could copy a lock the other thread holds
-        assert {pid for _, pid in parallel.in_order(partial(_square_where, None), range(100), min_items=4)} == {os.getpid()}
+        assert {pid for _, pid in parallel.in_order(_square_where, None, range(100), min_items=4)} == {os.getpid()}
     finally:
         stop.set()
         other.join()

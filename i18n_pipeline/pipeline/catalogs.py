@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from functools import partial
 from pathlib import Path
 
 from i18n_pipeline.catalog import Catalog, new_template, template_entries, update_catalog
@@ -39,7 +38,7 @@ def extract(settings: Settings) -> StageResult:
                 result.record(target, False)
             else:
                 todo.append(path)
-        for path, (doc, parsed, template) in zip(todo, in_order(partial(_new_template, settings), todo), strict=True):
+        for path, (doc, parsed, template) in zip(todo, in_order(_new_template, settings, todo), strict=True):
             target = template_path(settings, path.stem)
             result.record(target, write_po(template, target, wrap=settings.po_wrap, durable=False))
             if parsed is not None:  # for build, which then need not parse it again
@@ -81,7 +80,7 @@ def update(settings: Settings, languages: Sequence[str] | None = None) -> StageR
                 todo.append((release, stale))
         # Release by release, every language, then the template is dropped: the working set
         # stays one release (a worker's) whatever the size of the archive.
-        merging = in_order(partial(_merged_catalogs, settings, glossary), todo)
+        merging = in_order(_merged_catalogs, (settings, glossary), todo)
         for (release, stale), merged in zip(todo, merging, strict=True):
             for lang, catalog in zip(stale, merged, strict=True):
                 path = po_path(settings, lang, release)
@@ -90,11 +89,11 @@ def update(settings: Settings, languages: Sequence[str] | None = None) -> StageR
     return result
 
 
-def _merged_catalogs(settings: Settings, glossary: Glossary, item: tuple[str, list[str]]) -> list[Catalog]:
+def _merged_catalogs(shared: tuple[Settings, Glossary], item: tuple[str, list[str]]) -> list[Catalog]:
     """One release's template merged into its PO file of each language (what update's workers
     compute). A catalog remembers the file it was read from: write_po refuses to replace a file
     a translator saved after this read."""
-    release, languages = item
+    (settings, glossary), (release, languages) = shared, item
     template = read_po(template_path(settings, release))
     merged: list[Catalog] = []
     for lang in languages:
