@@ -26,7 +26,7 @@ from i18n_pipeline.config import PublishPolicy, Settings
 from i18n_pipeline.errors import PipelineError
 from i18n_pipeline.files import remove_file, write_if_changed
 from i18n_pipeline.formats import FORMATS, format_of
-from i18n_pipeline.glossary import load_glossary
+from i18n_pipeline.glossary import Glossary, load_glossary
 from i18n_pipeline.incremental import WorkLog
 from i18n_pipeline.model import Document
 from i18n_pipeline.pages import (
@@ -38,6 +38,7 @@ from i18n_pipeline.pages import (
     render_index,
     set_alternates,
 )
+from i18n_pipeline.parallel import in_order
 from i18n_pipeline.pofile import compile_mo, read_po
 
 
@@ -135,42 +136,45 @@ def build_site(
     }
     complete = dict.fromkeys(languages, True)  # every release of the language built: stale verdicts can go
     withheld: list[tuple[int, str]] = []  # (language's place, message): reported language by language
-    # Release by release: its Document is parsed once for every language, and it and the pages
-    # made from it are dropped before the next release (a build's memory does not grow with the
-    # number of releases).
+    # What is up to date is found here; the rest is made release by release on the machine's
+    # cores (parallel.py: a release's Document is loaded once for every language, and what is
+    # made of it is written here, in order, and dropped: memory does not grow with the releases).
+    order: list[tuple[Path, dict[str, _Work], bool]] = []  # release, its languages skipped, anything to make
+    tasks: list[_Task] = []
     for source in releases:
-        release = source.stem
-        document: Document | None = None
-        built: dict[str, _Work] = {}
         skipped: dict[str, _Work] = {}
+        todo: list[_Plan] = []
         for place, (lang, policy, machine, mode) in enumerate(plans):
-            path = catalog_path(lang, release)
+            path = catalog_path(lang, source.stem)
             if mo and lang != source_language and path.exists():
-                _compile_mo(result, log, f"mo:{lang}:{release}", path)
+                _compile_mo(result, log, f"mo:{lang}:{source.stem}", path)
             outputs = release_outputs(settings, lang, source)
             inputs = [source] if lang == source_language else [source, path, glossary_path]
-            key = f"build:{lang}:{release}:{mode}"
+            key = f"build:{lang}:{source.stem}:{mode}"
             if all(p.exists() for p in outputs) and log.done(key, [*inputs, *outputs]):
                 skipped[lang] = _Work(key, [*inputs, *outputs], outputs, [], log.info(key))
                 result.note(*outputs)
                 complete[lang] = False
                 continue
-            catalog = read_po(path, to_publish=True) if lang != source_language and path.exists() else None
-            left = _unreviewed(catalog)
-            if document is None:
-                document = load_document(source)
-            made = publish_release(
-                document, catalog, lang, policy, machine=machine, source_language=source_language,
-                context=CheckContext(lang, glossary), catalog_name=_shown(settings, path), verdicts=verdicts.get(lang),
-            )
-            if isinstance(made, Withheld):
+            todo.append(_Plan(place, lang, policy, machine, path, _shown(settings, path), key, [*inputs, *outputs], outputs))
+        order.append((source, skipped, bool(todo)))
+        if todo:
+            tasks.append(_Task(source, todo))
+    shared = _Shared(source_language, glossary, verdicts, load_document)
+    made_in_order = in_order(_make_release, shared, tasks)
+    for source, skipped, to_make in order:
+        built: dict[str, _Work] = {}
+        made_here, found = next(made_in_order) if to_make else ([], {})
+        for lang, (used, runs) in found.items():
+            verdicts[lang].adopt(used, runs)
+        for made in made_here:
+            if made.withheld is not None:
                 before = len(result.withheld)
-                _withhold(settings, result, lang, source, made.why)
-                withheld += [(place, line) for line in result.withheld[before:]]
-                _add_unreviewed(result, lang, left)
+                _withhold(settings, result, made.plan.lang, source, made.withheld)
+                withheld += [(made.plan.place, line) for line in result.withheld[before:]]
+                _add_unreviewed(result, made.plan.lang, made.info)
                 continue
-            info = {"machine": made.machine_segments, "fallback": made.fallback_segments, "rejected": made.rejected_segments}
-            built[lang] = _Work(key, [*inputs, *outputs], outputs, [made.markdown, made.html], info | left)
+            built[made.plan.lang] = _Work(made.plan.key, made.plan.files, made.plan.outputs, made.texts, made.info)
         for lang, work in [*built.items(), *skipped.items()]:
             result.machine_segments += work.info.get("machine", 0)
             result.fallback_segments += work.info.get("fallback", 0)
@@ -184,6 +188,71 @@ def build_site(
         known.save(complete=complete[lang])
     _write_indexes(settings, releases, result)
     return result
+
+
+@dataclass
+class _Plan:
+    """One release to make in one language: what build_site decided before making it."""
+
+    place: int  # the language's place in the build (messages are reported language by language)
+    lang: str
+    policy: PublishPolicy
+    machine: bool
+    catalog: Path
+    catalog_name: str  # as the user reads it
+    key: str
+    files: list[Path]  # inputs, then outputs: what the work log digests
+    outputs: list[Path]
+
+
+@dataclass
+class _Task:
+    source: Path
+    plans: list[_Plan]
+
+
+@dataclass
+class _Made:
+    """What a worker made of one release in one language: its texts, or why it is withheld."""
+
+    plan: _Plan
+    texts: list[str]
+    info: dict[str, int]
+    withheld: str | None = None
+
+
+@dataclass
+class _Shared:
+    """What every worker of a build shares (through the fork: never pickled)."""
+
+    source_language: str
+    glossary: Glossary
+    verdicts: dict[str, Verdicts]
+    load_document: Callable[[Path], Document]
+
+
+def _make_release(shared: _Shared, task: _Task) -> tuple[list[_Made], dict[str, tuple[dict[str, bool], int]]]:
+    """A release in each language of ``task`` (in a worker, or here), and the check verdicts
+    used or found meanwhile, for the build's process to keep."""
+    document: Document | None = None
+    made: list[_Made] = []
+    for plan in task.plans:
+        foreign = plan.lang != shared.source_language
+        catalog = read_po(plan.catalog, to_publish=True) if foreign and plan.catalog.exists() else None
+        left = _unreviewed(catalog)
+        if document is None:
+            document = shared.load_document(task.source)
+        out = publish_release(
+            document, catalog, plan.lang, plan.policy, machine=plan.machine, source_language=shared.source_language,
+            context=CheckContext(plan.lang, shared.glossary), catalog_name=plan.catalog_name,
+            verdicts=shared.verdicts.get(plan.lang),
+        )
+        if isinstance(out, Withheld):
+            made.append(_Made(plan, [], left, out.why))
+            continue
+        info = {"machine": out.machine_segments, "fallback": out.fallback_segments, "rejected": out.rejected_segments}
+        made.append(_Made(plan, [out.markdown, out.html], info | left))
+    return made, {lang: known.take_new() for lang, known in shared.verdicts.items()}
 
 
 def _emit_release(

@@ -15,7 +15,7 @@ import pytest
 from i18n_pipeline import parallel
 from i18n_pipeline.cli import main
 from i18n_pipeline.errors import DocumentError
-from tests.project import SEED, copy_project, snapshot
+from tests.project import SEED, break_placeholder, copy_project, snapshot
 
 pytestmark = pytest.mark.skipif(parallel.cores() < 2, reason="one core: parallel.in_order runs the items here")
 
@@ -142,3 +142,24 @@ def test_update_on_several_cores_writes_what_one_core_writes(tmp_path: Path, mon
 def _dated(files: dict[str, bytes]) -> dict[str, bytes]:
     """Header dates (to the minute) may differ between two runs a minute apart."""
     return {name: re.sub(rb"(Creation|Revision)-Date: [^\\]*", rb"\1-Date: X", data) for name, data in files.items()}
+
+
+def test_build_on_several_cores_writes_what_one_core_writes(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    said: dict[int, list[str]] = {}
+    built: dict[int, dict[str, bytes]] = {}
+    for cores in (2, 1):
+        monkeypatch.setattr(parallel, "cores", lambda cores=cores: cores)
+        project = _many_releases(tmp_path / str(cores), 30)
+        for argv in (["extract"], ["update"], ["translate", "--engine", "pseudo"]):
+            assert main([*argv, "--project", str(project)]) == 0
+        break_placeholder(project)  # one translation a critical check keeps from the page
+        capsys.readouterr()
+        assert main(["build", "--include-machine", "--project", str(project)]) == 0
+        assert main(["build", "--include-machine", "--project", str(project)]) == 0  # nothing to redo
+        said[cores] = capsys.readouterr().out.replace(str(project), "PROJECT").splitlines()
+        built[cores] = snapshot(project / "build") | {
+            name: data for name, data in snapshot(project / ".i18n-cache").items() if name.startswith("checks-")}
+    assert said[2] == said[1] and "1 translation not published" in " ".join(said[2])
+    assert len(built[2]) > 90 and built[2] == built[1]

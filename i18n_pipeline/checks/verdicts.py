@@ -54,6 +54,19 @@ class Verdicts:
         self.runs += 1
         self._used[key] = verdict
 
+    def take_new(self) -> tuple[dict[str, bool], int]:
+        """The verdicts used or found since the last call, and the checks run for them (what a
+        build's worker process hands back to ``adopt`` in the build's own process)."""
+        used, runs = self._used, self.runs
+        self._old.update(used)  # still known here
+        self._used, self.runs = {}, 0
+        return used, runs
+
+    def adopt(self, used: dict[str, bool], runs: int) -> None:
+        """Take over what ``take_new`` handed over (in this process or another)."""
+        self._used.update(used)
+        self.runs += runs
+
     def save(self, *, complete: bool) -> None:
         """``complete``: every release of the language was built, so verdicts nobody used any
         more are dropped; else the old ones are kept for the releases this build skipped."""
