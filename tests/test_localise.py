@@ -11,6 +11,8 @@ import re
 from decimal import Decimal
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from i18n_pipeline import localise
 from i18n_pipeline.errors import ConfigError
@@ -21,9 +23,11 @@ from i18n_pipeline.localise import (
     YearRange,
     find_entities,
     format_date_long,
+    mask_non_entities,
     render_entity,
     weekday_matches,
 )
+from i18n_pipeline.model import PLACEHOLDER_RE
 from tests.paths import EVAL
 
 NBSP = "\u00a0"
@@ -213,15 +217,69 @@ def test_the_pre_checks_change_no_entity(monkeypatch: pytest.MonkeyPatch) -> Non
         "On Monday, 3 August 2020 the 1,250 people paid $3.5 million, 12% more than in 2019.",
         "Between 2001 and 2004, from March 2010 to June, www.example.org/2020 and tel. 555-123-4567.",
         "No figures here, only May and June.", "August", "", "١٢٣ and ٤٥ percent",
+        "Version 2.1, release 3.0.1, v.4.2 and 1.2.3; TEL: +41 22 717 9111, Fax 555 1234, 20 per cent.",
+        "Write to a@b.org (WWW.IOM.INT/2011) or call (52) 55.5536-3922; 3.5% of €2.5 billion, CHF 300,000.",
     ]
     planted = len(texts)
     news = EVAL / "parallel" / "wmt-en-es" / "newstest2012.en"
     if news.is_file():  # conftest: CI fails without ../shared/eval
         texts += news.read_text(encoding="utf-8").splitlines()[:1500]
     fast = [find_entities(t) for t in texts]
+    masks = [mask_non_entities(t) for t in texts]
     always = re.compile("")  # matches everywhere: every pattern runs, as before the pre-checks
     monkeypatch.setattr(localise, "_DIGIT_RE", always)
     monkeypatch.setattr(localise, "_MONTH_RE", always)
+    monkeypatch.setattr(localise, "_HINTS", {pattern: lambda text: True for pattern in localise._HINTS})
     assert fast == [find_entities(t) for t in texts]
-    assert sum(map(len, fast[:planted])) >= 7  # the sentences do hold entities
+    assert masks == [mask_non_entities(t) for t in texts]
+    assert sum(map(len, fast[:planted])) >= 11  # the sentences do hold entities
     assert len(texts) == planted or sum(map(len, fast)) > 50
+
+
+# Words, signs and digit groups the patterns of localise look for, to build sentences from.
+_PATTERN_WORDS = (
+    "https:// ftp:// www. WWW. @ x@y.org a.b 1.2.3 v2.1 V.3.5 version release 3.5 1,000 12 2005 2011-2012 – "
+    "- ( ) + tel TEL: Telephone phone fax mobile mob cell 555 36 1 % per cent percent US$ $ € £ ¥ USD EUR "
+    "CHF MXN CA$ million from From to between Between and August Aug. Sept. 3rd Monday ſ ı İ K <1> </2> <3/>"
+).split()
+_PATTERN_TEXT = st.lists(
+    st.one_of(
+        st.sampled_from(_PATTERN_WORDS),
+        st.from_regex(r"\+?\(?[0-9]{1,4}\)?[.,:]?", fullmatch=True),
+        st.text(st.characters(codec="utf-8"), max_size=4),
+    ),
+    max_size=10,
+).flatmap(lambda words: st.sampled_from(["", " ", ".", ",", "/"]).map(lambda sep: sep.join(words) if sep else " ".join(words)))
+
+
+@settings(max_examples=500, deadline=None)
+@given(text=_PATTERN_TEXT)
+def test_a_pattern_whose_hint_is_absent_matches_nothing(text: str) -> None:
+    """Why find_entities and mask_non_entities may skip a pattern whose hint is absent."""
+    hinted = [
+        PLACEHOLDER_RE, localise._URL_RE, localise._VERSION_RE, localise._PHONE_LABEL_RE, localise._PHONE_RE,
+        localise._YEAR_RANGE_RE, localise._AMOUNT_RE, localise._PERCENT_RE, localise._NUMBER_RE,
+    ]
+    assert [pattern.pattern for pattern in hinted] == list(localise._HINTS)
+    for pattern in hinted:
+        assert localise._HINTS[pattern.pattern](text) or pattern.search(text) is None, pattern.pattern
+
+
+_BEFORE_AS_WAS = r"(?<![\w.,/\-+#@:$€£¥])"
+
+
+@settings(max_examples=300, deadline=None)
+@given(text=_PATTERN_TEXT)
+def test_the_patterns_that_open_with_a_digit_match_as_before(text: str) -> None:
+    """_PERCENT_RE and _NUMBER_RE look behind their first digit, and _MONTH lists each
+    abbreviation with its own dot: the same matches as the patterns they were."""
+    as_was = {
+        localise._PERCENT_RE: rf"{_BEFORE_AS_WAS}(?P<num>\d+(?:\.\d+)?)(?:\s?%|\s+per\s?cent\b)(?!\w)",
+        localise._NUMBER_RE: rf"{_BEFORE_AS_WAS}(?:\d{{1,3}}(?:,\d{{3}})+(?:\.\d+)?|\d+\.\d+){localise._AFTER}",
+        localise._MONTH_RE: r"(?:January|February|March|April|May|June|July|August|September|October|November|"
+        r"December|(?:Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)\.?)",
+    }
+    for pattern, before in as_was.items():
+        assert [(m.span(), m.groupdict()) for m in pattern.finditer(text)] == [
+            (m.span(), m.groupdict()) for m in re.finditer(before, text)
+        ]

@@ -23,7 +23,7 @@ from babel.numbers import NumberFormatError, parse_decimal
 from i18n_pipeline.checks.registry import CheckContext, check
 from i18n_pipeline.errors import ConfigError
 from i18n_pipeline.languages import cldr_locale
-from i18n_pipeline.localise import Amount, DateValue, YearRange, find_entities, mask_non_entities
+from i18n_pipeline.localise import Amount, DateValue, YearRange, entities_in, mask_non_entities
 from i18n_pipeline.model import PLACEHOLDER_RE, Severity
 from i18n_pipeline.segment import EMAIL_PATTERN, URL_PATTERN
 
@@ -60,13 +60,31 @@ _NUMBER_WORD_RE = re.compile(
 )
 _DIGITS_RE = re.compile(r"\d+(?:[.,]\d+)?")
 # Every number or date either side can hold has a digit (any script's: ``\d`` as the readers
-# use it), so a pair with none has nothing to compare: most sentences of a release, and the
-# readers cost ~0.4 ms a sentence, on every first build (tests/checks/test_numbers.py).
+# use it) outside the placeholders (both readers mask them first, and no other mask can end
+# inside one: none takes a "<"), so a pair with none has nothing to compare: most sentences of a
+# release, and the readers cost ~0.4 ms a sentence, on every first build (tests/checks/test_numbers.py).
 _ANY_DIGIT_RE = re.compile(r"\d")
 
 
+def _has_figure(text: str) -> bool:
+    if _ANY_DIGIT_RE.search(text) is None:
+        return False
+    return "<" not in text or _ANY_DIGIT_RE.search(PLACEHOLDER_RE.sub("", text)) is not None
+
+
+@lru_cache(maxsize=4)  # asked by the numbers check, then by the dates check, of the same pair
 def _nothing_to_compare(source: str, target: str) -> bool:
-    return _ANY_DIGIT_RE.search(source) is None and _ANY_DIGIT_RE.search(target) is None
+    return not _has_figure(source) and not _has_figure(target)
+
+
+# What a text must hold for _TIME_RE to match in it (a pass of _TIME_RE costs ~20 µs a sentence,
+# this ~2 µs): every branch has a digit followed by ".12"/":12" or by a space and "am", "pm",
+# "GMT", "UTC", "h", "hours".
+_TIME_HINT_RE = re.compile(r"\d(?:[.:]\d|\s*(?:[ap]\.?m|gmt|utc|h))", re.IGNORECASE)
+
+
+def _masked(pattern: re.Pattern[str], text: str) -> str:
+    return pattern.sub(lambda m: "\ufffc" * len(m.group()), text)
 
 
 def _amount_values(amount: Amount) -> frozenset[object]:
@@ -104,11 +122,16 @@ def loose_values(source: str) -> frozenset[object]:
 @lru_cache(maxsize=256)  # the numbers and dates checks read the same texts
 def source_values(source: str) -> tuple[tuple[Found, ...], tuple[Found, ...]]:
     """(numbers, dates) of an English source text."""
+    mask = mask_non_entities(source)
+    if _ANY_DIGIT_RE.search(mask) is None:  # no entity, no plain integer
+        return (), ()
     numbers: list[Found] = []
     dates: list[Found] = []
-    times = [m.span() for m in _TIME_RE.finditer(source)]
-    scan = _TIME_RE.sub(lambda m: "\ufffc" * len(m.group()), mask_non_entities(source))
-    for entity in find_entities(source):
+    # The hint is read in the source: the mask only hides characters, never adds one.
+    timed = _TIME_HINT_RE.search(source) is not None
+    times = [m.span() for m in _TIME_RE.finditer(source)] if timed else []
+    scan = _masked(_TIME_RE, mask) if timed else mask
+    for entity in entities_in(source, mask):
         if any(entity.start < end and start < entity.end for start, end in times):
             continue  # "12.00 GMT" is a time, not the number 12
         value = entity.value
@@ -137,10 +160,13 @@ _MASK_RE = re.compile(f"{PLACEHOLDER_RE.pattern}|{URL_PATTERN}|{EMAIL_PATTERN}|{
 # The same without e-mail addresses, for a text with no "@": that pattern fails slowly on every word.
 _MASK_NO_EMAIL_RE = re.compile(f"{PLACEHOLDER_RE.pattern}|{URL_PATTERN}|{_MASKED}", re.IGNORECASE)
 # A hyphen joins numbers to words ("COVID-19", "4-month-old": not compared) or to numbers (a
-# range "1644-1912": both compared).
+# range "1644-1912": both compared). The first digit comes before the look-behinds (which look
+# past it), so re jumps from digit to digit instead of trying the pattern at every character: a
+# quarter of the time, the same matches ("(?<!x)\d{1,3}" is "\d(?<!x\d)\d{0,2}", tried in the
+# same order; tests/checks/test_numbers.py).
 _TARGET_NUMBER_RE = re.compile(
-    r"(?<![\w.,/+#@:$])(?<![^\W\d_]-)"
-    r"(?:\d{1,3}(?P<sep>[.,\u00a0\u202f ])\d{3}(?:(?P=sep)\d{3})*(?:[.,]\d+)?|\d+(?:[.,]\d+)?)"
+    r"\d(?<![\w.,/+#@:$]\d)(?<![^\W\d_]-\d)"
+    r"(?:\d{0,2}(?P<sep>[.,\u00a0\u202f ])\d{3}(?:(?P=sep)\d{3})*(?:[.,]\d+)?|\d*(?:[.,]\d+)?)"
     r"(?![\w/@]|:\d|-(?!\d)|[.,]\d)"
 )
 _SPACES = "\u00a0\u202f "
@@ -148,15 +174,58 @@ _SPACE_RE = re.compile(f"[{_SPACES}]")
 _SPACE_GROUPED_RE = re.compile(f"\\d{{1,3}}(?:[{_SPACES}]\\d{{3}})+")
 
 
+# What _MASK_RE's alternatives need: a "<", "://", "@", "+", or a phone label (lower case; re's
+# case-insensitive matches of t e l é p h o n f a x are exactly the letters whose lower() they are).
+_TARGET_PHONE_LABELS = ("tel", "tél", "phone", "fax")
+
+
+def _target_mask(target: str) -> re.Pattern[str] | None:
+    """The mask of a translation, without the alternatives that cannot match in it (an
+    alternative that matches nowhere changes nothing): none at all for most sentences."""
+    if "@" in target:
+        return _MASK_RE
+    lower = target.lower()
+    if "://" in target or "+" in target or any(label in lower for label in _TARGET_PHONE_LABELS):
+        return _MASK_NO_EMAIL_RE  # the e-mail pattern fails slowly on every word
+    return PLACEHOLDER_RE if "<" in target else None
+
+
+# Case-insensitive re matches a letter with the letters of the same lower() and with the twins
+# of re._casefix (ı and i, ſ and s, ς and σ, ...): lower() and the twins mapped to one of them
+# read a month's name as re does. A lowered text holding a twin (or U+0307, from "İ") is not
+# hinted at all (tests/checks/test_numbers.py compares the twins with re's).
+_CASE_TWINS = {
+    "ı": "i", "ſ": "s", "µ": "μ", "ϐ": "β", "ϵ": "ε", "ϑ": "θ", "ϰ": "κ", "ϖ": "π", "ϱ": "ρ",
+    "ς": "σ", "ϕ": "φ", "ᲀ": "в", "ᲁ": "д", "ᲂ": "о", "ᲃ": "с", "ᲄ": "т", "ᲅ": "т", "ᲆ": "ъ",
+    "ᲇ": "ѣ", "ᲈ": "ꙋ", "\u1fbe": "ι", "\u0345": "ι", "\u1fd3": "\u0390", "\u1fe3": "\u03b0",
+    "ẛ": "ṡ", "ﬅ": "ﬆ",
+}  # fmt: skip
+_TWIN_RE = re.compile("[\u0307" + "".join(_CASE_TWINS) + "]")
+
+
 @dataclass(frozen=True)
 class _Names:
     months: dict[str, int]
     weekdays: dict[str, int]
     date_re: re.Pattern[str]
+    # Lower-case month names (twins mapped) none of which holds another: every date holds one.
+    hints: tuple[str, ...]
+
+    def may_hold_date(self, text: str) -> bool:
+        """False when ``text`` holds none of the month names: ``date_re`` (~60 µs a sentence)
+        cannot match there."""
+        lower = text.lower()
+        return _TWIN_RE.search(lower) is not None or any(hint in lower for hint in self.hints)
 
 
 def _alternation(names: Iterable[str]) -> str:
-    return "|".join(re.escape(n) for n in sorted(set(names), key=len, reverse=True))
+    """The names, longest first, behind a look-ahead for their first letters: a word starting
+    with none of them is passed at once instead of being tried against every name (a third of
+    the dates pattern's time; the same matches, tests/checks/test_numbers.py)."""
+    names = sorted(set(names), key=len, reverse=True)
+    initials = "".join(sorted({re.escape(n[0]) for n in names if n}))
+    guard = f"(?=[{initials}])" if initials and all(names) else ""
+    return guard + "(?:" + "|".join(re.escape(n) for n in names) + ")"
 
 
 @lru_cache(maxsize=16)
@@ -188,7 +257,9 @@ def _names(language: str) -> _Names:
         rf"|{month.replace('month', 'month3')}\.?,?\s+(?:de\s+|del\s+)?(?P<year3>[12]\d{{3}}))(?!\w)",
         re.IGNORECASE,
     )
-    return _Names(months, weekdays, date_re)
+    folded = {"".join(_CASE_TWINS.get(c, c) for c in name.lower()) for name in months}
+    hints = tuple(sorted(h for h in folded if not any(o != h and o in h for o in folded)))
+    return _Names(months, weekdays, date_re, hints)
 
 
 def _date_of(m: re.Match[str], names: _Names) -> DateValue:
@@ -216,6 +287,12 @@ def _number_locale(code: str) -> tuple[Locale | None, str]:
         return locale, ","
 
 
+@lru_cache(maxsize=1)
+def _english() -> Locale:
+    """What babel makes of locale="en", parsed once (parse_decimal parses the tag on every call)."""
+    return Locale.parse("en")
+
+
 @lru_cache(maxsize=4096)  # the same numbers recur (years, counts); babel's parse_decimal is slow
 def _number_values(text: str, language: str) -> frozenset[object]:
     """What a number written in a translation may mean: read in the target's locale, and in
@@ -225,7 +302,7 @@ def _number_values(text: str, language: str) -> frozenset[object]:
         values.add(Decimal(_SPACE_RE.sub("", text)))
     for code in (language, "en"):
         token = text
-        locale: Locale | str = "en"
+        locale = _english()
         if code != "en":
             found, group = _number_locale(code)
             if found is None:
@@ -242,11 +319,15 @@ def _number_values(text: str, language: str) -> frozenset[object]:
 @lru_cache(maxsize=256)
 def target_values(target: str, language: str) -> tuple[tuple[Found, ...], tuple[Found, ...]]:
     """(numbers, dates) of a translation into ``language``."""
+    if not _has_figure(target):
+        return (), ()
     names = _names(language)
-    scan = (_MASK_RE if "@" in target else _MASK_NO_EMAIL_RE).sub(lambda m: "\ufffc" * len(m.group()), target)
-    scan = _TIME_RE.sub(lambda m: "\ufffc" * len(m.group()), scan)
+    mask = _target_mask(target)
+    scan = _masked(mask, target) if mask else target
+    if _TIME_HINT_RE.search(target):  # the hint is read in the target: the mask adds no character
+        scan = _masked(_TIME_RE, scan)
     dates: list[Found] = []
-    for m in names.date_re.finditer(scan):
+    for m in names.date_re.finditer(scan) if names.may_hold_date(target) else ():
         dates.append(Found(target[m.start() : m.end()], frozenset({_date_of(m, names)})))
         scan = scan[: m.start()] + "\ufffc" * (m.end() - m.start()) + scan[m.end() :]
     numbers = tuple(Found(m.group(), _number_values(m.group(), language)) for m in _TARGET_NUMBER_RE.finditer(scan))

@@ -25,7 +25,8 @@ class Verdicts:
 
     def __init__(self, path: Path | None, language: str, glossary: bytes = b"") -> None:
         self.path = path
-        self._salt = hashlib.sha256(b"\0".join([code_digest().encode(), language.encode(), glossary])).digest()
+        salt = hashlib.sha256(b"\0".join([code_digest().encode(), language.encode(), glossary])).digest()
+        self._salted = hashlib.sha256(salt)  # copied for every key: the salt is hashed once
         self._old: dict[str, bool] = {}
         self._used: dict[str, bool] = {}
         self.runs = 0  # verdicts that had to be found (the checks ran)
@@ -39,10 +40,11 @@ class Verdicts:
             self._old = {k: v for k, v in data.items() if isinstance(k, str) and isinstance(v, bool)}
 
     def key(self, source: str, target: str, comments: Sequence[str], ignored: Sequence[str]) -> str:
-        parts = (source, target, *comments, "\0", *sorted(ignored))
-        # One update of every part followed by a NUL: the same digest as one update a part.
-        data = "".join(f"{part}\0" for part in parts).encode("utf-8", "surrogatepass")
-        return hashlib.sha256(self._salt + data).hexdigest()[:32]
+        # Every part followed by a NUL (the keys of earlier builds hash the same bytes).
+        data = "\0".join((source, target, *comments, "\0", *sorted(ignored))) + "\0"
+        hasher = self._salted.copy()
+        hasher.update(data.encode("utf-8", "surrogatepass"))
+        return hasher.hexdigest()[:32]
 
     def get(self, key: str) -> bool | None:
         verdict = self._used.get(key, self._old.get(key))

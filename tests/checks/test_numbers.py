@@ -3,12 +3,27 @@ read with the target language's CLDR data."""
 
 from __future__ import annotations
 
+import re
+import sys
+from unittest import mock
+
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from i18n_pipeline.checks import CHECKS, check_dates, check_numbers
-from i18n_pipeline.checks.numbers import _MASK_NO_EMAIL_RE, _MASK_RE, source_values, target_values
+from i18n_pipeline.checks import CHECKS, check_dates, check_numbers, numbers
+from i18n_pipeline.checks.numbers import (
+    _CASE_TWINS,
+    _MASK_NO_EMAIL_RE,
+    _MASK_RE,
+    _TARGET_NUMBER_RE,
+    _TIME_HINT_RE,
+    _TIME_RE,
+    _names,
+    _target_mask,
+    source_values,
+    target_values,
+)
 from i18n_pipeline.model import Severity
 from tests.checks.common import FRENCH, SPANISH, messages
 
@@ -99,7 +114,7 @@ def test_years_and_months_of_dates_are_compared() -> None:
 _DIGITLESS_WORDS = (
     "August agosto août Aug. Monday lunes lundi seventeen four million billion a hundred dollars "
     "US$ $ € £ % per cent from to between and – - , . : 12h pm GMT tel. phone de del of the "
-    "Unas personas ₹ Ⅻ ½ ² ³ ¼ 〇"
+    "Unas personas ₹ Ⅻ ½ ² ³ ¼ 〇 <1> </1> <2/> <12> </34> https://example.org/<1> a@b.es<3/> tel.<4/>"
 ).split()
 _DIGITLESS_TEXT = st.lists(
     st.one_of(st.sampled_from(_DIGITLESS_WORDS), st.text(st.characters(blacklist_categories=("Nd", "Cs")), max_size=8)),
@@ -110,8 +125,12 @@ _DIGITLESS_TEXT = st.lists(
 @settings(max_examples=300, deadline=None)
 @given(source=_DIGITLESS_TEXT, target=_DIGITLESS_TEXT, language=st.sampled_from(["es", "fr", "en"]))
 def test_text_without_a_digit_holds_no_number_nor_date(source: str, target: str, language: str) -> None:
-    """Why numbers and dates skip a pair where neither side has a digit (of any script): the
-    readers themselves find nothing there, so the verdict is the same without reading."""
+    """Why numbers and dates skip a pair where neither side has a digit (of any script) outside
+    its placeholders: the readers themselves find nothing there (nor in a time, as "12h"), so
+    the verdict is the same without reading."""
+    with mock.patch.object(numbers, "_ANY_DIGIT_RE", re.compile("")):  # the readers read all
+        assert source_values.__wrapped__(source) == ((), ())
+        assert target_values.__wrapped__(target, language) == ((), ())
     assert source_values(source) == ((), ())
     assert target_values(target, language) == ((), ())
 
@@ -135,3 +154,87 @@ _NO_AT_TEXT = st.lists(
 def test_without_an_at_sign_the_mask_without_e_mail_masks_the_same(text: str) -> None:
     """Why target_values leaves the e-mail pattern out of its mask when there is no "@"."""
     assert _MASK_NO_EMAIL_RE.sub("#", text) == _MASK_RE.sub("#", text)
+
+
+_FIGURES_TEXT = st.lists(
+    st.one_of(
+        st.sampled_from(
+            "https://x.org/a www.x.es a@b.es tel. Tél: teléfono TELEPHONE fax + <1> </1> <2/> 12 h 10 pm 3 a.m. "
+            "Téléfono TÉLÉPHONE phone: GMT utc hours 12.00 10:30 1.000 20 000 2.5 1,5 -19 COVID-19 1644-1912 "
+            "$3 $ # / . , : - ( )".split()
+        ),
+        st.from_regex(r"\+?[0-9]{1,4}[ .,:\u00a0\u202f]?", fullmatch=True),
+        st.text(st.characters(codec="utf-8"), max_size=4),
+    ),
+    max_size=12,
+).map(" ".join)
+
+
+@settings(max_examples=500, deadline=None)
+@given(text=_FIGURES_TEXT)
+@example(text="Téléfono 12")
+@example(text="TÉLÉPHONE: 34")
+@example(text="Teléfono 5")
+@example(text="FAX 6")
+@example(text="Tel. 7")
+@example(text="+34 91 123 45 67")
+@example(text="<1>2</1>")
+def test_the_target_mask_and_the_time_hint_leave_the_result_as_it_was(text: str) -> None:
+    """Why target_values masks with fewer alternatives (or none) and skips the times when the
+    hint is absent; and the number pattern that opens with its digit finds what the pattern
+    with the look-behinds in front found."""
+    mask = _target_mask(text)
+    assert (mask.sub("#", text) if mask else text) == _MASK_RE.sub("#", text)
+    assert _TIME_HINT_RE.search(text) or _TIME_RE.search(text) is None
+    before = re.compile(
+        r"(?<![\w.,/+#@:$])(?<![^\W\d_]-)"
+        r"(?:\d{1,3}(?P<sep>[.,\u00a0\u202f ])\d{3}(?:(?P=sep)\d{3})*(?:[.,]\d+)?|\d+(?:[.,]\d+)?)"
+        r"(?![\w/@]|:\d|-(?!\d)|[.,]\d)"
+    )  # _TARGET_NUMBER_RE until it opened with the digit
+    assert [(m.span(), m.group("sep")) for m in _TARGET_NUMBER_RE.finditer(text)] == [
+        (m.span(), m.group("sep")) for m in before.finditer(text)
+    ]
+
+
+def test_the_case_twins_are_those_of_re() -> None:
+    """Twins re matches case-insensitively beyond lower(): the month hint maps them to one."""
+    casefix = sys.modules.get("re._casefix") or __import__("re._casefix").__dict__["_casefix"]
+    for char, twins in casefix._EXTRA_CASES.items():
+        for twin in twins:
+            assert _CASE_TWINS.get(chr(char), chr(char)) == _CASE_TWINS.get(chr(twin), chr(twin))
+
+
+def _spelled(name: str, how: int) -> str:
+    """A month's name as a text may write it: any case, with the twins re reads as its letters."""
+    name = [name.lower(), name.upper(), name.title(), name][how % 4]
+    return name.replace("i", "ı").replace("s", "ſ") if how >= 4 else name.replace("I", "İ").replace("σ", "ς")
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    language=st.sampled_from(["es", "fr", "en", "tr", "el", "ru", "de"]),
+    data=st.data(),
+)
+def test_a_text_without_a_months_name_holds_no_date(language: str, data: st.DataObject) -> None:
+    """Why target_values skips the dates pattern when no month name is in the text."""
+    names = _names(language)
+    month = data.draw(st.sampled_from(sorted(names.months)))
+    spelled = data.draw(st.integers(0, 7).map(lambda how: _spelled(month, how)))
+    template = data.draw(st.sampled_from(["3 {}", "{} 3", "{}, 2011", "el 3 de {} de 2011", "x{} 3", "{}"]))
+    text = data.draw(st.text(max_size=3)) + template.format(spelled) + data.draw(st.text(max_size=3))
+    assert names.may_hold_date(text) or names.date_re.search(text) is None
+
+
+@settings(max_examples=300, deadline=None)
+@given(language=st.sampled_from(["es", "fr", "en", "tr", "el", "de"]), data=st.data())
+def test_the_first_letter_look_aheads_change_no_date(language: str, data: st.DataObject) -> None:
+    """The dates pattern finds what it finds without the look-aheads for the names' first letters."""
+    names = _names(language)
+    unguarded = re.compile(re.sub(r"\(\?=\[[^\]]*\]\)", "", names.date_re.pattern), re.IGNORECASE)
+    assert unguarded.pattern != names.date_re.pattern
+    words = [*names.months, *names.weekdays, "3", "2011", "1st", "de", "of", ",", "."]
+    spelled = st.tuples(st.sampled_from(words), st.integers(0, 7)).map(lambda word_how: _spelled(*word_how))
+    text = data.draw(st.lists(st.one_of(spelled, st.text(max_size=3)), max_size=8).map(" ".join))
+    assert [(m.span(), m.groupdict()) for m in names.date_re.finditer(text)] == [
+        (m.span(), m.groupdict()) for m in unguarded.finditer(text)
+    ]
