@@ -38,7 +38,9 @@ log = logging.getLogger(__name__)
 TRANSLATE_CHUNK = 200  # releases filled (read, filled, written) at a time: bounds a run's memory
 ENGINE_BATCH = 2000  # segments per engine request, at most
 FIRST_REQUEST = 100  # segments in the first request of a run, before the engine's speed is known
-COMMIT_SECONDS = 2.0  # engine work between two commits of the MT cache: what a kill -9 can cost
+# Engine work a request carries. The cache is committed as each request's outputs are stored,
+# while the engine works on the next: a kill -9 costs at most two requests, about 2 s.
+COMMIT_SECONDS = 1.0
 REVIEWED_ORIGIN = "reviewed in "  # origin of memory entries learnt from reviewed PO entries
 SOURCES = ("tm_exact", "tm_fuzzy", "cache", "engine", "failed")
 
