@@ -127,8 +127,8 @@ def _escaped_portion(portion: str) -> tuple[bytes, bytes]:
     return data, bytes(overrides)
 
 
-def _split_portion(portion: str, width: int, start_column: int) -> list[str]:
-    """Lines of one escaped portion, broken where gettext breaks them."""
+def _split_portion(portion: str, width: int, start_column: int, escaped: tuple[bytes, bytes] | None = None) -> list[str]:
+    """Lines of one escaped portion, broken where gettext breaks them (``escaped``: its _escaped_portion)."""
     if not _BREAKER.exact:
         text = _escape(portion)
         if start_column > 0:
@@ -136,7 +136,7 @@ def _split_portion(portion: str, width: int, start_column: int) -> list[str]:
             return [text] if fits else ["", text]
         wrapped: list[str] = gettext_wrap(text, width)
         return wrapped or [text]
-    data, overrides = _escaped_portion(portion)
+    data, overrides = escaped or _escaped_portion(portion)
     if len(data) <= width - start_column:  # columns <= bytes: it fits, no break possible
         return [data.decode("utf-8", errors="surrogatepass")]
     cuts = _BREAKER.breaks(data, overrides, width, start_column)
@@ -165,11 +165,11 @@ def _format_string(prefix: str, name: str, value: str, *, wrap: bool, page_width
             return [f'{prefix}{name} "{_escape(portions[0])}"']
         return [f'{prefix}{name} ""'] + [f'{prefix}"{_escape(p)}"' for p in portions]
     if len(portions) == 1:
-        first = _split_portion(portions[0], width, len(name) + 1)
-        if len(first) == 1:
+        escaped = _escaped_portion(portions[0]) if _BREAKER.exact else None  # for both tries
+        if len(first := _split_portion(portions[0], width, len(name) + 1, escaped)) == 1:
             return [f'{prefix}{name} "{first[0]}"']
-    lines = [line for portion in portions for line in _split_portion(portion, width, 0)]
-    return [f'{prefix}{name} ""'] + [f'{prefix}"{line}"' for line in lines]
+        return [f'{prefix}{name} ""'] + [f'{prefix}"{line}"' for line in _split_portion(portions[0], width, 0, escaped)]
+    return [f'{prefix}{name} ""'] + [f'{prefix}"{line}"' for portion in portions for line in _split_portion(portion, width, 0)]
 
 
 def _comment_lines(mark: str, comments: Iterable[str]) -> list[str]:

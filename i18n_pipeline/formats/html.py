@@ -1,8 +1,8 @@
 """HTML releases: full pages and fragments, parsed with the standard library's tokenizer.
 
 ``html.parser.HTMLParser`` (with ``convert_charrefs=False``) reports every tag, text run,
-character reference and comment; its ``getpos()`` plus the line offsets give the exact source
-offset of each, so segments splice back into the untouched source (identity is byte for byte).
+character reference and comment; the positions it moves through (``updatepos``) give the exact
+source offset of each, so segments splice back into the untouched source (identity is byte for byte).
 
 Block elements delimit paragraphs; inline elements become placeholders (``<a>``, ``<em>`` paired,
 ``<br>``, ``<img>`` standalone). Text in ``alt`` and ``title`` attributes and in
@@ -80,14 +80,21 @@ class _Event:
 class _Tokenizer(HTMLParser):
     """Collects events with their source offsets."""
 
-    def __init__(self, text: str) -> None:
+    def __init__(self) -> None:
         super().__init__(convert_charrefs=False)
         self.events: list[_Event] = []
-        self._line_starts = [0] + [m.end() for m in re.finditer(r"\n", text)]
+        self._base = 0  # offset of the parser's buffer in the text: it drops what it handled
+        self._pos = 0  # where the parser is in its buffer: what getpos() counts lines and columns of
+
+    def updatepos(self, i: int, j: int) -> int:
+        # The parser reports each position it moves to here; keeping it as an offset saves the
+        # line counting getpos() needs (and our mapping of lines back to offsets).
+        if i < j:
+            self._pos = j
+        return j
 
     def _offset(self) -> int:
-        line, col = self.getpos()
-        return self._line_starts[line - 1] + col
+        return self._base + self._pos
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         self.events.append(_Event("start", self._offset(), tag))
@@ -122,8 +129,9 @@ class _Tokenizer(HTMLParser):
 
 def tokenize(text: str) -> list[_Event]:
     """Events of ``text`` with exact spans; together the spans cover the whole text."""
-    tokenizer = _Tokenizer(text)
+    tokenizer = _Tokenizer()
     tokenizer.feed(text)
+    tokenizer._base = len(text) - len(tokenizer.rawdata)  # close() handles the rest from 0
     tokenizer.close()
     events = sorted(tokenizer.events, key=lambda e: e.start)
     for i, ev in enumerate(events):
