@@ -240,7 +240,7 @@ def text_pieces(text: str, offset: int) -> list[Piece]:
     return pieces
 
 
-@dataclass
+@dataclass(slots=True)
 class _Token:
     """One piece of the block's annotated text (text with placeholder tokens)."""
 

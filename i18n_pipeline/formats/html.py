@@ -227,6 +227,8 @@ class _Walker:
         )
 
     def attributes(self, ev: _Event) -> list[_Attribute]:
+        if self.source.find("=", ev.start, ev.end) < 0:
+            return []  # only empty values, which every use below reads as no attribute at all
         return tag_attributes(self.source, ev.start, ev.end)
 
     def attribute_segments(self, ev: _Event, attrs: list[_Attribute]) -> None:
