@@ -68,7 +68,7 @@ _TAG_NAME_RE = re.compile(r"</?[a-zA-Z][^\t\n\r\f />\x00]*")
 _CHARREF_RE = re.compile(r"&(?:#[0-9]+;?|#[xX][0-9a-fA-F]+;?|[A-Za-z][A-Za-z0-9]*;?)")
 
 
-@dataclass
+@dataclass(slots=True)
 class _Event:
     kind: str  # start, startend, end, text, comment, other
     start: int
