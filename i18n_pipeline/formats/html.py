@@ -131,7 +131,8 @@ def tokenize(text: str) -> list[_Event]:
     """Events of ``text`` with exact spans; together the spans cover the whole text."""
     tokenizer = _Tokenizer()
     tokenizer.feed(text)
-    tokenizer._base = len(text) - len(tokenizer.rawdata)  # close() handles the rest from 0
+    # The parser keeps what it could not handle yet, and close() handles it from position 0.
+    tokenizer._base, tokenizer._pos = len(text) - len(tokenizer.rawdata), 0
     tokenizer.close()
     events = sorted(tokenizer.events, key=lambda e: e.start)
     for i, ev in enumerate(events):
