@@ -114,10 +114,7 @@ _POSSIBLE_RE = re.compile(b"\x02")
 
 
 def _escaped_portion(portion: str) -> tuple[bytes, bytes]:
-    """The escaped UTF-8 bytes of one portion and gettext's break overrides for them.
-
-    No break inside an escape sequence, nor right before the final ``\\n``.
-    """
+    """The escaped UTF-8 bytes of a portion, and gettext's break overrides: none in an escape, nor before a final ``\\n``."""
     data = _escape(portion).encode("utf-8", errors="surrogatepass")
     overrides = bytearray(len(data))
     for m in _ESCAPE_PAIR_RE.finditer(data):
@@ -166,6 +163,9 @@ def _format_string(prefix: str, name: str, value: str, *, wrap: bool, page_width
         return [f'{prefix}{name} ""'] + [f'{prefix}"{_escape(p)}"' for p in portions]
     if len(portions) == 1:
         escaped = _escaped_portion(portions[0]) if _BREAKER.exact else None  # for both tries
+        # Broken at column 0, it is broken after 'name "' too (less room, same break points): one call.
+        if escaped is not None and len(lines := _split_portion(portions[0], width, 0, escaped)) > 1:
+            return [f'{prefix}{name} ""'] + [f'{prefix}"{line}"' for line in lines]
         if len(first := _split_portion(portions[0], width, len(name) + 1, escaped)) == 1:
             return [f'{prefix}{name} "{first[0]}"']
         return [f'{prefix}{name} ""'] + [f'{prefix}"{line}"' for line in _split_portion(portions[0], width, 0, escaped)]
