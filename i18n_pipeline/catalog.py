@@ -393,6 +393,9 @@ def template_entries(document: Document) -> list[TemplateEntry]:
     ]
 
 
+_WHITE_SPACE_RE = re.compile(r"\s")  # what str.isspace() tells, a search instead of a loop per character
+
+
 def new_template(
     entries: Iterable[TemplateEntry],
     *,
@@ -411,7 +414,7 @@ def new_template(
         if entry.source == "":
             raise CatalogError("template", "an entry with empty source text", "empty segments must not be extracted")
         for ref in entry.references:
-            if not ref or any(ch.isspace() for ch in ref):
+            if not ref or _WHITE_SPACE_RE.search(ref):
                 raise CatalogError("template", f"reference {ref!r} is empty or contains white space", "use release:block")
         key = (entry.context, entry.source)
         unit = index.get(key)

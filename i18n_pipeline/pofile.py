@@ -104,7 +104,7 @@ class _LineBreaker:
         if n > len(self._out):  # one buffer, grown as needed: a new one per string cost as much as the call
             self._out = ctypes.create_string_buffer(2 * n)
         self._func(data, n, width, start_column, 0, overrides, b"UTF-8", self._out)
-        return [m.start() for m in _POSSIBLE_RE.finditer(self._out.raw, 0, n)]
+        return [m.start() for m in _POSSIBLE_RE.finditer(ctypes.string_at(self._out, n))]  # not all of .raw
 
 
 _BREAKER = _LineBreaker()
@@ -115,10 +115,7 @@ _POSSIBLE_RE = re.compile(b"\x02")
 
 
 def _escaped_portion(portion: str) -> tuple[bytes, bytes]:
-    """The escaped UTF-8 bytes of one portion and gettext's break overrides for them.
-
-    No break inside an escape sequence, nor right before the final ``\\n``.
-    """
+    """The escaped UTF-8 bytes of a portion, and gettext's break overrides: none in an escape, nor before a final ``\\n``."""
     data = _escape(portion).encode("utf-8", errors="surrogatepass")
     overrides = bytearray(len(data))
     for m in _ESCAPE_PAIR_RE.finditer(data):
@@ -128,8 +125,8 @@ def _escaped_portion(portion: str) -> tuple[bytes, bytes]:
     return data, bytes(overrides)
 
 
-def _split_portion(portion: str, width: int, start_column: int) -> list[str]:
-    """Lines of one escaped portion, broken where gettext breaks them."""
+def _split_portion(portion: str, width: int, start_column: int, escaped: tuple[bytes, bytes] | None = None) -> list[str]:
+    """Lines of one escaped portion, broken where gettext breaks them (``escaped``: its _escaped_portion)."""
     if not _BREAKER.exact:
         text = _escape(portion)
         if start_column > 0:
@@ -137,7 +134,7 @@ def _split_portion(portion: str, width: int, start_column: int) -> list[str]:
             return [text] if fits else ["", text]
         wrapped: list[str] = gettext_wrap(text, width)
         return wrapped or [text]
-    data, overrides = _escaped_portion(portion)
+    data, overrides = escaped or _escaped_portion(portion)
     if len(data) <= width - start_column:  # columns <= bytes: it fits, no break possible
         return [data.decode("utf-8", errors="surrogatepass")]
     cuts = _BREAKER.breaks(data, overrides, width, start_column)
@@ -166,11 +163,14 @@ def _format_string(prefix: str, name: str, value: str, *, wrap: bool, page_width
             return [f'{prefix}{name} "{_escape(portions[0])}"']
         return [f'{prefix}{name} ""'] + [f'{prefix}"{_escape(p)}"' for p in portions]
     if len(portions) == 1:
-        first = _split_portion(portions[0], width, len(name) + 1)
-        if len(first) == 1:
+        escaped = _escaped_portion(portions[0]) if _BREAKER.exact else None  # for both tries
+        # Broken at column 0, it is broken after 'name "' too (less room, same break points): one call.
+        if escaped is not None and len(lines := _split_portion(portions[0], width, 0, escaped)) > 1:
+            return [f'{prefix}{name} ""'] + [f'{prefix}"{line}"' for line in lines]
+        if len(first := _split_portion(portions[0], width, len(name) + 1, escaped)) == 1:
             return [f'{prefix}{name} "{first[0]}"']
-    lines = [line for portion in portions for line in _split_portion(portion, width, 0)]
-    return [f'{prefix}{name} ""'] + [f'{prefix}"{line}"' for line in lines]
+        return [f'{prefix}{name} ""'] + [f'{prefix}"{line}"' for line in _split_portion(portions[0], width, 0, escaped)]
+    return [f'{prefix}{name} ""'] + [f'{prefix}"{line}"' for portion in portions for line in _split_portion(portion, width, 0)]
 
 
 def _comment_lines(mark: str, comments: Iterable[str]) -> list[str]:

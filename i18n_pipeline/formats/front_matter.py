@@ -87,22 +87,45 @@ def parse_front_matter(text: str, where: str) -> tuple[dict[str, Any], list[Scal
 
     ``where`` names the release; error locations count the opening ``---`` as line 1.
     """
+    data, spans, _ = _load(text, where)
+    return data, spans
+
+
+def _load(text: str, where: str) -> tuple[dict[str, Any], list[ScalarSpan], list[tuple[yaml.Node, yaml.Node]]]:
+    """``parse_front_matter``'s answer and the top-level (key, value) nodes as composed.
+
+    One pass over the text where there can be no anchor ("&") nor alias ("*") to refuse (the
+    scanner finds none without those characters); the data are constructed from the composed
+    nodes, after the spans are read from them (merge keys make construction change the nodes).
+    Any YAML error goes the way of the checks in order (scan, compose, load), so a text with
+    several problems reports the one it always did.
+    """
     try:
-        _refuse_aliases(text, where)
-        node = yaml.compose(text)
-        data = yaml.safe_load(text)
+        try:
+            if "&" in text or "*" in text:
+                _refuse_aliases(text, where)
+            node = yaml.compose(text)
+        except yaml.YAMLError:
+            _refuse_aliases(text, where)
+            node = yaml.compose(text)
+            yaml.safe_load(text)
+            raise
+        if node is None:  # an empty document
+            return {}, [], []
+        spans: list[ScalarSpan] = []
+        _collect_spans(node, "", "", spans)
+        pairs = list(node.value) if isinstance(node, yaml.MappingNode) else []
+        data = yaml.SafeLoader("").construct_document(node)
     except yaml.YAMLError as exc:
         location, problem = yaml_error_location(exc, where, line_offset=1)  # +1: the opening ---
         raise DocumentError(
             location, f"the front matter is not valid YAML: {problem}", "fix the YAML between the --- lines"
         ) from None
     if data is None:
-        return {}, []
+        return {}, [], []
     if not isinstance(data, dict) or not isinstance(node, yaml.MappingNode):
         raise DocumentError(f"{where}:2", NOT_A_MAPPING, "write 'key: value' lines")
-    spans: list[ScalarSpan] = []
-    _collect_spans(node, "", "", spans)
-    return data, spans
+    return data, spans, pairs
 
 
 def _refuse_aliases(text: str, where: str) -> None:
@@ -131,11 +154,7 @@ def check_release_front_matter(text: str, where: str) -> None:
                 f"{where}:1", "the front matter (after the first ---) is never closed", "end it with a line ---"
             )
         return
-    parse_front_matter(block.yaml, where)
-    node = yaml.compose(block.yaml)
-    if not isinstance(node, yaml.MappingNode):
-        return
-    for key_node, value_node in node.value:
+    for key_node, value_node in _load(block.yaml, where)[2]:
         if key_node.value == "title" and not isinstance(value_node, yaml.ScalarNode):
             kind = "a mapping" if isinstance(value_node, yaml.MappingNode) else "a list"
             raise DocumentError(

@@ -1,8 +1,8 @@
 """HTML releases: full pages and fragments, parsed with the standard library's tokenizer.
 
 ``html.parser.HTMLParser`` (with ``convert_charrefs=False``) reports every tag, text run,
-character reference and comment; its ``getpos()`` plus the line offsets give the exact source
-offset of each, so segments splice back into the untouched source (identity is byte for byte).
+character reference and comment; the positions it moves through (``updatepos``) give the exact
+source offset of each, so segments splice back into the untouched source (identity is byte for byte).
 
 Block elements delimit paragraphs; inline elements become placeholders (``<a>``, ``<em>`` paired,
 ``<br>``, ``<img>`` standalone). Text in ``alt`` and ``title`` attributes and in
@@ -68,7 +68,7 @@ _TAG_NAME_RE = re.compile(r"</?[a-zA-Z][^\t\n\r\f />\x00]*")
 _CHARREF_RE = re.compile(r"&(?:#[0-9]+;?|#[xX][0-9a-fA-F]+;?|[A-Za-z][A-Za-z0-9]*;?)")
 
 
-@dataclass
+@dataclass(slots=True)
 class _Event:
     kind: str  # start, startend, end, text, comment, other
     start: int
@@ -80,14 +80,21 @@ class _Event:
 class _Tokenizer(HTMLParser):
     """Collects events with their source offsets."""
 
-    def __init__(self, text: str) -> None:
+    def __init__(self) -> None:
         super().__init__(convert_charrefs=False)
         self.events: list[_Event] = []
-        self._line_starts = [0] + [m.end() for m in re.finditer(r"\n", text)]
+        self._base = 0  # offset of the parser's buffer in the text: it drops what it handled
+        self._pos = 0  # where the parser is in its buffer: what getpos() counts lines and columns of
+
+    def updatepos(self, i: int, j: int) -> int:
+        # The parser reports each position it moves to here; keeping it as an offset saves the
+        # line counting getpos() needs (and our mapping of lines back to offsets).
+        if i < j:
+            self._pos = j
+        return j
 
     def _offset(self) -> int:
-        line, col = self.getpos()
-        return self._line_starts[line - 1] + col
+        return self._base + self._pos
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         self.events.append(_Event("start", self._offset(), tag))
@@ -122,8 +129,10 @@ class _Tokenizer(HTMLParser):
 
 def tokenize(text: str) -> list[_Event]:
     """Events of ``text`` with exact spans; together the spans cover the whole text."""
-    tokenizer = _Tokenizer(text)
+    tokenizer = _Tokenizer()
     tokenizer.feed(text)
+    # The parser keeps what it could not handle yet, and close() handles it from position 0.
+    tokenizer._base, tokenizer._pos = len(text) - len(tokenizer.rawdata), 0
     tokenizer.close()
     events = sorted(tokenizer.events, key=lambda e: e.start)
     for i, ev in enumerate(events):
@@ -219,6 +228,8 @@ class _Walker:
         )
 
     def attributes(self, ev: _Event) -> list[_Attribute]:
+        if self.source.find("=", ev.start, ev.end) < 0:
+            return []  # only empty values, which every use below reads as no attribute at all
         return tag_attributes(self.source, ev.start, ev.end)
 
     def attribute_segments(self, ev: _Event, attrs: list[_Attribute]) -> None:

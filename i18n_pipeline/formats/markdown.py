@@ -8,6 +8,7 @@ markup is the exact source text. Only the configured front matter keys are trans
 from __future__ import annotations
 
 import functools
+import itertools
 import logging
 import re
 from collections.abc import Sequence
@@ -194,9 +195,7 @@ def _is_line_break(text: str, piece: Piece) -> bool:
 
 def _parse_body(text: str, body_start: int, path: str, options: ParseOptions) -> list[Segment]:
     body = text[body_start:]
-    line_starts = [body_start]
-    for m in re.finditer(r"\n", body):
-        line_starts.append(body_start + m.end())
+    line_starts = list(itertools.accumulate((len(line) + 1 for line in body.split("\n")[:-1]), initial=body_start))
     tokens = _parser().parse(body)
     segments: list[Segment] = []
     kinds: list[str] = []

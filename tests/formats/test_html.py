@@ -4,9 +4,15 @@ text only."""
 
 from __future__ import annotations
 
+import itertools
+from html.parser import HTMLParser
+
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from i18n_pipeline.formats import render_document
+from i18n_pipeline.formats.html import _Tokenizer, tokenize
 from tests.formats.common import ATTACKS, assert_no_injected_markup, elements, kinds, parse, upper
 
 
@@ -55,3 +61,61 @@ def test_html_translations_are_text(attack: str) -> None:
     assert_no_injected_markup(out)
     # Every translation stayed inside its element or attribute: the same elements, in order.
     assert [t for t, _ in elements(out)] == [t for t, _ in elements(source)]
+
+
+@pytest.mark.parametrize(
+    "source",
+    ["x<1>&#<em>a</em> b", "<script>x</script> &#<b>c</b>", "one &b two", "text <a", "a &#x 1 &#<i>b</i>; <p>c"],
+)
+def test_html_event_spans_survive_what_the_parser_holds_back(source: str) -> None:
+    """html.parser stops at an unfinished '&#', entity or tag and handles the rest in close(),
+    from position 0 of what it kept: every event's span must still be the right one."""
+    events = tokenize(source)
+    assert events[0].start == 0 and events[-1].end == len(source)
+    assert all(event.start <= event.end for event in events)
+    for event, following in itertools.pairwise(events):
+        assert event.end == following.start
+    for event in events:
+        raw = source[event.start : event.end].lower()
+        if event.kind in ("start", "startend"):
+            assert raw.startswith(f"<{event.tag}")
+        elif event.kind == "end":
+            assert raw.startswith(f"</{event.tag}")
+    assert [(e.kind, e.start, e.tag) for e in tokenize("a&#b; <em>c</em>")] == [
+        ("text", 0, ""), ("text", 1, ""), ("text", 3, ""), ("start", 6, "em"), ("text", 10, ""), ("end", 11, "em"),
+    ]
+
+
+class _LineTokenizer(_Tokenizer):
+    """The oracle: offsets from getpos() (line and column) mapped back through line starts."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__()
+        self._line_starts = [0] + [i + 1 for i, ch in enumerate(text) if ch == "\n"]
+
+    def updatepos(self, i: int, j: int) -> int:
+        return HTMLParser.updatepos(self, i, j)  # the standard library's: lines and columns
+
+    def _offset(self) -> int:
+        line, col = self.getpos()
+        return self._line_starts[line - 1] + col
+
+
+_BITS = st.sampled_from([
+    "<p>", "</p>", "<a href='x'>", "</a>", "<script>", "</script>", "<!--", "-->", "&amp;", "&#", "&#x", "&#12", "&b", ";",
+    "<", "<a", "</", "<!", "<?x?>", "<!DOCTYPE html>", "\n", "\r\n", "text ", "é", "<em>", "</em>", "<br/>", "<1>",
+])  # fmt: skip
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.one_of(_BITS, st.text(max_size=3)), max_size=25).map("".join))
+def test_html_event_offsets_are_the_ones_getpos_gives(source: str) -> None:
+    oracle = _LineTokenizer(source)
+    try:
+        oracle.feed(source)
+        oracle.close()
+    except AssertionError:  # _markupbase gives up on some declarations: so does tokenize
+        with pytest.raises(AssertionError):
+            tokenize(source)
+        return
+    assert [e.start for e in tokenize(source)] == sorted(e.start for e in oracle.events)
