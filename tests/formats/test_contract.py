@@ -260,7 +260,7 @@ _LONG_SENTENCES = {  # each with a URL and an address: pieces of their own, many
     ".html": "The office <em>assisted</em> <a href='https://x.org/{i}'>victims</a>, see www.x.org/{i} or a{i}@x.org.",
     ".txt": "The office assisted victims of trafficking, see https://x.org/{i} or write to a{i}@x.org.",
 }
-_SIZES = {".md": 500, ".html": 1000, ".txt": 1000}  # sentences; the parse of Markdown costs most
+_SIZES = {".md": 500, ".html": 1000, ".txt": 2000}  # sentences: ~0.1 s of CPU each; Markdown costs most
 
 
 def _one_paragraph(suffix: str, sentences: int) -> str:
@@ -273,10 +273,10 @@ def test_one_long_paragraph_takes_linear_time(suffix: str) -> None:
     """Four times the paragraph, about four times the time (a quadratic step gives sixteen): a
     5 MB paragraph once took 217 s, a scan over every piece for every sentence."""
     def once(text: str, sentences: int) -> float:
-        started = time.perf_counter()
+        started = time.process_time()  # CPU: what other processes do is not counted
         document = parse_document(text, f"long{suffix}", ParseOptions())
         render_document(document, lambda s: s.text.replace("office", "oficina"))
-        elapsed = time.perf_counter() - started
+        elapsed = time.process_time() - started
         assert len(document.segments) >= sentences
         return elapsed
 
