@@ -26,7 +26,7 @@ from i18n_pipeline.incremental import code_digest
 from i18n_pipeline.model import Document, Placeholder, Segment
 from i18n_pipeline.release_files import check_release_text
 
-__all__ = ["document_key", "keep_document", "kept_document", "load_document", "read_release"]
+__all__ = ["document_key", "keep_document", "kept_document", "kept_form", "load_document", "read_release"]
 
 _FOLDER = "documents"
 _KEY_LENGTH = 64
@@ -77,11 +77,16 @@ def kept_document(cache_dir: Path, release: str, key: str) -> Document | None:
     return document if isinstance(document, Document) else None
 
 
-def keep_document(cache_dir: Path, release: str, key: str, document: Document) -> None:
-    """Keep ``document`` for the next process (regenerable: atomic, not fsynced); a cache that
-    cannot be written costs a parse next time, nothing else."""
+def kept_form(key: str, document: Document) -> bytes:
+    """``document`` as the cache keeps it under ``key`` (made where it was parsed: a worker)."""
+    return key.encode() + pickle.dumps(document, protocol=5)
+
+
+def keep_document(cache_dir: Path, release: str, kept: bytes) -> None:
+    """Keep a document (``kept_form``) for the next process (regenerable: atomic, not fsynced);
+    a cache that cannot be written costs a parse next time, nothing else."""
     try:
-        write_atomic(_path(cache_dir, release), key.encode() + pickle.dumps(document, protocol=5), durable=False)
+        write_atomic(_path(cache_dir, release), kept, durable=False)
     except PipelineError:
         pass
 

@@ -23,9 +23,8 @@ import gettext
 import hashlib
 import itertools
 import re
-import shutil
-import subprocess
 from collections.abc import Iterable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -33,7 +32,7 @@ from unicode_segmentation_rs import gettext_wrap, text_width
 
 from i18n_pipeline.catalog import Catalog
 from i18n_pipeline.errors import CatalogError
-from i18n_pipeline.files import write_atomic, write_if_changed
+from i18n_pipeline.files import write_atomic
 from i18n_pipeline.model import GETTEXT_WRAP, LineWrap
 from i18n_pipeline.poread import gettext_units, unescape
 from i18n_pipeline.pounit import (
@@ -47,7 +46,7 @@ from i18n_pipeline.pounit import (
     with_header_field,
 )
 
-__all__ = ["compile_mo", "detect_wrap", "po_bytes", "read_po", "read_po_bytes", "write_po"]
+__all__ = ["RenderedPO", "commit_po", "detect_wrap", "po_bytes", "read_po", "read_po_bytes", "render_po", "write_po"]
 
 # Widths wider than any line: gettext's "-w 0" (no limit).
 _UNLIMITED = 1 << 30
@@ -551,6 +550,21 @@ def write_po(cat: Catalog, path: Path, *, wrap: LineWrap | None = None, durable:
     If ``cat`` was read from ``path`` and the file changed since (a translator saved it), refuse:
     overwriting would lose their work. ``durable=False``: not fsynced (a template: regenerable).
     """
+    return commit_po(render_po(cat, path, wrap=wrap), durable=durable, cat=cat)
+
+
+@dataclass(frozen=True)
+class RenderedPO:
+    """``write_po`` in two steps (a worker renders, the stage's process commits): the bytes for
+    ``path`` (None: the file holds them already) and what the file held then."""
+    path: Path
+    data: bytes | None
+    current: bytes | None
+    layout: LineWrap
+
+
+def render_po(cat: Catalog, path: Path, *, wrap: LineWrap | None = None) -> RenderedPO:
+    """The first half of ``write_po``: refuses a file changed since ``cat`` was read from it."""
     try:
         current: bytes | None = path.read_bytes()
     except (FileNotFoundError, NotADirectoryError):
@@ -564,31 +578,23 @@ def write_po(cat: Catalog, path: Path, *, wrap: LineWrap | None = None, durable:
         raise _changed_meanwhile(path)
     layout = wrap or _own_wrap(cat, path, current)
     data = po_bytes(cat, layout)
-    if current == data:
+    return RenderedPO(path, None if current == data else data, current, layout)
+
+
+def commit_po(rendered: RenderedPO, *, durable: bool = True, cat: Catalog | None = None) -> bool:
+    """The second half of ``write_po``: the write, refused if the file no longer holds what it
+    held when rendered; ``cat`` (if given) then remembers the file as written."""
+    path, data = rendered.path, rendered.data
+    if data is None:
         return False
     try:
         # Re-checked right before the rename: a save during our write is not lost either.
-        _atomic_write(path, data, current, durable)
-        written = _origin(path, data, layout)
+        _atomic_write(path, data, rendered.current, durable)
+        written = _origin(path, data, rendered.layout)
     except _ChangedMeanwhile:
         raise _changed_meanwhile(path) from None
     except OSError as exc:
         raise CatalogError(str(path), f"cannot write the catalog ({exc.strerror})", "check permissions and free space") from exc
-    cat.remember_file(str(path), written)
+    if cat is not None:
+        cat.remember_file(str(path), written)
     return True
-
-
-def compile_mo(cat: Catalog, path: Path) -> bool:
-    """Compile an MO file with msgfmt (fuzzy entries are left out), written atomically; False
-    when the file already held these bytes."""
-    msgfmt = shutil.which("msgfmt")
-    if msgfmt is None:
-        raise CatalogError(str(path), "msgfmt is not installed", "install GNU gettext (apt-get install gettext)")
-    proc = subprocess.run([msgfmt, "-o", "-", "-"], input=po_bytes(cat), capture_output=True, check=False)
-    if proc.returncode != 0:
-        message = proc.stderr.decode("utf-8", errors="replace").strip().replace("<stdin>", cat.path or "catalog")
-        raise CatalogError(str(path), f"msgfmt failed: {message}", "fix the catalog (msgfmt -c shows the problem)")
-    try:
-        return write_if_changed(path, proc.stdout, durable=False)  # compiled from the PO file
-    except OSError as exc:
-        raise CatalogError(str(path), f"cannot write the MO file ({exc.strerror})", "check permissions and free space") from exc

@@ -29,6 +29,7 @@ from i18n_pipeline.formats import FORMATS, format_of
 from i18n_pipeline.glossary import Glossary, load_glossary
 from i18n_pipeline.incremental import WorkLog
 from i18n_pipeline.model import Document
+from i18n_pipeline.mofile import compile_mo
 from i18n_pipeline.pages import (
     STYLESHEET,
     STYLESHEET_NAME,
@@ -39,7 +40,7 @@ from i18n_pipeline.pages import (
     set_alternates,
 )
 from i18n_pipeline.parallel import in_order
-from i18n_pipeline.pofile import compile_mo, read_po
+from i18n_pipeline.pofile import read_po
 
 
 @dataclass

@@ -13,7 +13,7 @@ from i18n_pipeline.cli import main
 from i18n_pipeline.config import load_settings
 from i18n_pipeline.errors import DocumentError
 from i18n_pipeline.model import Document
-from i18n_pipeline.parsed import document_key, keep_document, kept_document, load_document, read_release
+from i18n_pipeline.parsed import document_key, keep_document, kept_document, kept_form, load_document, read_release
 
 
 def _same(a: Document, b: Document) -> bool:
@@ -29,7 +29,7 @@ def release(project: Path) -> Path:
 def _keep(project: Path, release: Path) -> Document:
     document, key = read_release(load_settings(project), release)
     assert key is not None
-    keep_document(project / ".i18n-cache", release.stem, key, document)
+    keep_document(project / ".i18n-cache", release.stem, kept_form(key, document))
     return document
 
 

@@ -18,7 +18,7 @@ from i18n_pipeline import catalog as catalog_module
 from i18n_pipeline.catalog import TemplateEntry, new_template, update_catalog
 from i18n_pipeline.errors import CatalogError
 from i18n_pipeline.model import LineWrap, State
-from i18n_pipeline.pofile import compile_mo, detect_wrap, po_bytes, read_po, read_po_bytes, write_po
+from i18n_pipeline.pofile import detect_wrap, po_bytes, read_po, read_po_bytes, write_po
 from tests.catalog_cases import (
     CLOCK,
     LONG,
@@ -244,15 +244,6 @@ def test_a_merge_keeps_the_guard_of_the_file_it_came_from(tmp_path: Path) -> Non
     with pytest.raises(CatalogError, match="changed on disk"):
         write_po(merged, path)
 
-
-def test_compile_mo_skips_fuzzy(tmp_path: Path) -> None:
-    po = update_catalog(None, template("Approved.", "Machine."), language="es", project="seed")
-    po.set_suggestion("Approved.", None, "Aprobado.", "", approved=True)
-    po.set_machine_translation("Machine.", None, "Máquina.", PROVENANCE)
-    mo = tmp_path / "es.mo"
-    compile_mo(po, mo)
-    text = run(["msgunfmt", str(mo)]).stdout.decode()
-    assert "Aprobado." in text and "Máquina." not in text
 
 # --------------------------------------------------------------------------------------------
 # Property: random merged catalogs are formatted as GNU gettext formats them.

@@ -5,14 +5,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
-from i18n_pipeline.catalog import Catalog, new_template, template_entries, update_catalog
+from i18n_pipeline.catalog import new_template, template_entries, update_catalog
 from i18n_pipeline.config import Settings
 from i18n_pipeline.errors import PipelineError
 from i18n_pipeline.glossary import Glossary, load_glossary, term_notes
 from i18n_pipeline.locking import locked as _locked
-from i18n_pipeline.model import Document
 from i18n_pipeline.parallel import in_order
-from i18n_pipeline.parsed import keep_document, read_release
+from i18n_pipeline.parsed import keep_document, kept_form, read_release
 from i18n_pipeline.pipeline.project import (
     StageResult,
     chosen_languages,
@@ -22,7 +21,7 @@ from i18n_pipeline.pipeline.project import (
     update_inputs,
     work_log,
 )
-from i18n_pipeline.pofile import read_po, write_po
+from i18n_pipeline.pofile import RenderedPO, commit_po, read_po, render_po
 
 
 @_locked("extract")
@@ -38,21 +37,23 @@ def extract(settings: Settings) -> StageResult:
                 result.record(target, False)
             else:
                 todo.append(path)
-        for path, (doc, parsed, template) in zip(todo, in_order(_new_template, settings, todo), strict=True):
+        for path, (kept, template) in zip(todo, in_order(_new_template, settings, todo), strict=True):
             target = template_path(settings, path.stem)
-            result.record(target, write_po(template, target, wrap=settings.po_wrap, durable=False))
-            if parsed is not None:  # for build, which then need not parse it again
-                keep_document(settings.cache_dir, path.stem, parsed, doc)
+            result.record(target, commit_po(template, durable=False))
+            if kept is not None:  # the parsed release, for build, which then need not parse it again
+                keep_document(settings.cache_dir, path.stem, kept)
             done.record(f"extract:{path.stem}", [path, target])
     return result
 
 
-def _new_template(settings: Settings, path: Path) -> tuple[Document, str | None, Catalog]:
-    """A release parsed, and its template (what extract's workers compute)."""
+def _new_template(settings: Settings, path: Path) -> tuple[bytes | None, RenderedPO]:
+    """A release parsed, as the document cache keeps it (None: kept already), and its template
+    rendered (what extract's workers compute)."""
     doc, parsed = read_release(settings, path)
     target = template_path(settings, path.stem)
     existing = read_po(target) if target.exists() else None
-    return doc, parsed, new_template(template_entries(doc), project=settings.project, previous=existing)
+    template = new_template(template_entries(doc), project=settings.project, previous=existing)
+    return (None if parsed is None else kept_form(parsed, doc)), render_po(template, target, wrap=settings.po_wrap)
 
 
 @_locked("update")
@@ -82,26 +83,26 @@ def update(settings: Settings, languages: Sequence[str] | None = None) -> StageR
         # stays one release (a worker's) whatever the size of the archive.
         merging = in_order(_merged_catalogs, (settings, glossary), todo)
         for (release, stale), merged in zip(todo, merging, strict=True):
-            for lang, catalog in zip(stale, merged, strict=True):
+            for lang, rendered in zip(stale, merged, strict=True):
                 path = po_path(settings, lang, release)
-                result.record(path, write_po(catalog, path, wrap=settings.po_wrap))
+                result.record(path, commit_po(rendered))
                 done.record(f"update:{lang}:{release}", update_inputs(settings, release, path))
     return result
 
 
-def _merged_catalogs(shared: tuple[Settings, Glossary], item: tuple[str, list[str]]) -> list[Catalog]:
-    """One release's template merged into its PO file of each language (what update's workers
-    compute). A catalog remembers the file it was read from: write_po refuses to replace a file
-    a translator saved after this read."""
+def _merged_catalogs(shared: tuple[Settings, Glossary], item: tuple[str, list[str]]) -> list[RenderedPO]:
+    """One release's template merged into its PO file of each language, rendered (what update's
+    workers compute). The write refuses to replace a file a translator saved after this read."""
     (settings, glossary), (release, languages) = shared, item
     template = read_po(template_path(settings, release))
-    merged: list[Catalog] = []
+    merged: list[RenderedPO] = []
     for lang in languages:
         path = po_path(settings, lang, release)
         old = read_po(path) if path.exists() else None
         # The glossary's approved translations for this language, as #. notes.
         notes = {(e.context, e.source): term_notes(glossary, e.source, lang) for e in template.entries()}
-        merged.append(update_catalog(
+        catalog = update_catalog(
             old, template, language=lang, project=settings.project, fuzzy_matching=settings.fuzzy_matching, notes=notes,
-        ))
+        )
+        merged.append(render_po(catalog, path, wrap=settings.po_wrap))
     return merged
