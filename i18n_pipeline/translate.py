@@ -96,6 +96,7 @@ def fill_catalogs(
     progress: Callable[[str, int, int], None] | None = None,
     dry_run: bool = False,
     names: frozenset[str] | None = None,
+    settled: Callable[[str], None] | None = None,
 ) -> TranslateReport:
     """Fill the untranslated entries of ``catalogs`` (release name → catalog).
 
@@ -105,7 +106,9 @@ def fill_catalogs(
     one engine serves every release and language of a run. ``dry_run``: memory and cache are
     consulted, nothing is sent; ``planned`` says what the first engine would get. ``names``:
     the proper nouns of every release of the language (default: those of ``catalogs``), so a
-    sentence is protected the same whichever releases are filled with it.
+    sentence is protected the same whichever releases are filled with it. ``settled(release)``:
+    called once no entry of the release waits for an engine any more (its catalog may be written
+    while the engine works on later requests); a release without such entries is not named.
     """
     chain = tuple(engines)
     if not chain:
@@ -183,6 +186,18 @@ def fill_catalogs(
     #    glossary, its terms) protected.
     if not pending:
         return report
+    release_of = {id(cat): release for release, cat in catalogs.items()}
+    waiting: dict[str, int] = {}  # release -> its sentences still to come from an engine
+    for source in pending:
+        for release in {release_of[id(cat)] for cat, _, _ in jobs[source].targets}:
+            waiting[release] = waiting.get(release, 0) + 1
+
+    def answered(sources: list[str]) -> None:
+        for source in sources:
+            for release in {release_of[id(cat)] for cat, _, _ in jobs[source].targets}:
+                waiting[release] -= 1
+                if not waiting[release] and settled is not None:
+                    settled(release)
     if names is None:
         names = proper_nouns(entry.source for cat in catalogs.values() for entry in cat.entries())
     protected: dict[tuple[str, bool], Protected] = {}
@@ -255,6 +270,7 @@ def fill_catalogs(
             else:
                 flying = None
             report.counts["failed"] += len(through_chain(chunk, current))
+            answered(chunk)
             done += len(chunk)
             if progress:
                 progress(target_language, done, len(jobs))
@@ -355,7 +371,7 @@ def fill_in_chunks(
     **fill: Any,
 ) -> TranslateReport:
     """``fill_catalogs`` over ``releases`` ``chunk`` at a time: each chunk's catalogs are read,
-    filled, written (unless ``write`` is None: a dry run) and let go, so a run holds a bounded
+    filled, written (unless ``write`` is None: a dry run; a release as soon as it is settled) and let go, so a run holds a bounded
     number of catalogs, jobs and engine outputs whatever the number of releases. A sentence of a
     later chunk that an earlier one sent to the engine comes from the MT cache: still sent once
     per run. Pass ``names`` (see ``fill_catalogs``) so that chunking changes no translation."""
@@ -368,9 +384,16 @@ def fill_in_chunks(
 
     for start in range(0, len(releases), max(1, chunk)):
         catalogs = {release: read(release) for release in releases[start : start + chunk]}
-        part = fill_catalogs(catalogs, target_language=target_language, progress=step, **fill)
+        written: set[str] = set()
+
+        def settled(release: str, catalogs: dict[str, Catalog] = catalogs, written: set[str] = written) -> None:
+            if write is not None:  # written while the engine works on the next request
+                write(release, catalogs[release])
+                written.add(release)
+
+        part = fill_catalogs(catalogs, target_language=target_language, progress=step, settled=settled, **fill)
         for release, cat in catalogs.items():
-            if write is not None:
+            if write is not None and release not in written:
                 write(release, cat)
         offset += sum(part.counts.values())
         report = part if report is None else _merged(report, part)

@@ -533,3 +533,42 @@ def test_the_engine_translates_the_next_request_while_the_last_one_is_stored(mon
     assert overlapped == [True]
     assert engine.requests == report.requests == 4 and sorted(engine.received) == sorted(sentences)
     assert [e.target for e in filled["news"].entries()] == [s.upper() for s in sentences]
+
+
+class _WaitingEngine(_FailingEngine):
+    """Upper-cases; its second request waits (up to a minute) for ``release_written``."""
+
+    def __init__(self) -> None:
+        super().__init__(fail_at=None)
+        self.release_written = threading.Event()
+        self.waited: list[bool] = []
+
+    def translate_batch(self, texts: Sequence[str], source: str, target: str) -> list[str]:
+        if self.requests == 1:
+            self.waited.append(self.release_written.wait(timeout=60))
+        return super().translate_batch(texts, source, target)
+
+
+def test_a_release_is_written_as_soon_as_its_last_sentence_comes_back(monkeypatch: pytest.MonkeyPatch) -> None:
+    translate_module = importlib.import_module("i18n_pipeline.translate")
+    monkeypatch.setattr(translate_module, "FIRST_REQUEST", 3)
+    monkeypatch.setattr(translate_module, "_next_request_size", lambda segments, seconds: 3)
+    texts = {name: [f"Shelter {i} of {name} opened in the north." for i in range(3)] for name in ("east", "west")}
+
+    def read(release: str) -> Catalog:
+        entries = [TemplateEntry(source=s, context=None, references=(f"{release}:p-{i}",), notes=())
+                   for i, s in enumerate(texts[release])]
+        return update_catalog(None, new_template(entries, project="t"), language="es", project="t")
+
+    engine = _WaitingEngine()
+    written: dict[str, list[str]] = {}
+
+    def write(release: str, cat: Catalog) -> None:
+        written[release] = [e.target for e in cat.entries()]
+        engine.release_written.set()
+
+    translate_module.fill_in_chunks(["east", "west"], read, write, chunk=200, target_language="es",
+                                    source_language="en", engines=("flaky",), open_engine=lambda name: engine)
+    # 'east' (request 1) was written while the engine worked on 'west' (request 2).
+    assert engine.waited == [True]
+    assert written == {name: [s.upper() for s in sentences] for name, sentences in texts.items()}
