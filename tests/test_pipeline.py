@@ -155,10 +155,16 @@ def test_translator_save_during_translate_is_not_overwritten(
     saved: list[bytes] = []
 
     def fill_then_translator_saves(catalogs: Any, **kwargs: Any) -> Any:
-        result = real(catalogs, **kwargs)
-        if kwargs["target_language"] == "es":
-            saved.append(translator_saves(es_po(small)))
-        return result
+        # The translator saves the file after it was read, right before translate writes it
+        # (a release is written as soon as its last sentence comes back from the engine).
+        write = kwargs["settled"]
+
+        def save_then_write(release: str) -> None:
+            if kwargs["target_language"] == "es" and not saved:
+                saved.append(translator_saves(es_po(small)))
+            write(release)
+
+        return real(catalogs, **{**kwargs, "settled": save_then_write})
 
     monkeypatch.setattr(importlib.import_module("i18n_pipeline.translate"), "fill_catalogs", fill_then_translator_saves)
     code = main(["run", "--project", str(small)])
