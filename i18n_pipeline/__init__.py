@@ -11,8 +11,9 @@ The public API, for use from Python (the command line is a thin layer over the s
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from i18n_pipeline.lazy import attribute_loader
 
 __version__ = "0.1.0"
 
@@ -38,13 +39,7 @@ _PUBLIC = {
 }
 
 
-def __getattr__(name: str) -> Any:
-    room = _PUBLIC.get(name)
-    if room is None:
-        raise AttributeError(f"module 'i18n_pipeline' has no attribute {name!r}")
-    value = getattr(importlib.import_module(f"i18n_pipeline.{room}"), name)
-    globals()[name] = value  # once
-    return value
+__getattr__ = attribute_loader(__name__, {name: f"i18n_pipeline.{room}" for name, room in _PUBLIC.items()})
 
 
 __all__ = [

@@ -14,8 +14,9 @@ name is; the architecture test reads them as this package's.
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from i18n_pipeline.lazy import attribute_loader
 
 if TYPE_CHECKING:
     from i18n_pipeline.checks import CHECKS
@@ -67,11 +68,4 @@ __all__ = [
     "xliff_import",
 ]
 
-
-def __getattr__(name: str) -> Any:
-    module = _MODULE.get(name)
-    if module is None:
-        raise AttributeError(f"module 'i18n_pipeline.pipeline' has no attribute {name!r}")
-    value = getattr(importlib.import_module(module), name)
-    globals()[name] = value  # once
-    return value
+__getattr__ = attribute_loader(__name__, _MODULE)

@@ -29,9 +29,9 @@ hardened (``xmlsafe.py``). Writing the files and the PO files is the pipeline's.
 """
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
+from i18n_pipeline.lazy import attribute_loader
 from i18n_pipeline.xliff.common import DEFAULT_STATES, VERSIONS, unit_id
 
 # The rest is imported when first used (PEP 562): the command line needs only the versions and
@@ -50,13 +50,7 @@ _MODULE = {
 }
 
 
-def __getattr__(name: str) -> Any:
-    module = _MODULE.get(name)
-    if module is None:
-        raise AttributeError(f"module 'i18n_pipeline.xliff' has no attribute {name!r}")
-    value = getattr(importlib.import_module(f"i18n_pipeline.xliff.{module}"), name)
-    globals()[name] = value  # once
-    return value
+__getattr__ = attribute_loader(__name__, {name: f"{__name__}.{module}" for name, module in _MODULE.items()})
 
 
 __all__ = [
