@@ -17,13 +17,13 @@ from i18n_pipeline.cli import main
 from i18n_pipeline.errors import DocumentError
 from tests.project import SEED, break_placeholder, copy_project, snapshot
 
-pytestmark = pytest.mark.skipif(parallel.cores() < 2, reason="one core: parallel.in_order runs the items here")
-
 
 @pytest.fixture(autouse=True)
-def _no_threads_left_by_other_tests(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
-    # A Dask client of an earlier test leaves its (idle) event-loop threads in this process for
-    # good, which makes every stage here run on one core; a command line starts without them.
+def _two_cores_and_no_threads_left_by_other_tests(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Two workers whatever the machine (on one core they take turns: the same results). A Dask
+    # client of an earlier test leaves its (idle) event-loop threads in this process for good,
+    # which makes every stage here run on one core; a command line starts without them.
+    monkeypatch.setattr(parallel, "cores", lambda: 2)
     if "guard" not in request.node.name:
         monkeypatch.setattr(parallel, "forking_is_safe", lambda: multiprocessing.parent_process() is None)
 
