@@ -21,6 +21,7 @@ import signal
 import threading
 from collections import deque
 from collections.abc import Callable, Iterator, Sequence
+from itertools import islice
 from multiprocessing.pool import AsyncResult
 from typing import Any, TypeVar
 
@@ -63,17 +64,11 @@ def in_order(
     # task's error replaces all its results, and the items before the failing one must come back.
     context = multiprocessing.get_context("fork")
     with context.Pool(workers, initializer=_worker_start, initargs=(shared,)) as pool:
-        waiting: deque[AsyncResult[_R]] = deque()
         queue = iter(items)
-        for item in queue:
-            waiting.append(pool.apply_async(_run, (work, item)))
-            if len(waiting) >= workers * AHEAD:
-                break
+        waiting: deque[AsyncResult[_R]] = deque(pool.apply_async(_run, (work, item)) for item in islice(queue, workers * AHEAD))
         while waiting:
             done = waiting.popleft().get()
-            for item in queue:
-                waiting.append(pool.apply_async(_run, (work, item)))
-                break
+            waiting.extend(pool.apply_async(_run, (work, item)) for item in islice(queue, 1))
             yield done
 
 

@@ -15,6 +15,7 @@ import logging
 import queue
 import threading
 import time
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -187,17 +188,16 @@ def fill_catalogs(
     if not pending:
         return report
     release_of = {id(cat): release for release, cat in catalogs.items()}
-    waiting: dict[str, int] = {}  # release -> its sentences still to come from an engine
-    for source in pending:
-        for release in {release_of[id(cat)] for cat, _, _ in jobs[source].targets}:
-            waiting[release] = waiting.get(release, 0) + 1
+    releases_of = {source: {release_of[id(cat)] for cat, _, _ in jobs[source].targets} for source in pending}
+    waiting = Counter(release for releases in releases_of.values() for release in releases)  # sentences still to come
 
     def answered(sources: list[str]) -> None:
         for source in sources:
-            for release in {release_of[id(cat)] for cat, _, _ in jobs[source].targets}:
+            for release in releases_of[source]:
                 waiting[release] -= 1
                 if not waiting[release] and settled is not None:
                     settled(release)
+
     if names is None:
         names = proper_nouns(entry.source for cat in catalogs.values() for entry in cat.entries())
     protected: dict[tuple[str, bool], Protected] = {}
