@@ -7,10 +7,13 @@ another thread held would stay held in the child: a Dask client's threads make t
 here, one item after the other, as it always could). ``shared`` reaches the workers through the
 fork itself, never pickled (it may hold functions and large caches); items and results are.
 
-Workers compute and return; they write nothing. The caller writes each result in order, so a
-stage that fails stops exactly where the one-by-one loop would: a worker's exception is raised
-at its item, and what workers computed for later items is dropped. At most a few items per
-worker are in flight or waiting to be taken, so memory does not grow with the number of releases.
+Results are taken in order, so a stage that fails reports exactly the error the one-by-one loop
+would: a worker's exception is raised at its item, and what workers computed for later items is
+dropped. A worker may write files that are its item's alone and regenerable (extract's template
+of a release, build's pages), each atomically: such a file of a later item may then exist
+already, complete, and the stage's work log (kept by the caller) does not vouch for it. Files a
+person edits (PO files) are written by the caller, in order. At most a few items per worker are
+computed ahead of the caller, so memory does not grow with the number of releases.
 """
 
 from __future__ import annotations
@@ -19,11 +22,13 @@ import multiprocessing
 import os
 import signal
 import threading
-from collections import deque
 from collections.abc import Callable, Iterator, Sequence
-from itertools import islice
-from multiprocessing.pool import AsyncResult
+from multiprocessing.connection import Connection
+from multiprocessing.process import BaseProcess
+from multiprocessing.synchronize import Semaphore
 from typing import Any, TypeVar
+
+from i18n_pipeline.errors import PipelineError
 
 __all__ = ["MIN_ITEMS", "cores", "forking_is_safe", "in_order"]
 
@@ -35,8 +40,6 @@ _R = TypeVar("_R")
 # cost more than they save on a few releases (measured: ~30 ms a pool).
 MIN_ITEMS = 24
 AHEAD = 4  # items a worker may have been given beyond the one the caller waits for
-
-_shared: Any = None  # in a worker: what in_order's caller shares with every item
 
 
 def cores() -> int:
@@ -53,31 +56,71 @@ def in_order(
     work: Callable[[_S, _T], _R], shared: _S, items: Sequence[_T], *, min_items: int = MIN_ITEMS
 ) -> Iterator[_R]:
     """``work(shared, item)`` for each item, in order; ``work`` must be a module-level function,
-    and items and results picklable."""
+    and results picklable."""
     workers = min(cores(), len(items) // max(1, min_items // 2))
     if workers < 2 or len(items) < min_items or not forking_is_safe():
         for item in items:
             yield work(shared, item)
         return
-    # The pool ends with the generator: completed, or closed early by a failure in the caller
-    # (its workers are then terminated; they hold nothing the caller needs). One item a task: a
-    # task's error replaces all its results, and the items before the failing one must come back.
+    # Worker w computes items w, w + workers, w + 2 * workers, ... and sends each result down its
+    # own pipe; the results are read here in the items' order, so from worker 0, 1, ..., 0, 1...
+    # No thread here hands out tasks or collects results (multiprocessing.Pool's three threads
+    # cost this process a fifth of its CPU), and the items reach the workers through the fork, as
+    # ``shared`` does. A worker starts an item only with a credit, and this process returns one
+    # for each result it takes: at most AHEAD results of a worker wait to be taken.
     context = multiprocessing.get_context("fork")
-    with context.Pool(workers, initializer=_worker_start, initargs=(shared,)) as pool:
-        queue = iter(items)
-        waiting: deque[AsyncResult[_R]] = deque(pool.apply_async(_run, (work, item)) for item in islice(queue, workers * AHEAD))
-        while waiting:
-            done = waiting.popleft().get()
-            waiting.extend(pool.apply_async(_run, (work, item)) for item in islice(queue, 1))
-            yield done
+    pool: list[tuple[BaseProcess, Connection, Semaphore]] = []
+    process: BaseProcess
+    try:
+        for w in range(workers):
+            reader, writer = context.Pipe(duplex=False)
+            credits = context.Semaphore(AHEAD)
+            process = context.Process(
+                target=_serve, args=(work, shared, items, w, workers, writer, credits), daemon=True
+            )
+            process.start()
+            writer.close()
+            pool.append((process, reader, credits))
+        for i in range(len(items)):
+            process, reader, credits = pool[i % workers]
+            try:
+                failed, result = reader.recv()
+            except EOFError:
+                process.join(1)  # its exit code, when the kernel has it
+                raise PipelineError(
+                    "a worker process", f"ended without an answer (exit code {process.exitcode})",
+                    "run the command again; if it recurs, report it",
+                ) from None
+            credits.release()
+            if failed:
+                raise result
+            yield result
+    finally:
+        for process, reader, _ in pool:
+            reader.close()  # a worker still writing gets a broken pipe and ends
+            if process.is_alive():
+                process.kill()
+            process.join()
 
 
-def _worker_start(shared: object) -> None:
-    global _shared
-    _shared = shared
+def _serve(
+    work: Callable[[Any, Any], Any], shared: object, items: Sequence[Any], first: int, step: int,
+    results: Connection, credits: Semaphore,
+) -> None:
+    """A worker: the items from ``first``, every ``step``, each result sent as (failed, value)."""
     # Ctrl-C reaches the whole process group: the parent stops the stage, and says so.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-
-
-def _run(work: Callable[[Any, Any], Any], item: object) -> Any:
-    return work(_shared, item)
+    for i in range(first, len(items), step):
+        credits.acquire()
+        try:
+            answer: tuple[bool, Any] = (False, work(shared, items[i]))
+        except BaseException as exc:  # noqa: BLE001 -- raised at its item by the caller, as it was raised here
+            answer = (True, exc)
+        try:
+            results.send(answer)
+        except (BrokenPipeError, OSError):
+            return  # the caller stopped early
+        except Exception as exc:  # noqa: BLE001 -- a result or exception pickle cannot carry
+            results.send((True, RuntimeError(f"item {i}: cannot pass its result back ({exc})")))
+        if answer[0]:
+            return

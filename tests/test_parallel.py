@@ -3,18 +3,20 @@ the one-by-one loop, and extract's templates byte-identical either way."""
 
 from __future__ import annotations
 
+import json
 import multiprocessing
 import os
 import re
 import threading
-from collections.abc import Iterator
+import time
 from pathlib import Path
 
 import pytest
 
 from i18n_pipeline import parallel
 from i18n_pipeline.cli import main
-from i18n_pipeline.errors import DocumentError
+from i18n_pipeline.errors import DocumentError, PipelineError
+from i18n_pipeline.pofile import read_po
 from tests.project import SEED, break_placeholder, copy_project, snapshot
 
 
@@ -40,25 +42,32 @@ def test_results_come_in_order_from_worker_processes() -> None:
     assert os.getpid() not in {pid for _, pid in out}  # computed by the workers
 
 
-class _Counted(list[int]):
-    """Items that count how many were taken: what in_order has handed to its workers."""
-
-    taken = 0
-
-    def __iter__(self) -> Iterator[int]:
-        for item in super().__iter__():
-            self.taken += 1
-            yield item
+def _square_logged(log: Path, item: int) -> tuple[int, int]:
+    with log.open("a") as started:  # one short append per item: whole lines, whatever the worker
+        started.write(f"{item}\n")
+    return item * item, os.getpid()
 
 
-def test_only_a_few_items_per_worker_are_handed_out_ahead_of_the_caller() -> None:
+def test_only_a_few_items_per_worker_are_started_ahead_of_the_caller(tmp_path: Path) -> None:
     # The results of 2,000 releases must not pile up in memory while the caller writes.
-    items = _Counted(range(400))
-    results = parallel.in_order(_square_where, None, items, min_items=4)
+    log = tmp_path / "started"
+    results = parallel.in_order(_square_logged, log, range(400), min_items=4)
     assert next(results)[0] == 0
-    assert items.taken <= 1 + parallel.cores() * parallel.AHEAD
+    time.sleep(0.5)  # time enough for the workers to run ahead, were they allowed to
+    assert len(log.read_text().split()) <= 1 + parallel.cores() * parallel.AHEAD
     assert [square for square, _ in results] == [i * i for i in range(1, 400)]
-    assert items.taken == 400
+    assert sorted(map(int, log.read_text().split())) == list(range(400))
+
+
+def test_a_worker_that_dies_is_an_error_not_a_hang() -> None:
+    with pytest.raises(PipelineError, match="ended without an answer"):
+        list(parallel.in_order(_die_at, 30, range(100), min_items=4))
+
+
+def _die_at(at: int, item: int) -> int:
+    if item == at:
+        os._exit(3)  # as the kernel's OOM killer would end it: no exception, no answer
+    return item
 
 
 def test_a_workers_error_is_raised_at_its_item_as_it_was_raised() -> None:
@@ -104,11 +113,12 @@ def test_extract_on_several_cores_writes_what_one_core_writes(tmp_path: Path, mo
     assert len(templates) == 31 and templates == _dated(snapshot(alone / "locales" / "templates"))
 
 
-def test_a_bad_release_among_many_stops_extract_where_one_core_would(
+def test_a_bad_release_among_many_stops_extract_with_the_error_one_core_gives(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     errors: list[str] = []
     written: list[set[str]] = []
+    vouched: list[set[str]] = []
     for cores in (2, 1):
         monkeypatch.setattr(parallel, "cores", lambda cores=cores: cores)
         project = _many_releases(tmp_path / str(cores), 30)
@@ -118,9 +128,19 @@ def test_a_bad_release_among_many_stops_extract_where_one_core_would(
         err = capsys.readouterr().err
         assert "Traceback" not in err
         errors.append(err.replace(str(project), "PROJECT"))
-        written.append({p.name for p in (project / "locales" / "templates").glob("*.pot")})
+        templates = project / "locales" / "templates"
+        written.append({p.name for p in templates.glob("*.pot")})
+        for template in templates.glob("*.pot"):  # each complete, whoever wrote it
+            assert read_po(template).entries()
+        done = json.loads((project / ".i18n-cache" / "work.json").read_text("utf-8"))["done"]
+        vouched.append({key for key in done if key.startswith("extract:")})
     assert errors[0] == errors[1] and "release-12.md" in errors[0]
-    assert written[0] == written[1] == {f"{SEED}.pot", *(f"release-{i:02}.pot" for i in range(12))}
+    before = {f"{SEED}.pot", *(f"release-{i:02}.pot" for i in range(12))}
+    assert written[1] == before  # one core: exactly the releases before the bad one
+    # Several: those, and perhaps a few after it that a worker had done already. The work log
+    # vouches only for the releases before the bad one, as on one core.
+    assert before <= written[0] and all(int(name[8:10]) > 12 for name in written[0] - before)
+    assert vouched[0] == vouched[1] == {f"extract:{name[:-4]}" for name in before}
 
 
 def test_update_on_several_cores_writes_what_one_core_writes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -9,6 +9,7 @@ from i18n_pipeline.catalog import new_template, template_entries, update_catalog
 from i18n_pipeline.config import Settings
 from i18n_pipeline.errors import PipelineError
 from i18n_pipeline.glossary import Glossary, load_glossary, term_notes
+from i18n_pipeline.incremental import WorkLog
 from i18n_pipeline.locking import locked as _locked
 from i18n_pipeline.parallel import in_order
 from i18n_pipeline.parsed import keep_document, kept_form, read_release
@@ -27,7 +28,7 @@ from i18n_pipeline.pofile import RenderedPO, commit_po, read_po, render_po
 @_locked("extract")
 def extract(settings: Settings) -> StageResult:
     """Write one template per release: ``locales/templates/<release>.pot``. Releases are parsed
-    on the machine's cores (parallel.py); templates are written here, in order."""
+    and their templates written on the machine's cores (parallel.py), reported here in order."""
     result = StageResult()
     with work_log(settings) as done:
         todo: list[Path] = []
@@ -37,23 +38,27 @@ def extract(settings: Settings) -> StageResult:
                 result.record(target, False)
             else:
                 todo.append(path)
-        for path, (kept, template) in zip(todo, in_order(_new_template, settings, todo), strict=True):
-            target = template_path(settings, path.stem)
-            result.record(target, commit_po(template, durable=False))
-            if kept is not None:  # the parsed release, for build, which then need not parse it again
-                keep_document(settings.cache_dir, path.stem, kept)
-            done.record(f"extract:{path.stem}", [path, target])
+        for path, (written, digest) in zip(todo, in_order(_new_template, (settings, done), todo), strict=True):
+            result.record(template_path(settings, path.stem), written)
+            done.remember(f"extract:{path.stem}", digest)
     return result
 
 
-def _new_template(settings: Settings, path: Path) -> tuple[bytes | None, RenderedPO]:
-    """A release parsed, as the document cache keeps it (None: kept already), and its template
-    rendered (what extract's workers compute)."""
+def _new_template(shared: tuple[Settings, WorkLog], path: Path) -> tuple[bool, str]:
+    """A release parsed, its template written (True: its bytes changed), its parse kept for
+    build, and the work log's digest of both files (what extract's workers do). A bad release
+    stops the stage at its place; a worker may have written the next releases' templates
+    already, each complete (the work log, kept here, does not vouch for them)."""
+    settings, log = shared
     doc, parsed = read_release(settings, path)
     target = template_path(settings, path.stem)
     existing = read_po(target) if target.exists() else None
     template = new_template(template_entries(doc), project=settings.project, previous=existing)
-    return (None if parsed is None else kept_form(parsed, doc)), render_po(template, target, wrap=settings.po_wrap)
+    rendered = render_po(template, target, wrap=settings.po_wrap)
+    written = commit_po(rendered, durable=False)
+    if parsed is not None:  # the parsed release, for build, which then need not parse it again
+        keep_document(settings.cache_dir, path.stem, kept_form(parsed, doc))
+    return written, log.digest([path, target])
 
 
 @_locked("update")
