@@ -95,6 +95,12 @@ class WorkLog:
         if info is not None:
             self._info[key] = dict(info)
 
+    def remember(self, key: str, digest: str, *, info: Mapping[str, int] | None = None) -> None:
+        """``record`` with the digest already taken (by a worker process, see parallel.py)."""
+        self._done[key] = digest
+        if info is not None:
+            self._info[key] = dict(info)
+
     def info(self, key: str) -> dict[str, int]:
         """The counts recorded with ``key`` (empty when none were)."""
         return dict(self._info.get(key, {}))

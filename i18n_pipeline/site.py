@@ -33,6 +33,7 @@ from i18n_pipeline.mofile import compile_mo
 from i18n_pipeline.pages import (
     STYLESHEET,
     STYLESHEET_NAME,
+    IndexEntry,
     alternates_for,
     describe_page,
     describe_text,
@@ -63,14 +64,15 @@ class BuildResult:
         """Write an output atomically (only when its bytes change); True when written."""
         changed = write_if_changed(path, text.encode("utf-8"), durable=False)  # regenerable
         self.written += changed
-        if path not in self._listed:
-            self.note(path)
+        self.note(path)
         return changed
 
     def note(self, *paths: Path) -> None:
-        """Outputs already up to date."""
-        self._listed.update(paths)
-        self.outputs += paths
+        """Outputs written or already up to date (each listed once)."""
+        for path in paths:
+            if path not in self._listed:
+                self._listed.add(path)
+                self.outputs.append(path)
 
 
 def release_outputs(settings: Settings, language: str, source: Path) -> list[Path]:
@@ -160,14 +162,18 @@ def build_site(
             todo.append(_Plan(place, lang, policy, machine, path, _shown(settings, path), key, [*inputs, *outputs], outputs))
         order.append((source, skipped, bool(todo)))
         if todo:
-            tasks.append(_Task(source, todo))
-    shared = _Shared(source_language, glossary, verdicts, load_document)
+            tasks.append(_Task(source, todo, skipped))
+    shared = _Shared(settings, source_language, everyone, glossary, verdicts, load_document, log)
     made_in_order = in_order(_make_release, shared, tasks)
+    described: dict[Path, IndexEntry] = {}
     for source, skipped, to_make in order:
-        built: dict[str, _Work] = {}
-        made_here, found = next(made_in_order) if to_make else ([], {})
+        if to_make:
+            made_here, found, emitted = next(made_in_order)
+        else:
+            made_here, found, emitted = [], {}, _emit_release(shared, source, {}, skipped, set())
         for lang, (used, runs) in found.items():
             verdicts[lang].adopt(used, runs)
+        infos = {lang: work.info for lang, work in skipped.items()}
         for made in made_here:
             if made.withheld is not None:
                 before = len(result.withheld)
@@ -175,19 +181,23 @@ def build_site(
                 withheld += [(made.plan.place, line) for line in result.withheld[before:]]
                 _add_unreviewed(result, made.plan.lang, made.info)
                 continue
-            built[made.plan.lang] = _Work(made.plan.key, made.plan.files, made.plan.outputs, made.texts, made.info)
-        for lang, work in [*built.items(), *skipped.items()]:
-            result.machine_segments += work.info.get("machine", 0)
-            result.fallback_segments += work.info.get("fallback", 0)
-            result.rejected_segments += work.info.get("rejected", 0)
+            infos[made.plan.lang] = made.info
+        for lang, info in infos.items():
+            result.machine_segments += info.get("machine", 0)
+            result.fallback_segments += info.get("fallback", 0)
+            result.rejected_segments += info.get("rejected", 0)
             if lang != source_language:
-                _add_unreviewed(result, lang, work.info)
-        _emit_release(settings, result, log, source, built, skipped, everyone)
+                _add_unreviewed(result, lang, info)
+        result.written += emitted.written
+        result.note(*emitted.outputs)
+        for key, digest, info in emitted.records:
+            log.remember(key, digest, info=info)
+        described.update(emitted.described)
     # Sorted by language (stable: by release within one), as a build reported them language by language.
     result.withheld = [line for _, line in sorted(withheld, key=lambda item: item[0])]
     for lang, known in verdicts.items():
         known.save(complete=complete[lang])
-    _write_indexes(settings, releases, result)
+    _write_indexes(settings, releases, result, described)
     return result
 
 
@@ -210,33 +220,50 @@ class _Plan:
 class _Task:
     source: Path
     plans: list[_Plan]
+    skipped: dict[str, _Work]  # the release's languages up to date: their pages may need new links
 
 
 @dataclass
 class _Made:
-    """What a worker made of one release in one language: its texts, or why it is withheld."""
+    """What a worker made of one release in one language (its pages are written), or why it is
+    withheld."""
 
     plan: _Plan
-    texts: list[str]
     info: dict[str, int]
     withheld: str | None = None
+
+
+@dataclass
+class _Emitted:
+    """What writing one release's pages did, for the build's process to count and remember."""
+
+    written: int = 0
+    outputs: list[Path] = field(default_factory=list)  # written or already up to date
+    records: list[tuple[str, str, dict[str, int]]] = field(default_factory=list)  # work log: key, digest, info
+    described: dict[Path, IndexEntry] = field(default_factory=dict)  # each page as the index lists it
 
 
 @dataclass
 class _Shared:
     """What every worker of a build shares (through the fork: never pickled)."""
 
+    settings: Settings
     source_language: str
+    everyone: list[str]  # the source language and every target language of the project
     glossary: Glossary
     verdicts: dict[str, Verdicts]
     load_document: Callable[[Path], Document]
+    log: WorkLog  # its digests only: what is remembered is the build's process's business
 
 
-def _make_release(shared: _Shared, task: _Task) -> tuple[list[_Made], dict[str, tuple[dict[str, bool], int]]]:
-    """A release in each language of ``task`` (in a worker, or here), and the check verdicts
-    used or found meanwhile, for the build's process to keep."""
+def _make_release(
+    shared: _Shared, task: _Task
+) -> tuple[list[_Made], dict[str, tuple[dict[str, bool], int]], _Emitted]:
+    """A release in each language of ``task`` (in a worker, or here), its pages written, and the
+    check verdicts used or found meanwhile, for the build's process to keep."""
     document: Document | None = None
     made: list[_Made] = []
+    built: dict[str, _Work] = {}
     for plan in task.plans:
         foreign = plan.lang != shared.source_language
         catalog = read_po(plan.catalog, to_publish=True) if foreign and plan.catalog.exists() else None
@@ -249,35 +276,52 @@ def _make_release(shared: _Shared, task: _Task) -> tuple[list[_Made], dict[str, 
             verdicts=shared.verdicts.get(plan.lang),
         )
         if isinstance(out, Withheld):
-            made.append(_Made(plan, [], left, out.why))
+            made.append(_Made(plan, left, out.why))
             continue
         info = {"machine": out.machine_segments, "fallback": out.fallback_segments, "rejected": out.rejected_segments}
-        made.append(_Made(plan, [out.markdown, out.html], info | left))
-    return made, {lang: known.take_new() for lang, known in shared.verdicts.items()}
+        made.append(_Made(plan, info | left))
+        built[plan.lang] = _Work(plan.key, plan.files, plan.outputs, [out.markdown, out.html], info | left)
+    withheld = {m.plan.lang for m in made if m.withheld is not None}
+    emitted = _emit_release(shared, task.source, built, task.skipped, withheld)
+    return made, {lang: known.take_new() for lang, known in shared.verdicts.items()}, emitted
 
 
 def _emit_release(
-    settings: Settings, result: BuildResult, log: WorkLog, source: Path,
-    built: dict[str, _Work], skipped: dict[str, _Work], everyone: Sequence[str],
-) -> None:
-    """Write one release's pages, each linking to the release's other published languages."""
-    release = source.stem
-    published = [lang for lang in everyone if lang in built or _published(settings, lang, source)]
+    shared: _Shared, source: Path, built: dict[str, _Work], skipped: dict[str, _Work], withheld: set[str]
+) -> _Emitted:
+    """Write one release's pages, each linking to the release's other published languages (in a
+    worker, or here); ``withheld``: languages of the release that are not published any more."""
+    settings, release = shared.settings, source.stem
+    emitted = _Emitted()
+
+    def emit(path: Path, text: str) -> bool:
+        changed = write_if_changed(path, text.encode("utf-8"), durable=False)  # regenerable
+        emitted.written += changed
+        emitted.outputs.append(path)
+        if path.suffix in (".html", ".htm", ".xhtml"):
+            emitted.described[path] = describe_page(text, release)
+        return changed
+
+    published = [
+        lang for lang in shared.everyone
+        if lang not in withheld and (lang in built or _published(settings, lang, source))
+    ]
     for lang in published:
         alternates = alternates_for(release, lang, published, settings.source_language)
         fresh = built.get(lang)
         if fresh is not None:
             page = _page_of(fresh.outputs)
             for out_path, text in zip(fresh.outputs, fresh.texts, strict=False):
-                result.emit(out_path, set_alternates(text, alternates) if out_path == page else text)
-            log.record(fresh.key, fresh.files, info=fresh.info)
+                emit(out_path, set_alternates(text, alternates) if out_path == page else text)
+            emitted.records.append((fresh.key, shared.log.digest(fresh.files), fresh.info))
             continue
         page = _page_of(release_outputs(settings, lang, source))
         if page is not None and page.exists():  # skipped, or of a language this build left alone
-            changed = result.emit(page, set_alternates(page.read_text("utf-8"), alternates))
+            changed = emit(page, set_alternates(page.read_text("utf-8"), alternates))
             unchanged_work = skipped.get(lang)
             if changed and unchanged_work is not None:
-                log.record(unchanged_work.key, unchanged_work.files, info=unchanged_work.info)
+                emitted.records.append((unchanged_work.key, shared.log.digest(unchanged_work.files), unchanged_work.info))
+    return emitted
 
 
 def _unreviewed(catalog: Catalog | None) -> dict[str, int]:
@@ -328,8 +372,12 @@ def _withhold(settings: Settings, result: BuildResult, language: str, source: Pa
     result.withheld.append(f"{_shown(settings, _page_of(outputs) or outputs[0])}: withheld: {why}")
 
 
-def _write_indexes(settings: Settings, releases: Sequence[Path], result: BuildResult) -> None:
-    """``build/<lang>/index.html`` for every language with a folder in build/, and the stylesheet."""
+def _write_indexes(
+    settings: Settings, releases: Sequence[Path], result: BuildResult, described: dict[Path, IndexEntry]
+) -> None:
+    """``build/<lang>/index.html`` for every language with a folder in build/, and the stylesheet;
+    ``described``: the pages this build wrote or checked, as the index lists them (the others
+    are read)."""
     everyone = [settings.source_language, *settings.target_languages]
     with_folder = [lang for lang in everyone if (settings.build_dir / lang).is_dir()]
     if not with_folder:
@@ -343,8 +391,10 @@ def _write_indexes(settings: Settings, releases: Sequence[Path], result: BuildRe
                 continue
             page = _page_of(outputs)
             shown = page or outputs[0]
-            text = shown.read_text("utf-8")
-            entry = describe_page(text, source.stem) if page else describe_text(text, source.stem)
+            entry = described.get(shown)
+            if entry is None:
+                text = shown.read_text("utf-8")
+                entry = describe_page(text, source.stem) if page else describe_text(text, source.stem)
             entries.append(replace(entry, href=shown.name))
         index = render_index(lang, entries, with_folder, settings.source_language)
         result.emit(settings.build_dir / lang / "index.html", index)
