@@ -30,6 +30,7 @@ import logging
 import os
 import re
 import secrets
+import stat
 import threading
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
@@ -59,11 +60,14 @@ def atomic_stream(
     """
     created = make_folder(path.parent)
     try:
-        mode = path.stat().st_mode & 0o777 if path.exists() else None
+        status: os.stat_result | None = os.stat(path)
+    except (FileNotFoundError, NotADirectoryError):
+        status = None
     except OSError as exc:
         raise write_error(path, exc) from None
-    if path.is_dir():
+    if status is not None and stat.S_ISDIR(status.st_mode):
         raise PipelineError(str(path), "is a folder, where the pipeline writes a file", "move the folder away")
+    mode = None if status is None else status.st_mode & 0o777
     # The name is chosen before the file exists, so whatever interrupts us (Ctrl-C included, even
     # while the file is being created) finds a name to remove.
     tmp = path.parent / f".{path.name}.{secrets.token_hex(6)}.tmp"
@@ -145,6 +149,8 @@ def _file_in_the_way(folder: Path) -> Path | None:
 def make_folder(folder: Path) -> list[Path]:
     """``mkdir -p``, with a file in the way or a read-only parent reported as a PipelineError;
     returns the folders it created, outermost first."""
+    if folder.is_dir():
+        return []  # most writes go to a folder that is there: one stat, not one per ancestor
     missing = [f for f in reversed([folder, *folder.parents]) if not f.exists()]
     try:
         folder.mkdir(parents=True, exist_ok=True)
