@@ -9,6 +9,7 @@ End-to-end tests go through ``main([...])`` on a copy of the bundled project aft
 from __future__ import annotations
 
 import importlib
+import os
 import shutil
 import subprocess
 from pathlib import Path
@@ -397,3 +398,29 @@ def test_po_wrap_in_pipeline_yaml_reformats_every_file(project: Path) -> None:
     for path in (project / "locales").rglob("*.po*"):
         assert subprocess.run(["msgcat", "--no-wrap", str(path)], check=True, capture_output=True).stdout == path.read_bytes()
     assert max(len(line) for line in po.read_text("utf-8").splitlines()) > 79
+
+
+def test_update_fsyncs_the_po_files_it_replaces_not_the_ones_it_creates(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A new PO file holds no one's work: atomic, not fsynced. A file that replaces one (a
+    translator's, perhaps) is fsynced before its rename, as every such save is."""
+    project = copy_project(tmp_path / "p")
+    synced: list[str] = []
+    real_fsync = os.fsync
+
+    def fsync(fd: int) -> None:
+        synced.append(os.readlink(f"/proc/self/fd/{fd}"))
+        real_fsync(fd)
+
+    monkeypatch.setattr(os, "fsync", fsync)
+    assert main(["extract", "--project", str(project)]) == 0
+    assert main(["update", "--project", str(project)]) == 0
+    assert not [name for name in synced if ".po." in name]  # the temporary files of new PO files
+    po = es_po(project)
+    release = project / "content" / f"{SEED}.md"
+    release.write_text(release.read_text("utf-8").replace("victims", "survivors", 1), "utf-8")
+    synced.clear()
+    assert main(["extract", "--project", str(project)]) == 0
+    assert main(["update", "--project", str(project)]) == 0
+    assert any(Path(name).name.startswith(f".{po.name}.") for name in synced)
