@@ -22,7 +22,7 @@ import multiprocessing
 import os
 import signal
 import threading
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Generator, Sequence
 from multiprocessing.connection import Connection
 from multiprocessing.process import BaseProcess
 from multiprocessing.synchronize import Semaphore
@@ -54,7 +54,7 @@ def forking_is_safe() -> bool:
 
 def in_order(
     work: Callable[[_S, _T], _R], shared: _S, items: Sequence[_T], *, min_items: int = MIN_ITEMS
-) -> Iterator[_R]:
+) -> Generator[_R, None, None]:
     """``work(shared, item)`` for each item, in order; ``work`` must be a module-level function,
     and results picklable."""
     workers = min(cores(), len(items) // max(1, min_items // 2))
@@ -96,11 +96,26 @@ def in_order(
                 raise result
             yield result
     finally:
+        # Workers still at work (the caller stopped early: an error, Ctrl-C) are asked to stop:
+        # a worker writing a file removes its temporary file first (files.atomic_stream).
         for process, reader, _ in pool:
-            reader.close()  # a worker still writing gets a broken pipe and ends
+            reader.close()
+            if process.is_alive():
+                process.terminate()
+        for process, _, _ in pool:
+            process.join(5)
             if process.is_alive():
                 process.kill()
-            process.join()
+                process.join()
+
+
+class _Stopped(BaseException):
+    """SIGTERM in a worker: its caller stopped early. A BaseException, so that no ``except
+    Exception`` of the work takes it for the work's own error."""
+
+
+def _stop(signum: int, frame: object) -> None:
+    raise _Stopped
 
 
 def _serve(
@@ -110,17 +125,23 @@ def _serve(
     """A worker: the items from ``first``, every ``step``, each result sent as (failed, value)."""
     # Ctrl-C reaches the whole process group: the parent stops the stage, and says so.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    for i in range(first, len(items), step):
-        credits.acquire()
-        try:
-            answer: tuple[bool, Any] = (False, work(shared, items[i]))
-        except BaseException as exc:  # noqa: BLE001 -- raised at its item by the caller, as it was raised here
-            answer = (True, exc)
-        try:
-            results.send(answer)
-        except (BrokenPipeError, OSError):
-            return  # the caller stopped early
-        except Exception as exc:  # noqa: BLE001 -- a result or exception pickle cannot carry
-            results.send((True, RuntimeError(f"item {i}: cannot pass its result back ({exc})")))
-        if answer[0]:
-            return
+    signal.signal(signal.SIGTERM, _stop)
+    try:
+        for i in range(first, len(items), step):
+            credits.acquire()
+            try:
+                answer: tuple[bool, Any] = (False, work(shared, items[i]))
+            except _Stopped:
+                raise
+            except BaseException as exc:  # noqa: BLE001 -- raised at its item by the caller, as it was raised here
+                answer = (True, exc)
+            try:
+                results.send(answer)
+            except (BrokenPipeError, OSError):
+                return  # the caller stopped early
+            except Exception as exc:  # noqa: BLE001 -- a result or exception pickle cannot carry
+                results.send((True, RuntimeError(f"item {i}: cannot pass its result back ({exc})")))
+            if answer[0]:
+                return
+    except _Stopped:
+        return  # what the work was writing is removed on the way out

@@ -16,6 +16,7 @@ import pytest
 from i18n_pipeline import parallel
 from i18n_pipeline.cli import main
 from i18n_pipeline.errors import DocumentError, PipelineError
+from i18n_pipeline.files import atomic_stream
 from i18n_pipeline.pofile import read_po
 from tests.project import SEED, break_placeholder, copy_project, snapshot
 
@@ -183,3 +184,20 @@ def test_build_on_several_cores_writes_what_one_core_writes(
             name: data for name, data in snapshot(project / ".i18n-cache").items() if name.startswith("checks-")}
     assert said[2] == said[1] and "1 translation not published" in " ".join(said[2])
     assert len(built[2]) > 90 and built[2] == built[1]
+
+
+def _write_slowly(folder: Path, item: int) -> int:
+    with atomic_stream(folder / f"{item}.txt", durable=False) as out:
+        out.write(b"x")
+        time.sleep(0 if item == 0 else 0.3)
+    return item
+
+
+def test_workers_stopped_early_leave_no_temporary_file(tmp_path: Path) -> None:
+    # The caller stops (an error in it, Ctrl-C) while workers are inside their writes.
+    results = parallel.in_order(_write_slowly, tmp_path, range(40), min_items=4)
+    assert next(results) == 0
+    time.sleep(0.15)
+    results.close()
+    assert not list(tmp_path.glob(".*.tmp"))
+    assert multiprocessing.active_children() == []
