@@ -76,7 +76,7 @@ def in_order(
             reader, writer = context.Pipe(duplex=False)
             credits = context.Semaphore(AHEAD)
             process = context.Process(
-                target=_serve, args=(work, shared, items, w, workers, writer, credits), daemon=True
+                target=_serve, args=(work, shared, items, w, workers, writer, credits, os.getpid()), daemon=True
             )
             process.start()
             writer.close()
@@ -120,7 +120,7 @@ def _stop(signum: int, frame: object) -> None:
 
 def _serve(
     work: Callable[[Any, Any], Any], shared: object, items: Sequence[Any], first: int, step: int,
-    results: Connection, credits: Semaphore,
+    results: Connection, credits: Semaphore, caller: int,
 ) -> None:
     """A worker: the items from ``first``, every ``step``, each result sent as (failed, value)."""
     # Ctrl-C reaches the whole process group: the parent stops the stage, and says so.
@@ -128,7 +128,9 @@ def _serve(
     signal.signal(signal.SIGTERM, _stop)
     try:
         for i in range(first, len(items), step):
-            credits.acquire()
+            while not credits.acquire(timeout=1.0):
+                if os.getppid() != caller:
+                    return  # the caller was killed (kill -9): no one will take the results
             try:
                 answer: tuple[bool, Any] = (False, work(shared, items[i]))
             except _Stopped:

@@ -7,6 +7,8 @@ import json
 import multiprocessing
 import os
 import re
+import subprocess
+import sys
 import threading
 import time
 from pathlib import Path
@@ -201,3 +203,34 @@ def test_workers_stopped_early_leave_no_temporary_file(tmp_path: Path) -> None:
     results.close()
     assert not list(tmp_path.glob(".*.tmp"))
     assert multiprocessing.active_children() == []
+
+
+_CALLER = """
+import os, sys, time
+from i18n_pipeline import parallel
+parallel.cores = lambda: 2
+def pid(_, item):
+    return os.getpid()
+results = parallel.in_order(pid, None, range(100), min_items=4)
+print(next(results), next(results), flush=True)
+time.sleep(60)  # killed here, with its workers waiting for credits
+"""
+
+
+def test_the_workers_of_a_killed_caller_end(tmp_path: Path) -> None:
+    caller = subprocess.Popen([sys.executable, "-c", _CALLER], stdout=subprocess.PIPE, text=True)
+    assert caller.stdout is not None
+    workers = [int(pid) for pid in caller.stdout.readline().split()]
+    caller.kill()  # as kill -9 does: no clean-up of any kind
+    caller.wait()
+    deadline = time.monotonic() + 10
+    while any(Path(f"/proc/{pid}").exists() and "Z" not in _state(pid) for pid in workers):
+        assert time.monotonic() < deadline, "a worker outlived its killed caller"
+        time.sleep(0.1)
+
+
+def _state(pid: int) -> str:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().split(")")[-1].split()[0]
+    except OSError:
+        return "Z"
