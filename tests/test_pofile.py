@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import re
 import os
 import shutil
 import subprocess
@@ -15,6 +16,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from i18n_pipeline import catalog as catalog_module
+from i18n_pipeline import pofile as pofile_module
 from i18n_pipeline.catalog import TemplateEntry, new_template, update_catalog
 from i18n_pipeline.errors import CatalogError
 from i18n_pipeline.model import LineWrap, State
@@ -443,3 +445,49 @@ def test_no_input_breaks_the_po_reader(data: bytes) -> None:
     except CatalogError:
         return
     po_bytes(catalog)  # what was read can be written
+
+
+# --- the structure check and entry lines, read from the whole text (not line by line) ------
+
+_PO_LINES = st.lists(
+    st.sampled_from(['msgid "a"', 'msgstr "b"', '#~ msgid "c"', "#~\tmsgstr", "#~", "msgid_plural", '"x"',
+                     "# msgid", "", " msgid", "msgid", "msgstr[0]", "#~msgid", "\x0bmsgid", "#~\x0cmsgid"]),
+    max_size=12,
+)
+
+
+def _keyword_lines_one_by_one(lines: list[str]) -> int | None:
+    """The line check as it was written before, line by line: the open msgid's line, or None."""
+    open_msgid: int | None = None
+    for number, line in enumerate(lines, start=1):
+        m = re.match(r"^(?:#~\s*)?(msgid|msgstr)\b", line)
+        if m is None:
+            continue
+        if m.group(1) == "msgid":
+            if open_msgid is not None:
+                break
+            open_msgid = number
+        else:
+            open_msgid = None
+    return open_msgid
+
+
+@given(lines=_PO_LINES)
+def test_the_structure_check_finds_the_line_a_line_by_line_reading_finds(lines: list[str]) -> None:
+    text = "\n".join(lines)
+    expected = _keyword_lines_one_by_one(text.split("\n"))
+    try:
+        pofile_module._check_structure(text, "x.po")
+    except CatalogError as exc:
+        assert expected is not None and str(exc).startswith(f"x.po:{expected}: ")
+    else:
+        assert expected is None
+    assert pofile_module._msgid_lines(text) == [
+        n for n, line in enumerate(text.split("\n"), 1) if line.startswith("msgid ")
+    ]
+
+
+def test_a_msgid_without_msgstr_is_reported_at_its_line() -> None:
+    data = b'msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=UTF-8\\n"\n\nmsgid "One."\nmsgstr "Uno."\n\nmsgid "Two."\n'
+    with pytest.raises(CatalogError, match=r"^x\.po:8: msgid without msgstr"):
+        read_po_bytes(data, "x.po")
