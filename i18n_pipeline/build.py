@@ -236,8 +236,10 @@ def _finish(
     rejected: int,
     markers: tuple[str, str],
 ) -> BuiltRelease:
-    body = render_document(document, lookup)
-    variant = render_document(document, marked) if fallback and markers[0] else body
+    variant = render_document(document, marked) if fallback and markers[0] else None
+    # An HTML release is published from the variant alone: no render of its body then.
+    body = render_document(document, lookup) if variant is None or document.format != "html" else ""
+    variant = body if variant is None else variant
     source = context.source_language
     if document.format == "markdown":
         markdown = _with_notices(body, context.notices)
