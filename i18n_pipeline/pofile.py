@@ -359,41 +359,24 @@ def detect_wrap(text: str) -> LineWrap | None:
 
 
 _LINE_RE = re.compile(r"line (\d+)")
-# Keyword lines found in the whole text, after a "\n" put before it (a literal first: re jumps
-# from line to line, where a line-by-line loop costs twice as much; no "\n" inside a line).
-_KEYWORD_RE = re.compile(r"\n(?:#~[^\S\n]*)?(msgid|msgstr)\b")
-_MSGID_LINE_RE = re.compile(r"\nmsgid ")
+_KEYWORD_RE = re.compile(r"^(?:#~\s*)?(msgid|msgstr)\b")
 
 
-def _line_numbers(text: str, starts: list[int]) -> list[int]:
-    """The line (from 1) of each offset of ``starts`` (ascending) in ``text``."""
-    numbers: list[int] = []
-    line, pos = 1, 0
-    for start in starts:
-        line += text.count("\n", pos, start)
-        pos = start
-        numbers.append(line)
-    return numbers
-
-
-def _check_structure(text: str, where: str) -> None:
+def _check_structure(lines: list[str], where: str) -> None:
     """Catch what the lenient parser would silently drop: a msgid without msgstr."""
     open_msgid: int | None = None
-    for m in _KEYWORD_RE.finditer("\n" + text):
+    for number, line in enumerate(lines, start=1):
+        m = _KEYWORD_RE.match(line)
+        if m is None:
+            continue
         if m.group(1) == "msgid":
             if open_msgid is not None:
                 break
-            open_msgid = m.start()  # in ``text``: where the line starts
+            open_msgid = number
         else:
             open_msgid = None
     if open_msgid is not None:
-        (line,) = _line_numbers(text, [open_msgid])
-        raise CatalogError(f"{where}:{line}", "msgid without msgstr", "add the missing msgstr line or restore the file")
-
-
-def _msgid_lines(text: str) -> list[int]:
-    """The lines that start with "msgid " (gettext's entries, not obsolete)."""
-    return _line_numbers(text, [m.start() for m in _MSGID_LINE_RE.finditer("\n" + text)])
+        raise CatalogError(f"{where}:{open_msgid}", "msgid without msgstr", "add the missing msgstr line or restore the file")
 
 
 def _tt_units(data: bytes, path: str) -> Any:
@@ -417,14 +400,15 @@ def read_po_bytes(data: bytes, path: str) -> Catalog:
     # gettext's own layout first: Translate Toolkit's syntax errors come first for the rest.
     read = gettext_units(data) or [_unit_from_tt(u) for u in _tt_units(data, path)]
     decoded = data.decode("utf-8", errors="replace").replace("\r\n", "\n").replace("\r", "\n")
-    _check_structure(decoded, path)
+    lines = decoded.split("\n")
+    _check_structure(lines, path)
 
     header: Unit | None = None
     units: list[Unit] = []
     seen: dict[tuple[bool, str | None, str], int] = {}
     # Messages about an entry name its line: the n-th "msgid" line of the file is the n-th
     # entry that is not obsolete (the header first).
-    msgid_lines = _msgid_lines(decoded)
+    msgid_lines = [n for n, line in enumerate(lines, 1) if line.startswith("msgid ")]
     current_entries = 0
     for unit in read:
         current_entries += not unit.obsolete

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import dataclasses
 import os
-import re
 import shutil
 import subprocess
 import time
@@ -16,7 +15,6 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from i18n_pipeline import catalog as catalog_module
-from i18n_pipeline import pofile as pofile_module
 from i18n_pipeline.catalog import TemplateEntry, new_template, update_catalog
 from i18n_pipeline.errors import CatalogError
 from i18n_pipeline.model import LineWrap, State
@@ -447,43 +445,7 @@ def test_no_input_breaks_the_po_reader(data: bytes) -> None:
     po_bytes(catalog)  # what was read can be written
 
 
-# --- the structure check and entry lines, read from the whole text (not line by line) ------
-
-_KEYWORD_LINES = st.lists(
-    st.sampled_from(['msgid "a"', 'msgstr "b"', '#~ msgid "c"', "#~\tmsgstr", "#~", "msgid_plural", '"x"',
-                     "# msgid", "", " msgid", "msgid", "msgstr[0]", "#~msgid", "\x0bmsgid", "#~\x0cmsgid"]),
-    max_size=12,
-)
-
-
-def _keyword_lines_one_by_one(lines: list[str]) -> int | None:
-    """The line check as it was written before, line by line: the open msgid's line, or None."""
-    open_msgid: int | None = None
-    for number, line in enumerate(lines, start=1):
-        m = re.match(r"^(?:#~\s*)?(msgid|msgstr)\b", line)
-        if m is None:
-            continue
-        if m.group(1) == "msgid":
-            if open_msgid is not None:
-                break
-            open_msgid = number
-        else:
-            open_msgid = None
-    return open_msgid
-
-
-@given(lines=_KEYWORD_LINES)
-def test_the_structure_check_finds_the_line_a_line_by_line_reading_finds(lines: list[str]) -> None:
-    text = "\n".join(lines)
-    expected = _keyword_lines_one_by_one(text.split("\n"))
-    if expected is None:
-        pofile_module._check_structure(text, "x.po")
-    else:
-        with pytest.raises(CatalogError, match=rf"^x\.po:{expected}: msgid without msgstr"):
-            pofile_module._check_structure(text, "x.po")
-    assert pofile_module._msgid_lines(text) == [
-        n for n, line in enumerate(text.split("\n"), 1) if line.startswith("msgid ")
-    ]
+# --- the structure check ---------------------------------------------------------------------
 
 
 def test_a_msgid_without_msgstr_is_reported_at_its_line() -> None:
