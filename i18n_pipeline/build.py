@@ -18,13 +18,13 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from i18n_pipeline.catalog import Catalog
-from i18n_pipeline.checks import CHECKS, IGNORE_PREFIX, CheckContext, check_translation, has_critical
+from i18n_pipeline.checks import CHECKS, IGNORE_PREFIX, CheckContext, passes_critical
 from i18n_pipeline.checks.verdicts import Verdicts
 from i18n_pipeline.config import PublishPolicy
 from i18n_pipeline.formats import Lookup, render_document
 from i18n_pipeline.formats.front_matter import find_front_matter, parse_front_matter, undo_inert_markup
 from i18n_pipeline.formats.html import ATTRIBUTE_KINDS
-from i18n_pipeline.model import Document, Segment, Severity
+from i18n_pipeline.model import Document, Segment, Severity, State
 from i18n_pipeline.pages import (
     MACHINE_NOTICE,
     PageContext,
@@ -157,12 +157,12 @@ def build_release(
     def passes(segment: Segment, target: str) -> bool:
         key = (segment.context, segment.text, target)
         if key not in checked:
-            entry = catalog.get(segment.text, segment.context) if catalog is not None else None
-            where, ignored, entry_context = document.path, list(_NOT_CRITICAL), check_context
-            if catalog is not None and entry is not None:
-                where = f"{catalog.path}:{entry.line}"
-                ignored += [f[len(IGNORE_PREFIX) :] for f in entry.flags if f.startswith(IGNORE_PREFIX)]
-                comments = entry.translator_comments
+            facts = catalog.check_facts(segment.text, segment.context) if catalog is not None else None
+            ignored, entry_context = _NOT_CRITICAL, check_context
+            if catalog is not None and facts is not None:
+                flags, comments = facts
+                if any(f.startswith(IGNORE_PREFIX) for f in flags):
+                    ignored += tuple(f[len(IGNORE_PREFIX) :] for f in flags if f.startswith(IGNORE_PREFIX))
                 if comments not in contexts:
                     contexts[comments] = replace(check_context, comments=comments)
                 entry_context = contexts[comments]
@@ -170,7 +170,7 @@ def build_release(
             known = verdicts.key(segment.text, target, entry_context.comments, ignored) if verdicts else ""
             verdict = verdicts.get(known) if verdicts else None
             if verdict is None:
-                verdict = not has_critical(check_translation(segment.text, target, where, entry_context, ignore=ignored))
+                verdict = passes_critical(segment.text, target, entry_context, ignore=ignored)
                 if verdicts:
                     verdicts.put(known, verdict)
             checked[key] = verdict
@@ -179,10 +179,12 @@ def build_release(
     for index, segment in enumerate(document.segments):
         target = None
         if catalog is not None:
-            target = catalog.lookup(segment.text, segment.context, include_machine=False)
+            entry = catalog.target_and_state(segment.text, segment.context)
             machine = False
-            if not target and include_machine:
-                target = catalog.lookup(segment.text, segment.context, include_machine=True)
+            if entry is not None and entry[1] is State.REVIEWED:
+                target = entry[0]
+            elif entry is not None and include_machine and entry[1] is not State.UNTRANSLATED:
+                target = entry[0]
                 machine = bool(target)
             if target and not passes(segment, target):
                 counts["rejected"] += 1
@@ -234,8 +236,10 @@ def _finish(
     rejected: int,
     markers: tuple[str, str],
 ) -> BuiltRelease:
-    body = render_document(document, lookup)
-    variant = render_document(document, marked) if fallback and markers[0] else body
+    variant = render_document(document, marked) if fallback and markers[0] else None
+    # An HTML release is published from the variant alone: no render of its body then.
+    body = render_document(document, lookup) if variant is None or document.format != "html" else ""
+    variant = body if variant is None else variant
     source = context.source_language
     if document.format == "markdown":
         markdown = _with_notices(body, context.notices)

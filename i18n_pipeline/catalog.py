@@ -255,6 +255,21 @@ class Catalog:
             return unit.msgstr[0]
         return None
 
+    def target_and_state(self, source: str, context: str | None = None) -> tuple[str, State] | None:
+        """The target (first form) and state of a non-plural current entry, None without one:
+        ``lookup`` for both values of ``include_machine`` at once (a build asks both, per segment)."""
+        unit = self._index.get((context, source))
+        if unit is None or unit.msgid_plural is not None:
+            return None
+        state = _state(unit)
+        return (unit.msgstr[0] if state is not State.UNTRANSLATED else "", state)
+
+    def check_facts(self, source: str, context: str | None = None) -> tuple[tuple[str, ...], tuple[str, ...]] | None:
+        """What a build's checks need of one current entry: its ``flags`` and
+        ``translator_comments``, as ``get`` gives them, without making the whole view."""
+        unit = self._index.get((context, source))
+        return (tuple(unit.flags), tuple(unit.comments)) if unit is not None else None
+
     def stats(self) -> Stats:
         """Segments and words (of the source) per review state."""
         stats = Stats()

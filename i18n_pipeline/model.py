@@ -156,4 +156,4 @@ _WORD_RE = re.compile(r"\w+(?:[-'’.,]\w+)*", re.UNICODE)
 
 def count_words(text: str) -> int:
     """Words of a segment, placeholders excluded."""
-    return len(_WORD_RE.findall(PLACEHOLDER_RE.sub(" ", text)))
+    return len(_WORD_RE.findall(PLACEHOLDER_RE.sub(" ", text) if "<" in text else text))  # each holds a "<"

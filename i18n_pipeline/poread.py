@@ -14,6 +14,7 @@ readers give the same units for files we write and files msgcat writes (tests/te
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 
@@ -135,14 +136,28 @@ def _plain_entry(block: str) -> Unit | None:
         else:
             comments.append(_comment_text(line, 1))
     return Unit(
-        msgid=_decode(source.split("\n")),
-        msgstr=[_decode(target.split("\n"))],
-        msgctxt=_decode(context.split("\n")) if context is not None else None,
+        msgid=_decode_strings(source),
+        msgstr=[_decode_strings(target)],
+        msgctxt=_decode_strings(context) if context is not None else None,
         comments=comments,
         extracted=extracted,
         references=references,
-        flags=canonical_flags(flags) if flags else [],
+        flags=list(_canonical_flags(tuple(flags))) if flags else [],
     )
+
+
+@functools.lru_cache(maxsize=256)
+def _canonical_flags(flags: tuple[str, ...]) -> tuple[str, ...]:
+    """canonical_flags of the flags as read, once per spelling: nearly every entry says "fuzzy"."""
+    return tuple(canonical_flags(flags))
+
+
+def _decode_strings(strings: str) -> str:
+    """``_decode`` of a field's quoted strings, one per line (as _STRINGS matches them). Without
+    a backslash no string holds a quote, so the only '"\\n"' are where one string meets the next."""
+    if "\\" not in strings:
+        return strings[1:-1].replace('"\n"', "")
+    return _decode(strings.split("\n"))
 
 
 def _unit(raw: _Lines) -> Unit:

@@ -14,8 +14,10 @@ so that the author is warned at extraction rather than surprised by the page.
 
 from __future__ import annotations
 
+import functools
 import html
 import re
+from collections.abc import Iterator
 from html.parser import HTMLParser
 
 import nh3
@@ -154,6 +156,15 @@ _PLAIN_PAGE_RE = re.compile(  # possessive and atomic throughout: linear time, w
 )
 _PLAIN_TAG_RE = re.compile(r"""<(/?)([a-zA-Z][a-zA-Z0-9-]*+)(?>[^>"']++|"[^"]*+"|'[^']*+')*+>""")
 _RAW_TEXT = frozenset(HTMLParser.CDATA_CONTENT_ELEMENTS) | frozenset(getattr(HTMLParser, "RCDATA_CONTENT_ELEMENTS", ()))
+# The tags _plain_structure looks at (structure, raw text) among what _PLAIN_TAG_RE.finditer
+# would find: the other tags and the text are passed over inside re, as finditer passes them (a
+# tag whole, else one character at a time), instead of one Python step per tag of the page.
+_TAG_BODY = r"""(?>[^>"']++|"[^"]*+"|'[^']*+')*+>"""
+_NOTED = "(?ai:" + "|".join(sorted(set(_STRUCTURE) | _RAW_TEXT)) + ")(?![a-zA-Z0-9-])"  # ASCII letters, any case
+_NEXT_NOTED_TAG_RE = re.compile(
+    rf"(?:[^<]++|<(?!/?{_NOTED})/?[a-zA-Z][a-zA-Z0-9-]*+{_TAG_BODY}|(?!</?{_NOTED}{_TAG_BODY})<)*+"
+    rf"(<(/?)({_NOTED}){_TAG_BODY})?+"
+)
 
 
 class _Attributes(HTMLParser):
@@ -180,9 +191,8 @@ def _plain_structure(page: str) -> list[tuple[int, int, str]] | None:
         return None
     found: list[tuple[int, int, str]] = []
     seen: set[str] = set()
-    parser: _Attributes | None = None
-    for m in _PLAIN_TAG_RE.finditer(page):
-        closing, tag = m.group(1), m.group(2).lower()
+    for start, end, closing, name in _noted_tags(page):
+        tag = name.lower()
         if tag in _RAW_TEXT:
             return None
         key = closing + tag
@@ -190,14 +200,29 @@ def _plain_structure(page: str) -> list[tuple[int, int, str]] | None:
             continue
         seen.add(key)
         attrs: list[tuple[str, str | None]] = []
-        if not closing and m.end() - m.start() > len(tag) + 2:  # more than "<tag>"
-            parser = parser or _Attributes()
-            parser.reset()
-            parser.feed(m.group(0))
-            parser.close()
-            attrs = parser.attrs
-        found.append((m.start(), m.end(), _rebuilt(tag, attrs, closing=bool(closing))))
+        if not closing and end - start > len(tag) + 2:  # more than "<tag>"
+            attrs = list(_tag_attributes(page[start:end]))
+        found.append((start, end, _rebuilt(tag, attrs, closing=bool(closing))))
     return found
+
+
+@functools.lru_cache(maxsize=64)
+def _tag_attributes(tag: str) -> tuple[tuple[str, str | None], ...]:
+    """The attributes html.parser reads in one start tag, once per spelling (the pages of a
+    build mostly share their <html> and <body> tags)."""
+    parser = _Attributes()
+    parser.feed(tag)
+    parser.close()
+    return tuple(parser.attrs)
+
+
+def _noted_tags(page: str) -> Iterator[tuple[int, int, str, str]]:
+    """(start, end, "/" or "", name) of each match of _PLAIN_TAG_RE.finditer(page) whose tag is a
+    structure or raw text one."""
+    pos = 0
+    while (m := _NEXT_NOTED_TAG_RE.match(page, pos)) is not None and m.group(1) is not None:
+        yield m.start(1), m.end(1), m.group(2), m.group(3)
+        pos = m.end()
 
 
 def _parsed_structure(page: str) -> list[tuple[int, int, str]]:

@@ -225,6 +225,14 @@ def test_states_lookup_and_stats() -> None:
     machine = po.get("Machine two.")
     assert machine is not None and machine.machine and machine.state is State.MACHINE
     assert machine.translator_comments == (PROVENANCE,)
+    for source in ("Reviewed one.", "Machine two.", "Empty three.", "Unknown."):  # a build asks both at once
+        found = po.target_and_state(source)
+        reviewed = found[0] if found is not None and found[1] is State.REVIEWED else None
+        anything = found[0] if found is not None and found[1] is not State.UNTRANSLATED else None
+        assert reviewed == po.lookup(source, include_machine=False)
+        assert anything == po.lookup(source, include_machine=True)
+        entry = po.get(source)
+        assert po.check_facts(source) == (None if entry is None else (entry.flags, entry.translator_comments))
     stats = po.stats()
     assert stats.segments == {"reviewed": 1, "machine": 1, "needs_update": 0, "untranslated": 1}
     assert stats.words == {"reviewed": 2, "machine": 2, "needs_update": 0, "untranslated": 2}

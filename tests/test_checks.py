@@ -24,6 +24,8 @@ from i18n_pipeline.checks import (
     check_placeholders,
     check_translation,
     check_untranslated_urls,
+    has_critical,
+    passes_critical,
 )
 from i18n_pipeline.cli import main
 from i18n_pipeline.glossary import load_glossary
@@ -96,6 +98,24 @@ def test_every_problem_of_a_translation_is_reported_and_an_empty_one_has_none() 
     assert {p.where for p in problems} == {"es.po:7"}
     assert check_translation(source, "", "es.po:7") == []  # untranslated is a state, not a problem
     assert check_translation(source, "Lea <1>el informe</1>.", "es.po:7") == []
+
+
+@pytest.mark.parametrize(
+    ("source", "target"),
+    [
+        ("Read <1>the report</1>.", "Lea el *report en https://example.org."),  # placeholders and urls
+        ("Read <1>the report</1>.", "Lea <1>el informe</1>."),
+        ("On 3 August, 20,000 people came.", "El 4 de agosto vinieron 2.000 personas."),  # numbers and dates
+        ("On 3 August, 20,000 people came.", "El 3 de agosto vinieron 20.000 personas."),
+        ("See www.example.org or mail a@b.org.", "Vea www.example.org o escriba a c@d.org."),
+        ("Read the report.", ""),
+    ],
+)
+@pytest.mark.parametrize("ignore", [(), ("numbers",), ("placeholders", "urls", "dates")])
+def test_a_builds_verdict_is_the_critical_checks_verdict(source: str, target: str, ignore: tuple[str, ...]) -> None:
+    context = CheckContext("es")
+    expected = not has_critical(check_translation(source, target, "es.po:1", context, ignore=ignore))
+    assert passes_critical(source, target, context, ignore=ignore) is expected
 
 
 def test_the_glossary_check_names_the_term_and_its_translation() -> None:

@@ -443,3 +443,12 @@ def test_no_input_breaks_the_po_reader(data: bytes) -> None:
     except CatalogError:
         return
     po_bytes(catalog)  # what was read can be written
+
+
+# --- the structure check ---------------------------------------------------------------------
+
+
+def test_a_msgid_without_msgstr_is_reported_at_its_line() -> None:
+    data = b'msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=UTF-8\\n"\n\nmsgid "One."\nmsgstr "Uno."\n\nmsgid "Two."\n'
+    with pytest.raises(CatalogError, match=r"^x\.po:8: msgid without msgstr"):
+        read_po_bytes(data, "x.po")

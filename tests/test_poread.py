@@ -15,7 +15,7 @@ from i18n_pipeline import pofile, poread
 from i18n_pipeline.catalog import Catalog
 from i18n_pipeline.model import GETTEXT_WRAP, LineWrap
 from i18n_pipeline.poread import gettext_units
-from i18n_pipeline.pounit import CONTENT_TYPE, Unit
+from i18n_pipeline.pounit import CONTENT_TYPE, Unit, canonical_flags
 from tests.catalog_cases import NO_EVAL, spanish_catalog
 from tests.paths import EVAL
 
@@ -125,3 +125,22 @@ def test_plain_entries_are_read_as_line_by_line(block: str) -> None:
     slow = poread._read_entry(block.split("\n"))
     plain = poread._plain_entry(block)
     assert plain is None or (slow is not None and plain == poread._unit(slow))
+
+
+# A field's strings as gettext writes them: quoted, one per line, escapes kept as written.
+_QUOTED = st.lists(
+    st.lists(st.sampled_from(["a", " ", "é", "'", "\\n", '\\"', "\\\\", "\\t", "\\101", "\\x41"]), max_size=6).map("".join),
+    min_size=1,
+    max_size=4,
+)
+
+
+@given(strings=_QUOTED)
+def test_a_fields_strings_decode_as_one_by_one(strings: list[str]) -> None:
+    field = "\n".join(f'"{s}"' for s in strings)
+    assert poread._decode_strings(field) == poread._decode([f'"{s}"' for s in strings])
+
+
+@given(flags=st.lists(st.sampled_from([" fuzzy", " no-wrap", " c-format", " ignore-words", "fuzzy", " wrap"]), max_size=4))
+def test_flags_read_once_per_spelling_are_canonical(flags: list[str]) -> None:
+    assert list(poread._canonical_flags(tuple(flags))) == canonical_flags(flags)

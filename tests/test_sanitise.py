@@ -301,6 +301,8 @@ _PIECES = st.sampled_from([
     "<a title=\"</html>\">", "text", " & ", "a < b", "5 <3", "&lt;body&gt;", "\n", "<!-- <body> -->", "<script><body></script>",
     "<STYLE>p{}</style>", "</ body>", "</>", "<!x>", "<?pi?>", '<a x="1"y="2">', "<b\u00a0x>", "<a href='x\u00a0y'>", "<",
     "<a\tb=c\fd>", '<a b = "c" >', "<textarea><body></textarea>", "<title>T</title>", "</3>",
+    "<bodyx>", "<body-x>", "<\u017fcript>", "<\u0130tml>", "<BoDy\tx='<html>'>", "<head", "<html x='>",
+    "<p title='</body>'>", "</head x=\"<body>\">", "<sCrIpT>",
 ])  # fmt: skip
 
 
@@ -310,6 +312,19 @@ def test_pages_in_plain_tag_syntax_are_read_as_html_parser_reads_them(doctype: s
     page = doctype + "".join(pieces)
     found = sanitise._plain_structure(page)
     assert found is None or found == sanitise._parsed_structure(page)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_PIECES, max_size=14))
+def test_the_structure_and_raw_text_tags_are_those_every_tag_gives(pieces: list[str]) -> None:
+    """_plain_structure reads only the tags it needs: the same spans as reading every tag."""
+    page = "".join(pieces)
+    every = [
+        (m.start(), m.end(), m.group(1), m.group(2))
+        for m in sanitise._PLAIN_TAG_RE.finditer(page)
+        if m.group(2).lower() in {"html", "head", "body"} | sanitise._RAW_TEXT
+    ]
+    assert list(sanitise._noted_tags(page)) == every
 
 
 def test_our_pages_are_in_plain_tag_syntax() -> None:

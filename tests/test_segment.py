@@ -174,3 +174,12 @@ _NO_ADDRESS_TEXT = st.lists(
 def test_without_scheme_at_sign_or_www_there_is_no_address(text: str) -> None:
     """Why find_urls does not search a text without "://", "@" or "www.": nothing matches there."""
     assert _URL_RE.search(text) is None
+
+
+def test_placeholders_match_without_any_placeholder_and_with_them() -> None:
+    assert placeholders_match("No markup.", "Sin marcas.")
+    assert placeholders_match("a < b", "a < b")  # a "<" that is no placeholder
+    assert not placeholders_match("Read <1>this</1>.", "Lea esto.")
+    assert not placeholders_match("Read this.", "Lea <1>esto</1>.")
+    assert not placeholders_match("Read <1>this</1>.", "Lea </1>esto<1>.")
+    assert placeholders_match("Read <1>this</1>.", "Lea <1>esto</1>.")

@@ -60,6 +60,7 @@ __all__ = [
     "check_whitespace",
     "check_words",
     "has_critical",
+    "passes_critical",
 ]
 
 
@@ -85,6 +86,26 @@ def check_translation(
         if c.name not in skipped
         for problem in c.run(source, target, context, where, file, line)
     ]
+
+
+def passes_critical(source: str, target: str, context: CheckContext, *, ignore: Iterable[str] = ()) -> bool:
+    """``not has_critical(check_translation(source, target, ..., ignore=ignore))``, what a build
+    asks of every translation it publishes: only the critical checks run, and none after the
+    first that finds a problem (a build needs the verdict, not the messages)."""
+    if not target:
+        return True
+    skipped = set(ignore)
+    return not any(
+        _finds_any(c.function(source, target, context))
+        for c in CHECKS.values()
+        if c.severity is Severity.CRITICAL and c.name not in skipped
+    )
+
+
+def _finds_any(messages: Iterable[str]) -> bool:
+    for _ in messages:
+        return True
+    return False
 
 
 def check_catalog(catalog: Catalog, path: str, context: CheckContext) -> list[Problem]:

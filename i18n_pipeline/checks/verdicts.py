@@ -9,6 +9,7 @@ one is ignored.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 from collections.abc import Sequence
@@ -18,6 +19,13 @@ from i18n_pipeline.files import write_if_changed
 from i18n_pipeline.incremental import code_digest
 
 __all__ = ["Verdicts"]
+
+
+@functools.lru_cache(maxsize=64)
+def _ignored_tail(ignored: tuple[str, ...]) -> str:
+    """The end of a key's text: a NUL, the ignored checks sorted, each followed by a NUL (once
+    per set of names: every key of a build ignores the same checks, the non-critical ones)."""
+    return "\0".join(("\0", *sorted(ignored))) + "\0"
 
 
 class Verdicts:
@@ -41,7 +49,7 @@ class Verdicts:
 
     def key(self, source: str, target: str, comments: Sequence[str], ignored: Sequence[str]) -> str:
         # Every part followed by a NUL (the keys of earlier builds hash the same bytes).
-        data = "\0".join((source, target, *comments, "\0", *sorted(ignored))) + "\0"
+        data = "\0".join((source, target, *comments, _ignored_tail(tuple(ignored))))
         hasher = self._salted.copy()
         hasher.update(data.encode("utf-8", "surrogatepass"))
         return hasher.hexdigest()[:32]

@@ -38,6 +38,8 @@ def splice(document: Document, lookup: Lookup, render_segment: RenderSegment) ->
     attribute of an inline tag): it is translated inside that markup, whether or not the
     enclosing segment is translated.
     """
+    if all(lookup(s) is None for s in document.segments):
+        return document.source  # what the splice would give, piece by piece (the original's page)
     segments = sorted(document.segments, key=lambda s: (s.start, -s.end))
     return _splice_range(document.source, segments, 0, len(document.source), lookup, render_segment)
 
