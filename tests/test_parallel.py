@@ -197,12 +197,13 @@ def _write_slowly(folder: Path, item: int) -> int:
 
 def test_workers_stopped_early_leave_no_temporary_file(tmp_path: Path) -> None:
     # The caller stops (an error in it, Ctrl-C) while workers are inside their writes.
+    before = set(multiprocessing.active_children())  # an earlier test's (Dask's) may live on
     results = parallel.in_order(_write_slowly, tmp_path, range(40), min_items=4)
     assert next(results) == 0
     time.sleep(0.15)
     results.close()
     assert not list(tmp_path.glob(".*.tmp"))
-    assert multiprocessing.active_children() == []
+    assert set(multiprocessing.active_children()) <= before  # the workers are gone
 
 
 _CALLER = """
