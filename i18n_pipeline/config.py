@@ -15,7 +15,7 @@ import yaml
 
 from i18n_pipeline.engines.settings import convert_option, split_option
 from i18n_pipeline.errors import ConfigError, NoProjectError, UsageError
-from i18n_pipeline.formats.front_matter import yaml_error_location
+from i18n_pipeline.formats.front_matter import compose_yaml, load_yaml, yaml_error_location
 from i18n_pipeline.languages import is_valid_tag
 from i18n_pipeline.model import LineWrap
 
@@ -138,8 +138,8 @@ def load_settings(root: Path) -> Settings:
         line = raw[: exc.start].count(b"\n") + 1
         raise ConfigError(f"{path}:{line}", "not UTF-8 text", "save it as UTF-8") from None
     try:
-        node = yaml.compose(text)
-        data = yaml.safe_load(text)
+        node = compose_yaml(text)
+        data = load_yaml(text)
     except yaml.YAMLError as exc:
         location, problem = yaml_error_location(exc, str(path))
         if isinstance(exc, yaml.reader.ReaderError):  # a character YAML refuses: no mark, a position

@@ -29,7 +29,6 @@ import json
 import logging
 import os
 import re
-import secrets
 import stat
 import threading
 from collections.abc import Callable, Iterable, Iterator
@@ -69,8 +68,9 @@ def atomic_stream(
         raise PipelineError(str(path), "is a folder, where the pipeline writes a file", "move the folder away")
     mode = None if status is None else status.st_mode & 0o777
     # The name is chosen before the file exists, so whatever interrupts us (Ctrl-C included, even
-    # while the file is being created) finds a name to remove.
-    tmp = path.parent / f".{path.name}.{secrets.token_hex(6)}.tmp"
+    # while the file is being created) finds a name to remove. os.urandom(6).hex() is what
+    # secrets.token_hex(6) returns, without importing secrets (random, base64, hmac: ~3 ms a process).
+    tmp = path.parent / f".{path.name}.{os.urandom(6).hex()}.tmp"
     try:
         try:
             fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)

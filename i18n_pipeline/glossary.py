@@ -56,7 +56,7 @@ from pathlib import Path
 import yaml
 
 from i18n_pipeline.errors import ConfigError
-from i18n_pipeline.formats.front_matter import yaml_error_location
+from i18n_pipeline.formats.front_matter import compose_yaml, yaml_error_location
 from i18n_pipeline.languages import fallback_tags, is_known_language
 from i18n_pipeline.model import PLACEHOLDER_RE
 
@@ -160,7 +160,7 @@ def load_glossary(path: Path) -> Glossary:
 def parse_glossary(text: str, path: Path) -> Glossary:
     """The glossary ``text`` holds; ``path`` names it in errors (see :func:`load_glossary`)."""
     try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
+        root = compose_yaml(text)
     except yaml.YAMLError as exc:
         location, problem = yaml_error_location(exc, str(path))
         raise ConfigError(location, f"not valid YAML: {problem}",

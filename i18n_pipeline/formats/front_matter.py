@@ -8,7 +8,9 @@ so they ask this module:
 * :func:`parse_front_matter` -- its data, and the spans of its string values (the segments);
 * :func:`split_front_matter` / :func:`join_front_matter` -- data and body of a release, and back;
 * :func:`yaml_error_location` -- the ``file:line`` and the problem of a YAML error, the rule
-  every YAML reader of ours (``config``, ``glossary``, this module) reports errors with.
+  every YAML reader of ours (``config``, ``glossary``, this module) reports errors with;
+* :func:`compose_yaml` / :func:`load_yaml` -- the settings' and the glossary's YAML, read with
+  libyaml where it reads what PyYAML reads.
 
 yaml is imported here and in ``config.py`` / ``glossary.py`` only (those two walk YAML nodes for
 line numbers of their own keys).
@@ -31,8 +33,10 @@ __all__ = [
     "FrontMatterBlock",
     "ScalarSpan",
     "check_release_front_matter",
+    "compose_yaml",
     "find_front_matter",
     "join_front_matter",
+    "load_yaml",
     "parse_front_matter",
     "quote_scalar",
     "split_front_matter",
@@ -177,6 +181,45 @@ def _collect_spans(node: yaml.Node, key: str, path: str, spans: list[ScalarSpan]
                 _collect_spans(item, key, f"{path}.{i + 1}", spans)
     elif isinstance(node, yaml.ScalarNode) and node.tag == "tag:yaml.org,2002:str" and key:
         spans.append(ScalarSpan(key, str(node.value), node.start_mark.index, node.end_mark.index, path))
+
+
+# --- reading settings and the glossary ----------------------------------------------------------
+
+# libyaml's parser (PyYAML's C extension) reads pipeline.yaml and the glossary about 15 times
+# faster than PyYAML's own (the glossary took ~7 ms in every build), and composes the same nodes
+# (tags, values, start lines) and data for a text both accept, with these exceptions, found by
+# fuzzing (tests/formats/test_front_matter.py): PyYAML refuses a tab inside a plain scalar, a "?"
+# inside a flow collection, some tags ("!") and a block scalar header followed by "#" without a
+# space, which libyaml accepts; a byte order mark inside the text shifts libyaml's columns; in a
+# text that does not end with a line break libyaml places an empty value at the end on the next
+# line. Such a text, and any text libyaml refuses, is read by PyYAML: what it accepts, the lines
+# our messages cite and the wording of its errors (yaml_error_location) stay as they were. A
+# settings file or glossary as people write them takes libyaml.
+_PYYAML_ONLY_RE = re.compile(r"[\t?!\ufeff]|[|>][-+0-9]*#")
+
+
+def _libyaml_reads(text: str) -> bool:
+    return yaml.__with_libyaml__ and text.endswith("\n") and _PYYAML_ONLY_RE.search(text) is None
+
+
+def compose_yaml(text: str) -> yaml.Node | None:
+    """``yaml.compose(text, Loader=yaml.SafeLoader)``: the root node, None for an empty text."""
+    if _libyaml_reads(text):
+        try:
+            return yaml.compose(text, Loader=yaml.CSafeLoader)
+        except (yaml.YAMLError, UnicodeError):  # UnicodeError: a lone surrogate, which is not UTF-8
+            pass  # PyYAML raises the error below, in its own words
+    return yaml.compose(text, Loader=yaml.SafeLoader)
+
+
+def load_yaml(text: str) -> Any:
+    """``yaml.safe_load(text)``."""
+    if _libyaml_reads(text):
+        try:
+            return yaml.load(text, Loader=yaml.CSafeLoader)
+        except (yaml.YAMLError, UnicodeError):
+            pass
+    return yaml.safe_load(text)
 
 
 def yaml_error_location(exc: yaml.YAMLError, where: str, line_offset: int = 0) -> tuple[str, str]:

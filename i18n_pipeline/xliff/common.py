@@ -17,8 +17,11 @@ NS_11 = "urn:oasis:names:tc:xliff:document:1.1"
 NS_MDA = "urn:oasis:names:tc:xliff:metadata:2.0"  # the Metadata module: what we record at export
 TOOL = "i18n-pipeline"
 
-#: Characters XML 1.0 cannot hold (XLIFF 2 writes them as <cp hex="…"/>).
-XML_CHAR_RE = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+#: Characters XML 1.0 cannot hold (XLIFF 2 writes them as <cp hex="…"/>): the complement of its
+#: Char production, written as the few it leaves out. The negated class [^\t\n\r\x20-\ud7ff...]
+#: matches the same characters but took ~5 ms to compile (re walks every code point of its
+#: ranges) in every process, as the command line imports this module for its options.
+XML_CHAR_RE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 
 def unit_id(source: str, context: str | None) -> str:

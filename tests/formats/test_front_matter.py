@@ -13,8 +13,10 @@ from i18n_pipeline.errors import DocumentError
 from i18n_pipeline.formats.front_matter import (
     NOT_A_MAPPING,
     check_release_front_matter,
+    compose_yaml,
     find_front_matter,
     join_front_matter,
+    load_yaml,
     parse_front_matter,
     quote_scalar,
     split_front_matter,
@@ -197,3 +199,40 @@ def test_no_text_breaks_the_front_matter_reader(text: str) -> None:
             read()
         except DocumentError:
             pass
+
+
+# --- settings and glossary: libyaml where it reads as PyYAML does -------------------------------
+
+_SETTINGS_BITS = st.sampled_from([
+    "terms:\n", "  - source: ", "IOM", "    es: ", "OIM", "Jefe de Misión", "target_languages: ", "[es, fr]", "\n", "  ",
+    "- ", ": ", "[", "]", "{", "}", ",", "#", "'", '"', "?", "? ", "\t", "\ufeff", "\x85", "\u2028", "\r\n", "\r",
+    "&a ", "*a", "<<: ", "!!str ", "!x ", "|\n", ">-\n", "---\n", "...\n", "%YAML 1.1\n", "0.75", "true", "~",
+    "2011-08-03", "\x07", "\ud800", "|#", "|-", ">+2", "#",
+])  # fmt: skip
+
+
+def _outcome(read: object) -> object:
+    try:
+        return read() if callable(read) else read
+    except (yaml.YAMLError, UnicodeError) as exc:
+        return type(exc), str(exc)
+
+
+def _tree(node: yaml.Node | None) -> object:
+    """What config.py and glossary.py read of a node: kind, tag, value and start line."""
+    if node is None:
+        return None
+    if isinstance(node, yaml.ScalarNode):
+        return "scalar", node.tag, node.value, node.start_mark.line
+    if isinstance(node, yaml.SequenceNode):
+        return "seq", node.tag, node.start_mark.line, [_tree(item) for item in node.value]
+    return "map", node.tag, node.start_mark.line, [(_tree(k), _tree(v)) for k, v in node.value]
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.one_of(_SETTINGS_BITS, st.text(max_size=4)), max_size=40).map("".join), st.booleans())
+def test_compose_and_load_read_what_pyyaml_reads(text: str, line_break_at_end: bool) -> None:
+    text += "\n" if line_break_at_end else ""  # as most files end: what takes libyaml
+    assert _outcome(lambda: _tree(compose_yaml(text))) == _outcome(
+        lambda: _tree(yaml.compose(text, Loader=yaml.SafeLoader)))
+    assert repr(_outcome(lambda: load_yaml(text))) == repr(_outcome(lambda: yaml.safe_load(text)))

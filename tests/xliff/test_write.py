@@ -12,6 +12,7 @@ from translate.storage import xliff2 as tt_xliff2
 from i18n_pipeline.errors import PipelineError
 from i18n_pipeline.model import State
 from i18n_pipeline.xliff import export_units, xliff_bytes
+from i18n_pipeline.xliff.common import XML_CHAR_RE
 from tests.xliff.cases import CHANGED, LINKED, MARKUP, MENU, PLAIN, TARGETS, catalog, exported, units
 from tests.xliff.spec import NS_12, NS_20, NS_MDA, check_xliff_12, check_xliff_21
 
@@ -139,6 +140,14 @@ def test_a_control_character_is_a_cp_in_21_and_an_error_in_12() -> None:
     with pytest.raises(PipelineError) as caught:
         xliff_bytes([odd], version="1.2", **args)
     assert caught.value.where == "rel.po" and "U+0007" in caught.value.what and "--version 2.1" in caught.value.fix
+
+
+def test_the_characters_xml_cannot_hold_are_the_complement_of_its_char_production() -> None:
+    def xml_char(c: int) -> bool:  # XML 1.0, production [2] Char
+        return c in (0x9, 0xA, 0xD) or 0x20 <= c <= 0xD7FF or 0xE000 <= c <= 0xFFFD or 0x10000 <= c <= 0x10FFFF
+
+    every = "".join(map(chr, range(0x110000)))
+    assert [m.start() for m in XML_CHAR_RE.finditer(every)] == [c for c in range(0x110000) if not xml_char(c)]
 
 
 def test_translate_toolkit_reads_the_12_file(tmp_path: Any) -> None:
