@@ -20,7 +20,7 @@ from pathlib import Path
 
 from i18n_pipeline.build import Withheld, publish_release
 from i18n_pipeline.catalog import Catalog
-from i18n_pipeline.checks import CheckContext
+from i18n_pipeline.checks import CheckContext, load_language_data
 from i18n_pipeline.checks.verdicts import Verdicts
 from i18n_pipeline.config import PublishPolicy, Settings
 from i18n_pipeline.errors import PipelineError
@@ -39,6 +39,7 @@ from i18n_pipeline.pages import (
     describe_text,
     render_index,
     set_alternates,
+    text_direction,
 )
 from i18n_pipeline.parallel import in_order
 from i18n_pipeline.pofile import read_po
@@ -163,6 +164,9 @@ def build_site(
         order.append((source, skipped, bool(todo)))
         if todo:
             tasks.append(_Task(source, todo, skipped))
+    for lang in [source_language, *languages]:  # CLDR data loaded once, before the workers fork
+        load_language_data(lang)
+        text_direction(lang)
     shared = _Shared(settings, source_language, everyone, glossary, verdicts, load_document, log)
     made_in_order = in_order(_make_release, shared, tasks)
     described: dict[Path, IndexEntry] = {}

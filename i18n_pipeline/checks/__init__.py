@@ -17,7 +17,7 @@ from dataclasses import replace
 
 from i18n_pipeline.catalog import Catalog
 from i18n_pipeline.checks.markup import check_engine_marks, check_link_text, check_placeholders, check_untranslated_urls
-from i18n_pipeline.checks.numbers import check_dates, check_numbers
+from i18n_pipeline.checks.numbers import check_dates, check_numbers, load_language_data
 from i18n_pipeline.checks.registry import CHECKS, IGNORE_PREFIX, Check, CheckContext, CheckFunction, check
 from i18n_pipeline.checks.terms import check_glossary, check_glossary_admitted, check_glossary_forbidden, check_names
 from i18n_pipeline.checks.typography import (
@@ -60,6 +60,7 @@ __all__ = [
     "check_whitespace",
     "check_words",
     "has_critical",
+    "load_language_data",
     "passes_critical",
 ]
 

@@ -287,6 +287,14 @@ def _number_locale(code: str) -> tuple[Locale | None, str]:
         return locale, ","
 
 
+def load_language_data(language: str) -> None:
+    """What the checks read of CLDR for ``language`` (and English), loaded now: a build loads it
+    before it forks its workers, so that each does not load its own."""
+    _names(language)
+    _number_locale(language)
+    _english()
+
+
 @lru_cache(maxsize=1)
 def _english() -> Locale:
     """What babel makes of locale="en", parsed once (parse_decimal parses the tag on every call)."""
