@@ -1,6 +1,6 @@
 """Sentences and placeholders: ``split_sentences``, ``protect``, ``restore``, and the one
-implementation of placeholder comparison and repair that the checks and every engine use
-(``placeholders_match``, ``restore_placeholders``, ``tidy_loose_placeholders``).
+implementation of placeholder comparison that the checks and every engine use
+(``placeholders_match``, ``tokens_match``; repairing an engine's output is repair.py's).
 
 Format modules turn a block's inline content into a list of :class:`Piece` objects (text runs and
 markup runs, each with its span in the source). :func:`segment_pieces` numbers the markup as
@@ -459,10 +459,11 @@ def placeholders_match(source: str, target: str) -> bool:
     """The target has exactly the source's placeholders, each once, pairs in order."""
     if "<" not in source and "<" not in target:
         return True  # every placeholder holds a "<": neither has one
-    return _tokens_match(placeholder_tokens(source), placeholder_tokens(target))
+    return tokens_match(placeholder_tokens(source), placeholder_tokens(target))
 
 
-def _tokens_match(src: list[str], tgt: list[str]) -> bool:
+def tokens_match(src: list[str], tgt: list[str]) -> bool:
+    """The same tokens, each paired one opened before it closes."""
     if sorted(src) != sorted(tgt):
         return False
     seen_open: set[str] = set()
@@ -477,57 +478,6 @@ def _tokens_match(src: list[str], tgt: list[str]) -> bool:
         else:
             seen_open.add(m.group(2))
     return True
-
-
-def restore_placeholders(source: str, output: str) -> tuple[str, bool]:
-    """Make every placeholder of ``source`` appear exactly once in an engine's ``output``, paired
-    ones opened before they close. Returns the text and whether anything had to be repaired."""
-    wanted = placeholder_tokens(source)
-    found = placeholder_tokens(output)
-    if found == wanted or _tokens_match(wanted, found):
-        return output, False
-    want_set = set(wanted)
-    seen: set[str] = set()
-
-    def keep_first(match: re.Match[str]) -> str:
-        token = match.group(0)
-        if token not in want_set or token in seen:
-            return ""  # invented or duplicated by the engine
-        seen.add(token)
-        return token
-
-    repaired = PLACEHOLDER_RE.sub(keep_first, output)
-    missing = [t for t in wanted if t not in seen]
-    if missing:
-        repaired = repaired.rstrip() + "".join(missing)
-    # Swap paired placeholders that came back closed before opened.
-    for match in PLACEHOLDER_RE.finditer(source):
-        if match.group(1) or match.group(3):
-            continue
-        opening, closing = match.group(0), f"</{match.group(2)}>"
-        a, b = repaired.find(opening), repaired.find(closing)
-        if 0 <= b < a:
-            repaired = (
-                repaired[:b] + opening + repaired[b + len(closing) : a] + closing
-                + repaired[a + len(opening) :]
-            )
-    return repaired, True
-
-
-# Placeholders as engines tend to give them back: "< 1 >", "</ 1>", "<1 />".
-_LOOSE_PLACEHOLDER_RE = re.compile(r"<\s*(/?)\s*(\d+)\s*(/?)\s*>")
-
-
-def tidy_loose_placeholders(source: str, output: str) -> str:
-    """Undo the spaces engines put into our placeholders ("< 1 >"), only for placeholders
-    ``source`` has: a literal "< 5 >" in the text stays as it is."""
-    wanted = set(placeholder_tokens(source))
-
-    def tidy(match: re.Match[str]) -> str:
-        token = f"<{match.group(1)}{match.group(2)}{match.group(3)}>"
-        return token if token in wanted else match.group(0)
-
-    return _LOOSE_PLACEHOLDER_RE.sub(tidy, output)
 
 
 def restore(

@@ -7,17 +7,16 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from i18n_pipeline.model import PLACEHOLDER_RE
+from i18n_pipeline.repair import restore_placeholders, tidy_loose_placeholders
 from i18n_pipeline.segment import (
     _URL_RE,
     Piece,
     placeholders_match,
     protect,
     restore,
-    restore_placeholders,
     segment_pieces,
     split_sentences,
     text_pieces,
-    tidy_loose_placeholders,
     unprotect,
 )
 

@@ -25,7 +25,7 @@ from i18n_pipeline.engines.apertium_pipeline import StagePipeline
 from i18n_pipeline.engines.apertium_stream import deformat, marked_words, reformat, strip_stream_marks, unknown_in_analysis
 from i18n_pipeline.errors import EngineError
 from i18n_pipeline.languages import iso639_1
-from i18n_pipeline.segment import restore_placeholders
+from i18n_pipeline.repair import restore_placeholders
 
 __all__ = ["ApertiumEngine", "Mode", "discover_modes"]
 

@@ -33,7 +33,8 @@ from i18n_pipeline.engines import MachineTranslation
 from i18n_pipeline.errors import EngineError
 from i18n_pipeline.languages import fallback_tags, is_valid_tag
 from i18n_pipeline.model import PLACEHOLDER_RE
-from i18n_pipeline.segment import placeholders_match, tidy_loose_placeholders
+from i18n_pipeline.repair import tidy_loose_placeholders
+from i18n_pipeline.segment import placeholders_match
 
 try:  # the '.[neural]' extra; without it the engine says how to install it
     import ctranslate2  # type: ignore[import-untyped]

@@ -35,7 +35,8 @@ from i18n_pipeline.errors import EngineError
 from i18n_pipeline.glossary import Glossary, find_terms
 from i18n_pipeline.languages import is_valid_tag
 from i18n_pipeline.model import PLACEHOLDER_RE
-from i18n_pipeline.segment import placeholders_match, tidy_loose_placeholders
+from i18n_pipeline.repair import tidy_loose_placeholders
+from i18n_pipeline.segment import placeholders_match
 
 __all__ = ["SYSTEM_PROMPT", "LLMEngine"]
 

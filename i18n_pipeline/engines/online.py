@@ -55,7 +55,7 @@ from i18n_pipeline.engines.http import (
 from i18n_pipeline.errors import EngineError
 from i18n_pipeline.languages import is_valid_tag
 from i18n_pipeline.model import PLACEHOLDER_RE
-from i18n_pipeline.segment import restore_placeholders, tidy_loose_placeholders
+from i18n_pipeline.repair import restore_placeholders, tidy_loose_placeholders
 
 __all__ = ["OnlineEngine", "from_markup", "markup_wanted", "to_markup"]
 
