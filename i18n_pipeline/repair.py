@@ -15,11 +15,22 @@ __all__ = ["restore_placeholders", "tidy_loose_placeholders"]
 
 def restore_placeholders(source: str, output: str) -> tuple[str, bool]:
     """Make every placeholder of ``source`` appear exactly once in an engine's ``output``, paired
-    ones opened before they close. Returns the text and whether anything had to be repaired."""
+    ones opened before they close and holding words when the source's do. Returns the text and
+    whether anything had to be repaired."""
     wanted = placeholder_tokens(source)
     found = placeholder_tokens(output)
-    if found == wanted or tokens_match(wanted, found):
-        return output, False
+    repaired = output if found == wanted or tokens_match(wanted, found) else _reorder(wanted, found, source, output)
+    repaired = _refill_emptied_pairs(source, repaired)
+    if repaired != output:  # a pair the engine moved: white space at its edges goes outside it
+        for number in {m.group(2) for m in PLACEHOLDER_RE.finditer(source) if not (m.group(1) or m.group(3))}:
+            repaired = re.sub(rf"<{number}>(\s+)", rf"\1<{number}>", repaired)
+            repaired = re.sub(rf"(\s+)</{number}>", rf"</{number}>\1", repaired)
+    return repaired, repaired != output
+
+
+def _reorder(wanted: list[str], found: list[str], source: str, output: str) -> str:
+    """Each placeholder of the source once (the first the engine gave, or appended), pairs
+    opened before they close."""
     want_set = set(wanted)
     seen: set[str] = set()
 
@@ -45,7 +56,48 @@ def restore_placeholders(source: str, output: str) -> tuple[str, bool]:
                 repaired[:b] + opening + repaired[b + len(closing) : a] + closing
                 + repaired[a + len(opening) :]
             )
-    return repaired, True
+    return repaired
+
+
+_WORD = r"[^\W_](?:[\w'’-]*\w)?"  # a word, with its inner apostrophes and hyphens
+_BETWEEN = r"(?:\s|<\d+/>)*"  # white space and standalone placeholders (an image, a break)
+_WORD_AFTER_RE = re.compile(rf"({_BETWEEN})({_WORD})")
+_WORD_BEFORE_RE = re.compile(rf"({_WORD})({_BETWEEN})\Z")
+
+
+def _refill_emptied_pairs(source: str, text: str) -> str:
+    """A pair whose words the engine moved out of it (Apertium: "the <1>department's</1>
+    inspector" -> "el inspector del<1>  </1>departamento") would be an empty, invisible link on
+    the page: it takes the word after it, else the word before it ("del <1>departamento</1>");
+    standalone placeholders in between stay where they were, outside the pair."""
+    for match in PLACEHOLDER_RE.finditer(source):
+        if match.group(1) or match.group(3):
+            continue
+        number = match.group(2)
+        inside = re.search(rf"<{number}>(.*?)</{number}>", source[match.start() :], re.S)
+        if inside is None or not re.search(r"\w", PLACEHOLDER_RE.sub("", inside.group(1))):
+            continue  # the source's pair holds no words itself
+        opening, closing = f"<{number}>", f"</{number}>"
+        empty = re.search(rf"{re.escape(opening)}({_BETWEEN}){re.escape(closing)}", text)
+        if empty is None:
+            continue
+        inner = empty.group(1)
+        standalone = "".join(m.group(0) for m in PLACEHOLDER_RE.finditer(inner))
+        before, after = text[: empty.start()] + standalone, text[empty.end() :]
+        blank = inner != standalone  # it held white space
+        word = _WORD_AFTER_RE.match(after)
+        if word is not None:
+            skipped = word.group(1)
+            if before[-1:].isspace():
+                skipped = skipped.lstrip()
+            elif blank and before and not skipped[:1].isspace():
+                skipped = " " + skipped  # the pair's white space, kept once
+            text = before + skipped + opening + word.group(2) + closing + after[word.end() :]
+            continue
+        word = _WORD_BEFORE_RE.search(before)
+        if word is not None:
+            text = before[: word.start()] + opening + word.group(1) + closing + word.group(2) + after
+    return text
 
 
 # Placeholders as engines tend to give them back: "< 1 >", "</ 1>", "<1 />".

@@ -182,3 +182,26 @@ def test_placeholders_match_without_any_placeholder_and_with_them() -> None:
     assert not placeholders_match("Read this.", "Lea <1>esto</1>.")
     assert not placeholders_match("Read <1>this</1>.", "Lea </1>esto<1>.")
     assert placeholders_match("Read <1>this</1>.", "Lea <1>esto</1>.")
+
+
+def test_a_pair_the_engine_emptied_takes_the_word_after_it_else_the_word_before() -> None:
+    # Apertium moved "department's" out of its link: an empty link would vanish from the page.
+    source = "the <1>department's</1> inspector general has ordered"
+    assert restore_placeholders(source, "el general de inspector del</1>  <1>departamento ha ordenado") == (
+        "el general de inspector del <1>departamento</1> ha ordenado", True)
+    assert restore_placeholders("a <1>red</1> car", "un coche<1> </1>rojo.") == ("un coche <1>rojo</1>.", True)
+    assert restore_placeholders("a <1>red</1> car", "un coche rojo<1></1>.") == ("un coche <1>rojo</1>.", True)
+    # A pair moved with white space at its edges: the space goes outside the link.
+    assert restore_placeholders("observe your <1>subject's normal</1> behavior", "observar el</1> x y <1>tema") == (
+        "observar el <1>x y</1> tema", True)
+    # The source's own empty pair (an anchor) stays empty.
+    assert restore_placeholders("a <1></1> car", "un <1></1> coche") == ("un <1></1> coche", False)
+
+
+@given(st.permutations(["<1>", "</1>", "<2/>", "a", "b", " "]))
+def test_a_restored_pair_holds_a_word_when_the_output_has_one(tokens: list[str]) -> None:
+    source = "x <1>y z</1> <2/>."
+    restored, _ = restore_placeholders(source, "".join(tokens))
+    assert placeholders_match(source, restored)
+    inside = restored[restored.index("<1>") + 3 : restored.index("</1>")]
+    assert any(c.isalpha() for c in inside)
