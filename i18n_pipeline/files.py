@@ -207,6 +207,7 @@ def batched_fsync() -> Iterator[None]:
         return
     folders: dict[Path, None] = {}
     _deferred.folders = folders
+    _deferred.pid = os.getpid()
     try:
         yield
     finally:
@@ -217,7 +218,9 @@ def batched_fsync() -> Iterator[None]:
 
 def _fsync_dir(directory: Path) -> None:
     folders = getattr(_deferred, "folders", None)
-    if folders is not None:
+    # A process forked inside the block (a stage's worker, parallel.py) never reaches its end:
+    # its durable writes fsync their folder at once.
+    if folders is not None and _deferred.pid == os.getpid():
         folders[directory] = None
         return
     _fsync_dir_now(directory)

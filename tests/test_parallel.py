@@ -15,10 +15,10 @@ from pathlib import Path
 
 import pytest
 
-from i18n_pipeline import parallel
+from i18n_pipeline import files, parallel
 from i18n_pipeline.cli import main
 from i18n_pipeline.errors import DocumentError, PipelineError
-from i18n_pipeline.files import atomic_stream
+from i18n_pipeline.files import atomic_stream, write_atomic
 from i18n_pipeline.pofile import read_po
 from tests.project import SEED, break_placeholder, copy_project, snapshot
 
@@ -235,3 +235,27 @@ def _state(pid: int) -> str:
         return Path(f"/proc/{pid}/stat").read_text().split(")")[-1].split()[0]
     except OSError:
         return "Z"
+
+
+def _durable_write(folder: Path, item: int) -> int:
+    write_atomic(folder / f"{item}.txt", b"x")  # durable: the file, then its folder, fsynced
+    return os.getpid()
+
+
+def test_a_workers_durable_write_fsyncs_its_folder_inside_a_batched_block(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A stage's block defers folder fsyncs to its end, which a forked worker never reaches.
+    log = tmp_path / "synced"
+
+    def record(directory: Path) -> None:
+        with log.open("a") as out:
+            out.write(f"{os.getpid()}\n")
+
+    monkeypatch.setattr(files, "_fsync_dir_now", record)
+    folder = tmp_path / "out"
+    folder.mkdir()
+    with files.batched_fsync():
+        pids = set(parallel.in_order(_durable_write, folder, range(8), min_items=4))
+        synced = set(log.read_text().split()) if log.exists() else set()
+    assert os.getpid() not in pids and synced == {str(pid) for pid in pids}
