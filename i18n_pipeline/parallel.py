@@ -143,6 +143,7 @@ def _serve(
                 return  # the caller stopped early
             except Exception as exc:  # noqa: BLE001 -- a result or exception pickle cannot carry
                 results.send((True, RuntimeError(f"item {i}: cannot pass its result back ({exc})")))
+                return
             if answer[0]:
                 return
     except _Stopped:

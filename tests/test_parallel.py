@@ -259,3 +259,14 @@ def test_a_workers_durable_write_fsyncs_its_folder_inside_a_batched_block(
         pids = set(parallel.in_order(_durable_write, folder, range(8), min_items=4))
         synced = set(log.read_text().split()) if log.exists() else set()
     assert os.getpid() not in pids and synced == {str(pid) for pid in pids}
+
+
+def _unpicklable(_: None, item: int) -> object:
+    return (lambda: item) if item == 5 else item  # a lambda cannot go down the pipe
+
+
+def test_a_result_that_cannot_be_passed_back_is_an_error_at_its_item() -> None:
+    results = parallel.in_order(_unpicklable, None, range(10), min_items=4)
+    assert [next(results) for _ in range(5)] == [0, 1, 2, 3, 4]
+    with pytest.raises(RuntimeError, match="item 5: cannot pass its result back"):
+        next(results)
