@@ -17,7 +17,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from typing import Any
 
-from i18n_pipeline.catalog import Catalog
+from i18n_pipeline.catalog import Catalog, publishable
 from i18n_pipeline.checks import CHECKS, IGNORE_PREFIX, CheckContext, passes_critical
 from i18n_pipeline.checks.verdicts import Verdicts
 from i18n_pipeline.config import PublishPolicy
@@ -161,8 +161,7 @@ def build_release(
             ignored, entry_context = _NOT_CRITICAL, check_context
             if catalog is not None and facts is not None:
                 flags, comments = facts
-                if any(f.startswith(IGNORE_PREFIX) for f in flags):
-                    ignored += tuple(f[len(IGNORE_PREFIX) :] for f in flags if f.startswith(IGNORE_PREFIX))
+                ignored += tuple(f[len(IGNORE_PREFIX) :] for f in flags if f.startswith(IGNORE_PREFIX))
                 if comments not in contexts:
                     contexts[comments] = replace(check_context, comments=comments)
                 entry_context = contexts[comments]
@@ -181,11 +180,9 @@ def build_release(
         if catalog is not None:
             entry = catalog.target_and_state(segment.text, segment.context)
             machine = False
-            if entry is not None and entry[1] is State.REVIEWED:
+            if entry is not None and publishable(entry[1], include_machine=include_machine):
                 target = entry[0]
-            elif entry is not None and include_machine and entry[1] is not State.UNTRANSLATED:
-                target = entry[0]
-                machine = bool(target)
+                machine = entry[1] is not State.REVIEWED and bool(target)
             if target and not passes(segment, target):
                 counts["rejected"] += 1
                 target = None

@@ -52,6 +52,7 @@ __all__ = [
     "TemplateEntry",
     "machine_comment",
     "new_template",
+    "publishable",
     "unknown_words_of",
     "update_catalog",
 ]
@@ -169,6 +170,13 @@ def _view(unit: Unit) -> Entry:
 # The catalog
 
 
+def publishable(state: State, *, include_machine: bool) -> bool:
+    """A target in ``state`` may be published: reviewed, or with ``include_machine`` any other
+    translated state (machine output, a memory suggestion, the translation of a previous version
+    of the sentence)."""
+    return state is State.REVIEWED or (include_machine and state is not State.UNTRANSLATED)
+
+
 class Catalog:
     """A PO or POT file in memory: a header and entries (current ones, then obsolete ones)."""
 
@@ -241,23 +249,15 @@ class Catalog:
         return _view(unit) if unit is not None else None
 
     def lookup(self, source: str, context: str | None = None, *, include_machine: bool) -> str | None:
-        """The reviewed target; with ``include_machine``, any unreviewed one too.
-
-        Unreviewed means machine output, a memory suggestion, or the translation of a previous
-        version of the sentence (what ``msgfmt --use-fuzzy`` would use). A build that uses them
-        says so.
-        """
-        unit = self._index.get((context, source))
-        if unit is None or unit.msgid_plural is not None:
-            return None
-        state = _state(unit)
-        if state is State.REVIEWED or (include_machine and state is not State.UNTRANSLATED):
-            return unit.msgstr[0]
-        return None
+        """The reviewed target; with ``include_machine``, any unreviewed one too (``publishable``:
+        what ``msgfmt --use-fuzzy`` would use). A build that uses them says so."""
+        found = self.target_and_state(source, context)
+        return found[0] if found is not None and publishable(found[1], include_machine=include_machine) else None
 
     def target_and_state(self, source: str, context: str | None = None) -> tuple[str, State] | None:
         """The target (first form) and state of a non-plural current entry, None without one:
-        ``lookup`` for both values of ``include_machine`` at once (a build asks both, per segment)."""
+        ``lookup`` for both values of ``include_machine`` at once (a build asks both, per segment;
+        ``publishable`` says which it may use)."""
         unit = self._index.get((context, source))
         if unit is None or unit.msgid_plural is not None:
             return None
