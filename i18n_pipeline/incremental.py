@@ -91,9 +91,7 @@ class WorkLog:
     def record(self, key: str, files: Iterable[Path], *extra: str, info: Mapping[str, int] | None = None) -> None:
         """Call after the work's outputs are written: remembers the files as they are now, and
         ``info`` (counts a summary reports even when the work is skipped next time)."""
-        self._done[key] = self.digest(files, *extra)
-        if info is not None:
-            self._info[key] = dict(info)
+        self.remember(key, self.digest(files, *extra), info=info)
 
     def remember(self, key: str, digest: str, *, info: Mapping[str, int] | None = None) -> None:
         """``record`` with the digest already taken (by a worker process, see parallel.py)."""

@@ -19,16 +19,22 @@ def restore_placeholders(source: str, output: str) -> tuple[str, bool]:
     whether anything had to be repaired."""
     wanted = placeholder_tokens(source)
     found = placeholder_tokens(output)
-    repaired = output if found == wanted or tokens_match(wanted, found) else _reorder(wanted, found, source, output)
-    repaired = _refill_emptied_pairs(source, repaired)
+    pairs = _paired(source)
+    repaired = output if found == wanted or tokens_match(wanted, found) else _reorder(wanted, pairs, output)
+    repaired = _refill_emptied_pairs(source, pairs, repaired)
     if repaired != output:  # a pair the engine moved: white space at its edges goes outside it
-        for number in {m.group(2) for m in PLACEHOLDER_RE.finditer(source) if not (m.group(1) or m.group(3))}:
+        for number in pairs:
             repaired = re.sub(rf"<{number}>(\s+)", rf"\1<{number}>", repaired)
             repaired = re.sub(rf"(\s+)</{number}>", rf"</{number}>\1", repaired)
     return repaired, repaired != output
 
 
-def _reorder(wanted: list[str], found: list[str], source: str, output: str) -> str:
+def _paired(source: str) -> list[str]:
+    """The numbers of the source's paired placeholders, in order."""
+    return [m.group(2) for m in PLACEHOLDER_RE.finditer(source) if not (m.group(1) or m.group(3))]
+
+
+def _reorder(wanted: list[str], pairs: list[str], output: str) -> str:
     """Each placeholder of the source once (the first the engine gave, or appended), pairs
     opened before they close."""
     want_set = set(wanted)
@@ -46,10 +52,8 @@ def _reorder(wanted: list[str], found: list[str], source: str, output: str) -> s
     if missing:
         repaired = repaired.rstrip() + "".join(missing)
     # Swap paired placeholders that came back closed before opened.
-    for match in PLACEHOLDER_RE.finditer(source):
-        if match.group(1) or match.group(3):
-            continue
-        opening, closing = match.group(0), f"</{match.group(2)}>"
+    for number in pairs:
+        opening, closing = f"<{number}>", f"</{number}>"
         a, b = repaired.find(opening), repaired.find(closing)
         if 0 <= b < a:
             repaired = (
@@ -65,20 +69,17 @@ _WORD_AFTER_RE = re.compile(rf"({_BETWEEN})({_WORD})")
 _WORD_BEFORE_RE = re.compile(rf"({_WORD})({_BETWEEN})\Z")
 
 
-def _refill_emptied_pairs(source: str, text: str) -> str:
+def _refill_emptied_pairs(source: str, pairs: list[str], text: str) -> str:
     """A pair whose words the engine moved out of it (Apertium: "the <1>department's</1>
     inspector" -> "el inspector del<1>  </1>departamento") would be an empty, invisible link on
     the page: it takes the word after it, else the word before it ("del <1>departamento</1>");
     standalone placeholders in between stay where they were, outside the pair."""
-    for match in PLACEHOLDER_RE.finditer(source):
-        if match.group(1) or match.group(3):
-            continue
-        number = match.group(2)
-        inside = re.search(rf"<{number}>(.*?)</{number}>", source[match.start() :], re.S)
+    for number in pairs:
+        opening, closing = f"<{number}>", f"</{number}>"
+        inside = re.search(rf"{opening}(.*?){closing}", source, re.S)
         if inside is None or not re.search(r"\w", PLACEHOLDER_RE.sub("", inside.group(1))):
             continue  # the source's pair holds no words itself
-        opening, closing = f"<{number}>", f"</{number}>"
-        empty = re.search(rf"{re.escape(opening)}({_BETWEEN}){re.escape(closing)}", text)
+        empty = re.search(rf"{opening}({_BETWEEN}){closing}", text)
         if empty is None:
             continue
         inner = empty.group(1)

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
@@ -204,22 +205,23 @@ def _libyaml_reads(text: str) -> bool:
 
 def compose_yaml(text: str) -> yaml.Node | None:
     """``yaml.compose(text, Loader=yaml.SafeLoader)``: the root node, None for an empty text."""
-    if _libyaml_reads(text):
-        try:
-            return yaml.compose(text, Loader=yaml.CSafeLoader)
-        except (yaml.YAMLError, UnicodeError):  # UnicodeError: a lone surrogate, which is not UTF-8
-            pass  # PyYAML raises the error below, in its own words
-    return yaml.compose(text, Loader=yaml.SafeLoader)
+    node: yaml.Node | None = _read_yaml(text, yaml.compose)
+    return node
 
 
 def load_yaml(text: str) -> Any:
     """``yaml.safe_load(text)``."""
+    return _read_yaml(text, yaml.load)
+
+
+def _read_yaml(text: str, read: Callable[..., Any]) -> Any:
+    """``read(text, Loader=...)`` with libyaml where it reads what PyYAML reads, else PyYAML."""
     if _libyaml_reads(text):
         try:
-            return yaml.load(text, Loader=yaml.CSafeLoader)
-        except (yaml.YAMLError, UnicodeError):
-            pass
-    return yaml.safe_load(text)
+            return read(text, Loader=yaml.CSafeLoader)
+        except (yaml.YAMLError, UnicodeError):  # UnicodeError: a lone surrogate, which is not UTF-8
+            pass  # PyYAML raises the error below, in its own words
+    return read(text, Loader=yaml.SafeLoader)
 
 
 def yaml_error_location(exc: yaml.YAMLError, where: str, line_offset: int = 0) -> tuple[str, str]:
