@@ -400,6 +400,44 @@ def test_po_wrap_in_pipeline_yaml_reformats_every_file(project: Path) -> None:
     assert max(len(line) for line in po.read_text("utf-8").splitlines()) > 79
 
 
+def test_translate_fsyncs_a_po_file_only_when_it_held_someones_work(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A PO file as a first update wrote it (no translation, no obsolete entry, no translator's
+    comment) is replaced without fsync: a crash costs a merge. One a translator commented on, or
+    one holding translations, is replaced durably."""
+    project = copy_project(tmp_path / "p")
+    synced: list[str] = []
+    real_fsync = os.fsync
+
+    def fsync(fd: int) -> None:
+        synced.append(os.readlink(f"/proc/self/fd/{fd}"))
+        real_fsync(fd)
+
+    monkeypatch.setattr(os, "fsync", fsync)
+    assert main(["extract", "--project", str(project)]) == 0
+    assert main(["update", "--project", str(project)]) == 0
+    es = es_po(project)
+
+    def synced_in(lang: str) -> list[str]:  # the temporary files of PO files fsynced before their rename
+        return [name for name in synced if Path(name).parent.parent.name == lang and Path(name).name.startswith(f".{es.name}.")]
+
+    text = es.read_text("utf-8")
+    first = text.index("\n#: ", text.index("msgid"))  # the first entry after the header
+    es.write_text(text[: first + 1] + "# the press office spells it this way\n" + text[first + 1 :], "utf-8")
+    synced.clear()
+    assert main(["translate", "--engine", "pseudo", "--project", str(project)]) == 0
+    assert synced_in("es"), "the commented file is replaced durably"
+    assert not synced_in("fr"), "the untouched new file is not fsynced"
+    release = project / "content" / f"{SEED}.md"
+    release.write_text(release.read_text("utf-8").replace("victims", "survivors", 1), "utf-8")
+    assert main(["extract", "--project", str(project)]) == 0
+    assert main(["update", "--project", str(project)]) == 0
+    synced.clear()
+    assert main(["translate", "--engine", "pseudo", "--project", str(project)]) == 0
+    assert synced_in("fr"), "a file holding translations is replaced durably"
+
+
 def test_update_fsyncs_the_po_files_it_replaces_not_the_ones_it_creates(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -163,9 +163,10 @@ def translate(
 
             for lang in names.by_language:
                 chain = engine_chain(settings, lang, engine_name)
+                blank: set[str] = set()  # releases whose PO file held nobody's work when read
                 report = fill_in_chunks(
-                    releases, partial(_read_filled, settings, lang, names.kept.pop(lang, {})),
-                    None if dry_run else partial(_write_filled, settings, log, lang),
+                    releases, partial(_read_filled, settings, lang, names.kept.pop(lang, {}), blank),
+                    None if dry_run else partial(_write_filled, settings, log, lang, blank),
                     chunk=len(releases) if dry_run else TRANSLATE_CHUNK,
                     names=frozenset(names.by_language[lang]), source_language=settings.source_language, target_language=lang,
                     engines=chain, open_engine=open_engine, memory=memory, glossary=glossary,
@@ -182,16 +183,26 @@ def translate(
     return reports
 
 
-def _read_filled(settings: Settings, lang: str, known: dict[str, Catalog], release: str) -> Catalog:
-    return known.pop(release) if release in known else read_po(po_path(settings, lang, release))
+def _read_filled(settings: Settings, lang: str, known: dict[str, Catalog], blank: set[str], release: str) -> Catalog:
+    cat = known.pop(release) if release in known else read_po(po_path(settings, lang, release))
+    if _holds_no_work(cat):
+        blank.add(release)
+    return cat
 
 
-def _write_filled(settings: Settings, log: WorkLog, lang: str, release: str, cat: Catalog) -> None:
+def _holds_no_work(cat: Catalog) -> bool:
+    """No translation, no obsolete entry and no translator's comment: what a first ``update``
+    writes. Losing such a file costs the next run a merge (an empty or missing PO file is made
+    again), so replacing it needs no fsync; one that holds anything is replaced durably."""
+    return not any(cat.targets()) and not cat.obsolete() and not any(e.translator_comments for e in cat.entries())
+
+
+def _write_filled(settings: Settings, log: WorkLog, lang: str, blank: set[str], release: str, cat: Catalog) -> None:
     # Filling msgstrs does not undo update's merge: what update merged stays merged (no re-merge).
     path = po_path(settings, lang, release)
     merged = update_inputs(settings, release, path)
     was_merged = log.done(f"update:{lang}:{release}", merged)
-    write_po(cat, path, wrap=settings.po_wrap)
+    write_po(cat, path, wrap=settings.po_wrap, durable=release not in blank)
     if was_merged:
         log.record(f"update:{lang}:{release}", merged)
 
