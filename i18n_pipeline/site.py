@@ -85,10 +85,15 @@ def release_outputs(settings: Settings, language: str, source: Path) -> list[Pat
 @functools.lru_cache(maxsize=4096)
 def _outputs(build_dir: Path, language: str, source: Path) -> tuple[Path, ...]:
     """Asked five times per release and language in a build: once made, the paths are kept."""
-    folder, stem = build_dir / language, source.stem
+    folder, stem = _folder(build_dir, language), source.stem
     if format_of(source) == "markdown":
         return (folder / f"{stem}.md", folder / f"{stem}.html")
     return (folder / (stem + source.suffix.lower()),)
+
+
+@functools.lru_cache(maxsize=64)
+def _folder(build_dir: Path, language: str) -> Path:
+    return build_dir / language
 
 
 def _page_of(outputs: Sequence[Path]) -> Path | None:
@@ -126,6 +131,7 @@ def build_site(
         )
     result = BuildResult()
     source_language = settings.source_language
+    build_dir = settings.build_dir  # a property: a new Path (and its hash) on every call
     glossary_path = settings.locales_dir / "glossary.yaml"
     glossary = load_glossary(glossary_path)
     plans: list[tuple[str, PublishPolicy, bool, str]] = []
@@ -152,7 +158,7 @@ def build_site(
             path = catalog_path(lang, source.stem)
             if mo and lang != source_language and path.exists():
                 _compile_mo(result, log, f"mo:{lang}:{source.stem}", path)
-            outputs = release_outputs(settings, lang, source)
+            outputs = list(_outputs(build_dir, lang, source))
             inputs = [source] if lang == source_language else [source, path, glossary_path]
             key = f"build:{lang}:{source.stem}:{mode}"
             if all(p.exists() for p in outputs) and log.done(key, [*inputs, *outputs]):
@@ -195,7 +201,7 @@ def build_site(
                 _add_unreviewed(result, lang, info)
         result.written += emitted.written
         for lang, place, entry in emitted.outputs:
-            path = _outputs(settings.build_dir, lang, source)[place]
+            path = _outputs(build_dir, lang, source)[place]
             result.note(path)
             if entry is not None:
                 described[path] = IndexEntry(*entry)
@@ -359,6 +365,11 @@ def _add_unreviewed(result: BuildResult, language: str, counts: dict[str, int]) 
 
 def _shown(settings: Settings, path: Path) -> str:
     """``path`` as a user reads it: relative to the project folder."""
+    text, root = str(path), str(settings.root)
+    if text.startswith(root) and text[len(root) : len(root) + 1] == "/" and root != "/":
+        # What relative_to says of it (str() of a Path has no "//", ".", or trailing "/"), at a
+        # tenth of its cost: once per release and language before the workers start.
+        return text[len(root) + 1 :]
     return str(path.relative_to(settings.root)) if path.is_relative_to(settings.root) else str(path)
 
 
