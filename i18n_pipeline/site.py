@@ -331,13 +331,13 @@ def _emit_release(
     for lang in published:
         alternates = alternates_for(release, lang, published, settings.source_language)
         fresh = built.get(lang)
-        outputs = release_outputs(settings, lang, source)
         if fresh is not None:
             page = _page_of(fresh.outputs)
             for place, (out_path, text) in enumerate(zip(fresh.outputs, fresh.texts, strict=False)):
                 emit(lang, fresh.outputs, place, set_alternates(text, alternates) if out_path == page else text)
             emitted.records.append((fresh.key, shared.log.digest(fresh.files), fresh.info))
             continue
+        outputs = _outputs(settings.build_dir, lang, source)
         page = _page_of(outputs)
         if page is not None and page.exists():  # skipped, or of a language this build left alone
             changed = emit(lang, outputs, outputs.index(page), set_alternates(page.read_text("utf-8"), alternates))
@@ -410,11 +410,12 @@ def _write_indexes(
     with_folder = [lang for lang in everyone if (settings.build_dir / lang).is_dir()]
     if not with_folder:
         return
-    result.emit(settings.build_dir / STYLESHEET_NAME, STYLESHEET)
+    build_dir = settings.build_dir  # a property: a new Path on every call
+    result.emit(build_dir / STYLESHEET_NAME, STYLESHEET)
     for lang in with_folder:
         entries = []
         for source in releases:
-            outputs = release_outputs(settings, lang, source)
+            outputs = _outputs(build_dir, lang, source)
             if not all(p.exists() for p in outputs):
                 continue
             page = _page_of(outputs)
