@@ -330,6 +330,7 @@ def add_notices_to_text(text: str, found: Sequence[tuple[str, str]]) -> str:
 
 # One line per alternate, written only by this module: set_alternates finds them again.
 _ALTERNATE_LINE_RE = re.compile(r'^<link rel="alternate" hreflang="[^"]*" href="[^"]*">\r?\n', re.M)
+_ALTERNATE_LINE_START = '<link rel="alternate" hreflang="'  # what every match of it starts with
 _HEAD_END_RE = re.compile(r"</head\s*>", re.I)
 
 
@@ -345,7 +346,8 @@ def alternates_for(name: str, language: str, published: Sequence[str], source_la
 
 def set_alternates(page: str, alternates: Sequence[tuple[str, str]]) -> str:
     """``page`` with exactly these ``<link rel="alternate" hreflang>`` lines, before ``</head>``."""
-    page = _ALTERNATE_LINE_RE.sub("", page)
+    if _ALTERNATE_LINE_START in page:  # a line-anchored pattern over a whole page (~25 µs) finds nothing without it
+        page = _ALTERNATE_LINE_RE.sub("", page)
     m = _HEAD_END_RE.search(page)
     if m is None or not alternates:
         return page

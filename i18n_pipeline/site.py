@@ -85,10 +85,15 @@ def release_outputs(settings: Settings, language: str, source: Path) -> list[Pat
 @functools.lru_cache(maxsize=4096)
 def _outputs(build_dir: Path, language: str, source: Path) -> tuple[Path, ...]:
     """Asked five times per release and language in a build: once made, the paths are kept."""
-    folder, stem = build_dir / language, source.stem
+    folder, stem = _folder(build_dir, language), source.stem
     if format_of(source) == "markdown":
         return (folder / f"{stem}.md", folder / f"{stem}.html")
     return (folder / (stem + source.suffix.lower()),)
+
+
+@functools.lru_cache(maxsize=64)
+def _folder(build_dir: Path, language: str) -> Path:
+    return build_dir / language
 
 
 def _page_of(outputs: Sequence[Path]) -> Path | None:
@@ -126,6 +131,7 @@ def build_site(
         )
     result = BuildResult()
     source_language = settings.source_language
+    build_dir = settings.build_dir  # a property: a new Path (and its hash) on every call
     glossary_path = settings.locales_dir / "glossary.yaml"
     glossary = load_glossary(glossary_path)
     plans: list[tuple[str, PublishPolicy, bool, str]] = []
@@ -152,7 +158,7 @@ def build_site(
             path = catalog_path(lang, source.stem)
             if mo and lang != source_language and path.exists():
                 _compile_mo(result, log, f"mo:{lang}:{source.stem}", path)
-            outputs = release_outputs(settings, lang, source)
+            outputs = list(_outputs(build_dir, lang, source))
             inputs = [source] if lang == source_language else [source, path, glossary_path]
             key = f"build:{lang}:{source.stem}:{mode}"
             if all(p.exists() for p in outputs) and log.done(key, [*inputs, *outputs]):
@@ -165,7 +171,8 @@ def build_site(
         if todo:
             tasks.append(_Task(source, todo, skipped))
     for lang in [source_language, *languages]:  # CLDR data loaded once, before the workers fork
-        load_language_data(lang)
+        if lang != source_language:  # the original is not checked
+            load_language_data(lang)
         text_direction(lang)
     shared = _Shared(settings, source_language, everyone, glossary, verdicts, load_document, log)
     made_in_order = in_order(_make_release, shared, tasks)
@@ -181,11 +188,11 @@ def build_site(
         for made in made_here:
             if made.withheld is not None:
                 before = len(result.withheld)
-                _withhold(settings, result, made.plan.lang, source, made.withheld)
-                withheld += [(made.plan.place, line) for line in result.withheld[before:]]
-                _add_unreviewed(result, made.plan.lang, made.info)
+                _withhold(settings, result, made.lang, source, made.withheld)
+                withheld += [(made.place, line) for line in result.withheld[before:]]
+                _add_unreviewed(result, made.lang, made.info)
                 continue
-            infos[made.plan.lang] = made.info
+            infos[made.lang] = made.info
         for lang, info in infos.items():
             result.machine_segments += info.get("machine", 0)
             result.fallback_segments += info.get("fallback", 0)
@@ -193,10 +200,13 @@ def build_site(
             if lang != source_language:
                 _add_unreviewed(result, lang, info)
         result.written += emitted.written
-        result.note(*emitted.outputs)
+        for lang, place, entry in emitted.outputs:
+            path = _outputs(build_dir, lang, source)[place]
+            result.note(path)
+            if entry is not None:
+                described[path] = IndexEntry(*entry)
         for key, digest, info in emitted.records:
             log.remember(key, digest, info=info)
-        described.update(emitted.described)
     # Sorted by language (stable: by release within one), as a build reported them language by language.
     result.withheld = [line for _, line in sorted(withheld, key=lambda item: item[0])]
     for lang, known in verdicts.items():
@@ -227,12 +237,16 @@ class _Task:
     skipped: dict[str, _Work]  # the release's languages up to date: their pages may need new links
 
 
+# What a worker hands back holds no Path and no plan, only names, numbers and text: the build's
+# process has made those already, and unpickling them cost it ~60 µs a release (a Path is parsed
+# again) while it shares the cores with the workers.
 @dataclass
 class _Made:
     """What a worker made of one release in one language (its pages are written), or why it is
     withheld."""
 
-    plan: _Plan
+    lang: str
+    place: int  # the language's place in the build (_Plan.place)
     info: dict[str, int]
     withheld: str | None = None
 
@@ -242,9 +256,10 @@ class _Emitted:
     """What writing one release's pages did, for the build's process to count and remember."""
 
     written: int = 0
-    outputs: list[Path] = field(default_factory=list)  # written or already up to date
+    # Written or already up to date: (language, place in release_outputs), and for a page the
+    # fields of its IndexEntry (as the index lists it).
+    outputs: list[tuple[str, int, tuple[str, str, str | None, str | None] | None]] = field(default_factory=list)
     records: list[tuple[str, str, dict[str, int]]] = field(default_factory=list)  # work log: key, digest, info
-    described: dict[Path, IndexEntry] = field(default_factory=dict)  # each page as the index lists it
 
 
 @dataclass
@@ -280,12 +295,12 @@ def _make_release(
             verdicts=shared.verdicts.get(plan.lang),
         )
         if isinstance(out, Withheld):
-            made.append(_Made(plan, left, out.why))
+            made.append(_Made(plan.lang, plan.place, left, out.why))
             continue
         info = {"machine": out.machine_segments, "fallback": out.fallback_segments, "rejected": out.rejected_segments}
-        made.append(_Made(plan, info | left))
+        made.append(_Made(plan.lang, plan.place, info | left))
         built[plan.lang] = _Work(plan.key, plan.files, plan.outputs, [out.markdown, out.html], info | left)
-    withheld = {m.plan.lang for m in made if m.withheld is not None}
+    withheld = {m.lang for m in made if m.withheld is not None}
     emitted = _emit_release(shared, task.source, built, task.skipped, withheld)
     return made, {lang: known.take_new() for lang, known in shared.verdicts.items()}, emitted
 
@@ -298,12 +313,15 @@ def _emit_release(
     settings, release = shared.settings, source.stem
     emitted = _Emitted()
 
-    def emit(path: Path, text: str) -> bool:
+    def emit(lang: str, outputs: Sequence[Path], place: int, text: str) -> bool:
+        path = outputs[place]
         changed = write_if_changed(path, text.encode("utf-8"), durable=False)  # regenerable
         emitted.written += changed
-        emitted.outputs.append(path)
+        entry = None
         if path.suffix in (".html", ".htm", ".xhtml"):
-            emitted.described[path] = describe_page(text, release)
+            described = describe_page(text, release)
+            entry = (described.href, described.title, described.date, described.lang)
+        emitted.outputs.append((lang, place, entry))
         return changed
 
     published = [
@@ -315,13 +333,14 @@ def _emit_release(
         fresh = built.get(lang)
         if fresh is not None:
             page = _page_of(fresh.outputs)
-            for out_path, text in zip(fresh.outputs, fresh.texts, strict=False):
-                emit(out_path, set_alternates(text, alternates) if out_path == page else text)
+            for place, (out_path, text) in enumerate(zip(fresh.outputs, fresh.texts, strict=False)):
+                emit(lang, fresh.outputs, place, set_alternates(text, alternates) if out_path == page else text)
             emitted.records.append((fresh.key, shared.log.digest(fresh.files), fresh.info))
             continue
-        page = _page_of(release_outputs(settings, lang, source))
+        outputs = _outputs(settings.build_dir, lang, source)
+        page = _page_of(outputs)
         if page is not None and page.exists():  # skipped, or of a language this build left alone
-            changed = emit(page, set_alternates(page.read_text("utf-8"), alternates))
+            changed = emit(lang, outputs, outputs.index(page), set_alternates(page.read_text("utf-8"), alternates))
             unchanged_work = skipped.get(lang)
             if changed and unchanged_work is not None:
                 emitted.records.append((unchanged_work.key, shared.log.digest(unchanged_work.files), unchanged_work.info))
@@ -346,6 +365,11 @@ def _add_unreviewed(result: BuildResult, language: str, counts: dict[str, int]) 
 
 def _shown(settings: Settings, path: Path) -> str:
     """``path`` as a user reads it: relative to the project folder."""
+    text, root = str(path), str(settings.root)
+    if text.startswith(root) and text[len(root) : len(root) + 1] == "/" and root != "/":
+        # What relative_to says of it (str() of a Path has no "//", ".", or trailing "/"), at a
+        # tenth of its cost: once per release and language before the workers start.
+        return text[len(root) + 1 :]
     return str(path.relative_to(settings.root)) if path.is_relative_to(settings.root) else str(path)
 
 
@@ -386,11 +410,12 @@ def _write_indexes(
     with_folder = [lang for lang in everyone if (settings.build_dir / lang).is_dir()]
     if not with_folder:
         return
-    result.emit(settings.build_dir / STYLESHEET_NAME, STYLESHEET)
+    build_dir = settings.build_dir  # a property: a new Path on every call
+    result.emit(build_dir / STYLESHEET_NAME, STYLESHEET)
     for lang in with_folder:
         entries = []
         for source in releases:
-            outputs = release_outputs(settings, lang, source)
+            outputs = _outputs(build_dir, lang, source)
             if not all(p.exists() for p in outputs):
                 continue
             page = _page_of(outputs)

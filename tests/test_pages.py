@@ -4,10 +4,14 @@ an HTML release. The pages of the bundled project are tested in test_site.py."""
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from i18n_pipeline.build import build_release
 from i18n_pipeline.formats import ParseOptions, parse_document
 from i18n_pipeline.pages import (
+    _ALTERNATE_LINE_RE,
+    _ALTERNATE_LINE_START,
     IndexEntry,
     alternates_for,
     describe_page,
@@ -83,3 +87,19 @@ def test_describe_page_reads_what_the_index_needs() -> None:
     assert describe_page(page, "shelters") == IndexEntry("", "Shelters open", "2011-08-03", "en")
     assert describe_page("<html><title> A\n title </title></html>", "x") == IndexEntry("", "A title", None)
     assert describe_page("<p>no title</p>", "fallback").title == "fallback"
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(
+        st.sampled_from([
+            '<link rel="alternate" hreflang="fr" href="../fr/x.html">\n', '<link rel="alternate" hreflang="', "<link ",
+            '" href="', '">', "\r\n", "\n", "<head>", "</head>", "fr", "x",
+        ]),
+        max_size=10,
+    ).map("".join)
+)
+def test_a_page_without_the_start_of_an_alternate_line_has_none_to_remove(page: str) -> None:
+    """Why set_alternates runs its line pattern only on pages that hold the start of a line."""
+    if _ALTERNATE_LINE_START not in page:
+        assert _ALTERNATE_LINE_RE.sub("", page) == page

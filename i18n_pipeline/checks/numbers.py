@@ -18,7 +18,7 @@ from functools import lru_cache
 
 from babel.core import Locale
 from babel.dates import get_day_names, get_month_names
-from babel.numbers import NumberFormatError, parse_decimal
+from babel.numbers import SPACE_CHARS, SPACE_CHARS_RE, NumberFormatError, parse_decimal
 
 from i18n_pipeline.checks.registry import CheckContext, check
 from i18n_pipeline.errors import ConfigError
@@ -210,12 +210,15 @@ class _Names:
     date_re: re.Pattern[str]
     # Lower-case month names (twins mapped) none of which holds another: every date holds one.
     hints: tuple[str, ...]
+    # The hints as one alternation of literals: one search finds whether any is in a text, where
+    # a loop of ``hint in text`` took ~15 µs a sentence (tests/checks/test_numbers.py).
+    hints_re: re.Pattern[str]
 
     def may_hold_date(self, text: str) -> bool:
         """False when ``text`` holds none of the month names: ``date_re`` (~60 µs a sentence)
         cannot match there."""
         lower = text.lower()
-        return _TWIN_RE.search(lower) is not None or any(hint in lower for hint in self.hints)
+        return _TWIN_RE.search(lower) is not None or self.hints_re.search(lower) is not None
 
 
 def _alternation(names: Iterable[str]) -> str:
@@ -259,7 +262,7 @@ def _names(language: str) -> _Names:
     )
     folded = {"".join(_CASE_TWINS.get(c, c) for c in name.lower()) for name in months}
     hints = tuple(sorted(h for h in folded if not any(o != h and o in h for o in folded)))
-    return _Names(months, weekdays, date_re, hints)
+    return _Names(months, weekdays, date_re, hints, re.compile("|".join(re.escape(h) for h in hints)))
 
 
 def _date_of(m: re.Match[str], names: _Names) -> DateValue:
@@ -285,6 +288,34 @@ def _number_locale(code: str) -> tuple[Locale | None, str]:
         return locale, locale.number_symbols["latn"]["group"]
     except KeyError:
         return locale, ","
+
+
+@lru_cache(maxsize=16)
+def _decimal_symbols(locale: Locale) -> tuple[str, str] | None:
+    """The grouping and decimal signs babel's parse_decimal reads ``locale``'s numbers with (its
+    "latn" digits); None when CLDR has no such numbers for it."""
+    try:
+        symbols = locale.number_symbols["latn"]
+    except KeyError:
+        return None
+    return symbols.get("group", ","), symbols.get("decimal", ".")
+
+
+def _parse_decimal(text: str, locale: Locale) -> Decimal:
+    """``parse_decimal(text, locale=locale, strict=False)``, the locale's signs looked up once:
+    babel looks them up on every call, through three layers of its locale data (most of the
+    check's time on the numbers of a translation; tests/checks/test_numbers.py compares both)."""
+    symbols = _decimal_symbols(locale)
+    if symbols is None:
+        return parse_decimal(text, locale=locale, strict=False)  # babel raises what it raises
+    group, decimal = symbols
+    # As babel does: a grouping sign that is a space stands for any kind of space.
+    if group in SPACE_CHARS and group not in text and SPACE_CHARS_RE.search(text):
+        text = SPACE_CHARS_RE.sub(group, text)
+    try:
+        return Decimal(text.replace(group, "").replace(decimal, "."))
+    except InvalidOperation as exc:
+        raise NumberFormatError(f"{text!r} is not a valid decimal number") from exc
 
 
 def load_language_data(language: str) -> None:
@@ -318,7 +349,7 @@ def _number_values(text: str, language: str) -> frozenset[object]:
             locale = found
             token = _SPACE_RE.sub(group, text) if group in _SPACES else text
         try:
-            values.add(parse_decimal(token, locale=locale, strict=False))
+            values.add(_parse_decimal(token, locale))
         except (NumberFormatError, InvalidOperation, ValueError):
             continue
     return frozenset(values)

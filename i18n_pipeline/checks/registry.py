@@ -8,14 +8,16 @@ glossary term replaced); *cosmetic* ones are style (typography, spacing).
 
 from __future__ import annotations
 
+import functools
 import inspect
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from i18n_pipeline.glossary import Glossary
 from i18n_pipeline.model import Problem, Severity
 
-__all__ = ["CHECKS", "IGNORE_PREFIX", "Check", "CheckContext", "CheckFunction", "check"]
+__all__ = ["CHECKS", "IGNORE_PREFIX", "Check", "CheckContext", "CheckFunction", "check", "lazy_pattern"]
 
 #: A translator silences check ``x`` on one entry with the PO flag ``ignore-x`` (Weblate's way).
 IGNORE_PREFIX = "ignore-"
@@ -72,3 +74,9 @@ def check(name: str, severity: Severity) -> Callable[[CheckFunction], CheckFunct
         return function
 
     return register
+
+
+def lazy_pattern(pattern: str, flags: int = 0) -> Callable[[], re.Pattern[str]]:
+    """A regular expression compiled on its first use: the patterns of the checks a build never
+    runs (it runs only the critical ones) cost every build's process their compiling otherwise."""
+    return functools.cache(lambda: re.compile(pattern, flags))

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from i18n_pipeline.checks.registry import CheckContext, check
+from i18n_pipeline.checks.registry import CheckContext, check, lazy_pattern
 from i18n_pipeline.model import PLACEHOLDER_RE, Severity
 from i18n_pipeline.segment import EMAIL_PATTERN, URL_PATTERN
 
@@ -36,12 +36,12 @@ def check_whitespace(source: str, target: str, context: CheckContext) -> Iterabl
 
 
 # What ends a sentence, once closing quotes, brackets and placeholders are set aside.
-_TAIL_RE = re.compile(r"(?:\s|</\d+>|<\d+/>|[\"'”’»)\]])*\Z")
+_tail_re = lazy_pattern(r"(?:\s|</\d+>|<\d+/>|[\"'”’»)\]])*\Z")
 _FINAL = {".": ".", "…": "…", "...": "…", "!": "!", "?": "?", ":": ":", ";": ";"}
 
 
 def _final_punctuation(text: str) -> str:
-    body = text[: _TAIL_RE.search(text).start()]  # type: ignore[union-attr]  # \Z always matches
+    body = text[: _tail_re().search(text).start()]  # type: ignore[union-attr]  # \Z always matches
     if body.endswith("..."):
         return "…"
     last = body[-1:]
@@ -65,19 +65,19 @@ def check_punctuation(source: str, target: str, context: CheckContext) -> Iterab
     return [f"the source ends with {name(want)}, the translation with {name(got)}; end it as the source does"]
 
 
-_DOUBLE_SPACE_RE = re.compile(r"(?<=\S) {2,}(?=\S)")
+_double_space_re = lazy_pattern(r"(?<=\S) {2,}(?=\S)")
 
 
 @check("double-space", Severity.COSMETIC)
 def check_double_space(source: str, target: str, context: CheckContext) -> Iterable[str]:
     """Two or more spaces between words where the source has none: a slip of the keyboard or an
     engine joining pieces. Browsers hide it, but PDFs, e-mails and plain-text feeds do not."""
-    if _DOUBLE_SPACE_RE.search(target) and not _DOUBLE_SPACE_RE.search(source):
+    if _double_space_re().search(target) and not _double_space_re().search(source):
         return ["the translation has a doubled space between words; remove one"]
     return []
 
 
-_DOUBLED_WORD_RE = re.compile(r"(?<!\w)([^\W\d_]+)\s+\1(?!\w)", re.IGNORECASE)
+_doubled_word_re = lazy_pattern(r"(?<!\w)([^\W\d_]+)\s+\1(?!\w)", re.IGNORECASE)
 # Doubled words that are grammar: French reflexives ("nous nous sommes"), Spanish "que que" is not.
 _GRAMMATICAL_DOUBLES = frozenset({"nous", "vous"})
 
@@ -87,9 +87,9 @@ def check_doubled_words(source: str, target: str, context: CheckContext) -> Iter
     """The same word twice in a row ("de de", "la la"), unless the source doubles it too or the
     language's grammar does (French "nous nous", "vous vous"). Cosmetic, as pofilter's
     "doublewords": a slip a reader notices, not one that changes the meaning."""
-    in_source = {m.group(1).lower() for m in _DOUBLED_WORD_RE.finditer(source)}
+    in_source = {m.group(1).lower() for m in _doubled_word_re().finditer(source)}
     doubled = [
-        m.group(1) for m in _DOUBLED_WORD_RE.finditer(PLACEHOLDER_RE.sub(" ", target))
+        m.group(1) for m in _doubled_word_re().finditer(PLACEHOLDER_RE.sub(" ", target))
         if m.group(1).lower() not in in_source and m.group(1).lower() not in _GRAMMATICAL_DOUBLES
     ]
     if not doubled:
@@ -97,11 +97,11 @@ def check_doubled_words(source: str, target: str, context: CheckContext) -> Iter
     return [f"doubled word {', '.join(repr(w) for w in dict.fromkeys(doubled))}; remove one"]
 
 
-_ADDRESS_RE = re.compile(f"{URL_PATTERN}|{EMAIL_PATTERN}|{PLACEHOLDER_RE.pattern}")
+_address_re = lazy_pattern(f"{URL_PATTERN}|{EMAIL_PATTERN}|{PLACEHOLDER_RE.pattern}")
 _NO_BREAK = "\u00a0\u202f"
 # A high mark (; : ! ?) after a letter, a closing quote or bracket, with no space or a plain one.
-_HIGH_MARK_RE = re.compile(r"(?<=[^\W\d_\)\]»”’'\"]) ?([;:!?])(?=\s|$|[\"»”)])")
-_GUILLEMET_RE = re.compile(r"«(?![\u00a0\u202f])|(?<![\u00a0\u202f])»")
+_high_mark_re = lazy_pattern(r"(?<=[^\W\d_\)\]»”’'\"]) ?([;:!?])(?=\s|$|[\"»”)])")
+_guillemet_re = lazy_pattern(r"«(?![\u00a0\u202f])|(?<![\u00a0\u202f])»")
 
 
 @check("french-typography", Severity.COSMETIC)
@@ -115,9 +115,9 @@ def check_french_typography(source: str, target: str, context: CheckContext) -> 
     """
     if context.language.split("_")[0].split("-")[0] != "fr":
         return []
-    text = _ADDRESS_RE.sub(lambda m: "\ufffc" * len(m.group()), target)
-    marks = [m.group(1) for m in _HIGH_MARK_RE.finditer(text)]
-    guillemets = _GUILLEMET_RE.findall(text)
+    text = _address_re().sub(lambda m: "\ufffc" * len(m.group()), target)
+    marks = [m.group(1) for m in _high_mark_re().finditer(text)]
+    guillemets = _guillemet_re().findall(text)
     messages = []
     if marks:
         messages.append(

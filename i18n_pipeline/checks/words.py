@@ -9,7 +9,7 @@ from collections.abc import Iterable
 from functools import lru_cache
 
 from i18n_pipeline.catalog import unknown_words_of
-from i18n_pipeline.checks.registry import CheckContext, check
+from i18n_pipeline.checks.registry import CheckContext, check, lazy_pattern
 from i18n_pipeline.dictionary import dictionary_for
 from i18n_pipeline.glossary import Glossary
 from i18n_pipeline.languages import language_name
@@ -18,18 +18,18 @@ from i18n_pipeline.segment import EMAIL_PATTERN, URL_PATTERN
 
 __all__ = ["check_engine_unknown_words", "check_untranslated", "check_words", "words_to_check"]
 
-_WORD_RE = re.compile(r"[^\W\d_]+(?:[-'’][^\W\d_]+)*")
-_MASK_RE = re.compile(f"{PLACEHOLDER_RE.pattern}|{URL_PATTERN}|{EMAIL_PATTERN}|www\\.\\S+", re.IGNORECASE)
+_word_re = lazy_pattern(r"[^\W\d_]+(?:[-'’][^\W\d_]+)*")
+_mask_re = lazy_pattern(f"{PLACEHOLDER_RE.pattern}|{URL_PATTERN}|{EMAIL_PATTERN}|www\\.\\S+", re.IGNORECASE)
 _OPENERS = set(".!?…:¿¡«\"“„(—–-")
-_ABBREVIATION_RE = re.compile(r"[^\W\d_]{1,3}(?:\.[^\W\d_]{1,3})+\.?")
+_abbreviation_re = lazy_pattern(r"[^\W\d_]{1,3}(?:\.[^\W\d_]{1,3})+\.?")
 
 
 def _masked(text: str) -> str:
-    return _MASK_RE.sub(lambda m: " " * len(m.group()), text)
+    return _mask_re().sub(lambda m: " " * len(m.group()), text)
 
 
 def _plain_words(text: str) -> list[str]:
-    return [w.lower() for w in _WORD_RE.findall(_masked(text))]
+    return [w.lower() for w in _word_re().findall(_masked(text))]
 
 
 # --- untranslated -------------------------------------------------------------------------------
@@ -46,7 +46,7 @@ def check_untranslated(source: str, target: str, context: CheckContext) -> Itera
     Functional: the reader gets English inside a Spanish page.
     """
     words = _plain_words(source)
-    lower = [w for w in _WORD_RE.findall(_masked(source)) if w[:1].islower() and len(w) > 1]
+    lower = [w for w in _word_re().findall(_masked(source)) if w[:1].islower() and len(w) > 1]
     if not lower:
         return []
     if " ".join(target.split()) == " ".join(source.split()):
@@ -74,7 +74,7 @@ def _glossary_words(glossary: Glossary | None, language: str) -> frozenset[str]:
     for term in glossary.terms:
         texts = [term.source] if term.keep else [t for t in (term.target(language), term.target(language, plural=True)) if t]
         for text in texts:
-            words.update(w.lower() for w in _WORD_RE.findall(text))
+            words.update(w.lower() for w in _word_re().findall(text))
     return frozenset(words)
 
 
@@ -87,7 +87,7 @@ def words_to_check(source: str, target: str) -> list[str]:
     the source writes capitalised too (a name that opens the sentence).
     """
     text = _masked(target)
-    source_capitalised = {w for w in _WORD_RE.findall(_masked(source)) if w[:1].isupper()}
+    source_capitalised = {w for w in _word_re().findall(_masked(source)) if w[:1].isupper()}
     out: list[str] = []
     previous_end = 0
     previous_digit = False
@@ -99,9 +99,9 @@ def words_to_check(source: str, target: str) -> list[str]:
         after_number = previous_digit and m.start() - previous_end <= 1
         previous_digit = any(c.isdigit() for c in token)
         previous_end = m.end()
-        if previous_digit or _ABBREVIATION_RE.fullmatch(token.strip(".,;:!?()«»\"“”'")):
+        if previous_digit or _abbreviation_re().fullmatch(token.strip(".,;:!?()«»\"“”'")):
             continue
-        for w in _WORD_RE.finditer(token):
+        for w in _word_re().finditer(token):
             word = w.group()
             letters = [c for c in word if c.isalpha()]
             if len(letters) < 2 or all(c.isupper() for c in letters):

@@ -8,6 +8,7 @@ import sys
 from unittest import mock
 
 import pytest
+from babel.numbers import NumberFormatError, parse_decimal
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
@@ -20,6 +21,8 @@ from i18n_pipeline.checks.numbers import (
     _TIME_HINT_RE,
     _TIME_RE,
     _names,
+    _number_locale,
+    _parse_decimal,
     _target_mask,
     source_values,
     target_values,
@@ -238,3 +241,46 @@ def test_the_first_letter_look_aheads_change_no_date(language: str, data: st.Dat
     assert [(m.span(), m.groupdict()) for m in names.date_re.finditer(text)] == [
         (m.span(), m.groupdict()) for m in unguarded.finditer(text)
     ]
+
+
+@settings(max_examples=300, deadline=None)
+@given(language=st.sampled_from(["es", "fr", "en", "tr", "el", "ru", "de"]), data=st.data())
+def test_the_month_hints_are_found_as_the_loop_found_them(language: str, data: st.DataObject) -> None:
+    """may_hold_date's one search answers what ``any(hint in text ...)`` answered."""
+    names = _names(language)
+    pieces = st.one_of(st.sampled_from(names.hints), st.text(max_size=4))
+    text = data.draw(st.lists(pieces, max_size=5).map("".join).map(str.lower))
+    assert (names.hints_re.search(text) is not None) is any(hint in text for hint in names.hints)
+
+
+def _babel_or_error(text: str, language: str) -> object:
+    locale, _ = _number_locale(language)
+    try:
+        return parse_decimal(text, locale=locale, strict=False)
+    except (NumberFormatError, ArithmeticError, ValueError) as exc:
+        return type(exc)
+
+
+def _ours_or_error(text: str, language: str) -> object:
+    locale, _ = _number_locale(language)
+    assert locale is not None
+    try:
+        return _parse_decimal(text, locale)
+    except (NumberFormatError, ArithmeticError, ValueError) as exc:
+        return type(exc)
+
+
+@settings(max_examples=500, deadline=None)
+@given(
+    language=st.sampled_from(["es", "fr", "en", "de", "pt_BR", "de_CH", "ar", "hi"]),
+    text=st.lists(
+        st.sampled_from(["1", "20", "000", ".", ",", " ", "\u00a0", "\u202f", "\u2009", "'", "’", "e", "-", "٫", "x"]),
+        max_size=8,
+    ).map("".join),
+)
+@example(language="fr", text="20 000,5")
+@example(language="es", text="20.000,5")
+@example(language="de_CH", text="20’000.5")
+def test_the_numbers_of_a_translation_are_read_as_babel_reads_them(language: str, text: str) -> None:
+    """_parse_decimal (the locale's signs looked up once) gives what babel's parse_decimal gives."""
+    assert _ours_or_error(text, language) == _babel_or_error(text, language)
