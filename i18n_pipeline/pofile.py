@@ -79,9 +79,14 @@ class _LineBreaker:
 
     def __init__(self) -> None:
         self._func: Any = None
-        try:
-            lib = ctypes.CDLL(ctypes.util.find_library("unistring") or "libunistring.so.2")
-        except OSError:
+        lib = None  # sonames first, newest first (ldconfig's order): find_library runs ldconfig, 2-10 ms
+        for name in ("libunistring.so.5", "libunistring.so.2", ""):
+            try:
+                lib = ctypes.CDLL(name or ctypes.util.find_library("unistring") or "libunistring.so.2")
+                break
+            except OSError:
+                pass
+        if lib is None:
             return
         func = getattr(lib, "ulc_width_linebreaks_v2", None) or getattr(lib, "ulc_width_linebreaks", None)
         if func is None:
@@ -261,11 +266,8 @@ def _comment_text(raw: str, mark: str) -> str:
 
 
 def _unit_from_tt(tt: Any) -> Unit:
-    msgstr_raw = tt.msgstr
-    if isinstance(msgstr_raw, dict):
-        msgstr = [_decode(msgstr_raw[k]) for k in sorted(msgstr_raw)]
-    else:
-        msgstr = [_decode(msgstr_raw)]
+    raw = tt.msgstr
+    msgstr = [_decode(raw[k]) for k in sorted(raw)] if isinstance(raw, dict) else [_decode(raw)]
     flags: list[str] = []
     for line in tt.typecomments:
         flags.extend(f.strip() for f in str(line).rstrip("\r\n")[2:].split(","))
@@ -524,11 +526,8 @@ def _atomic_write(path: Path, data: bytes, expected: bytes | None, durable: bool
 
 
 def _changed_meanwhile(path: Path) -> CatalogError:
-    return CatalogError(
-        str(path),
-        "the file changed on disk after it was read (a translator saved it meanwhile)",
-        "run the command again; it re-reads the file and merges again",
-    )
+    what = "the file changed on disk after it was read (a translator saved it meanwhile)"
+    return CatalogError(str(path), what, "run the command again; it re-reads the file and merges again")
 
 
 def _own_wrap(cat: Catalog, path: Path, current: bytes | None) -> LineWrap:
@@ -590,11 +589,11 @@ def commit_po(rendered: RenderedPO, *, durable: bool = True, cat: Catalog | None
     try:
         # Re-checked right before the rename: a save during our write is not lost either.
         _atomic_write(path, data, rendered.current, durable)
-        written = _origin(path, data, rendered.layout)
+        written = _origin(path, data, rendered.layout) if cat is not None else None  # a resolve, a hash
     except _ChangedMeanwhile:
         raise _changed_meanwhile(path) from None
     except OSError as exc:
         raise CatalogError(str(path), f"cannot write the catalog ({exc.strerror})", "check permissions and free space") from exc
-    if cat is not None:
+    if cat is not None and written is not None:
         cat.remember_file(str(path), written)
     return True
