@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -205,3 +207,15 @@ def test_a_restored_pair_holds_a_word_when_the_output_has_one(tokens: list[str])
     assert placeholders_match(source, restored)
     inside = restored[restored.index("<1>") + 3 : restored.index("</1>")]
     assert any(c.isalpha() for c in inside)
+
+
+def test_a_printable_text_holds_no_white_space_but_the_space() -> None:
+    # segment_pieces keeps a printable text run as it is instead of turning its white space
+    # into spaces: right only if no character other than " " is both printable and white space.
+    both = [c for c in map(chr, range(0x110000)) if c.isspace() and c.isprintable()]
+    assert both == [" "]
+    # \s (what _SPACE_RE replaces, and what _NOT_SPACE_RE's \S leaves out) is str.isspace(), which
+    # str.strip() and str.split() go by.
+    every = "".join(map(chr, range(0x110000)))
+    assert re.findall(r"\s", every) == [c for c in every if c.isspace()]
+

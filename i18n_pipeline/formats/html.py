@@ -212,7 +212,7 @@ class _Walker:
 
     def flush(self) -> None:
         pieces, self.pieces, self.inline = self.pieces, [], []
-        if not any(p.role == "text" and p.text.strip() for p in pieces):
+        if not any(p.role == "text" and p.text and not p.text.isspace() for p in pieces):  # strip() without a copy
             return
         kind = next((_BLOCK_KINDS[b] for b in reversed(self.blocks) if b in _BLOCK_KINDS), "paragraph")
         words = " ".join(p.text for p in pieces if p.role == "text")
