@@ -62,8 +62,8 @@ _ESCAPES = {
 _ESCAPE_RE = re.compile('[\a\b\f\v\r\t\n\\\\"]')
 
 
-def _escape(text: str) -> str:
-    return _ESCAPE_RE.sub(lambda m: _ESCAPES[m.group(0)], text)
+def _escape(text: str) -> str:  # a printable text holds no control character: unless " or \ is in it, as it is
+    return _ESCAPE_RE.sub(lambda m: _ESCAPES[m.group(0)], text) if not text.isprintable() or '"' in text or "\\" in text else text
 
 
 class _LineBreaker:

@@ -337,7 +337,7 @@ def _make_segment(text: str, s: int, e: int, tokens: list[_Token], source: str, 
         first, last = tokens[lo], tokens[hi - 1]
         if _blank_edge(first, text, s, e):
             lo += 1
-        elif _blank_edge(last, text, s, e):
+        elif hi - lo > 1 and _blank_edge(last, text, s, e):  # one token: just found not blank
             hi -= 1
         elif (
             hi - lo >= 2

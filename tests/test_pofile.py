@@ -18,7 +18,7 @@ from i18n_pipeline import catalog as catalog_module
 from i18n_pipeline.catalog import TemplateEntry, new_template, update_catalog
 from i18n_pipeline.errors import CatalogError
 from i18n_pipeline.model import LineWrap, State
-from i18n_pipeline.pofile import detect_wrap, po_bytes, read_po, read_po_bytes, write_po
+from i18n_pipeline.pofile import _ESCAPE_RE, _ESCAPES, _escape, detect_wrap, po_bytes, read_po, read_po_bytes, write_po
 from tests.catalog_cases import (
     CLOCK,
     LONG,
@@ -452,3 +452,13 @@ def test_a_msgid_without_msgstr_is_reported_at_its_line() -> None:
     data = b'msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=UTF-8\\n"\n\nmsgid "One."\nmsgstr "Uno."\n\nmsgid "Two."\n'
     with pytest.raises(CatalogError, match=r"^x\.po:8: msgid without msgstr"):
         read_po_bytes(data, "x.po")
+
+
+def test_a_printable_text_without_quote_or_backslash_has_nothing_to_escape() -> None:
+    # _escape returns such a text as it is: right only if every other character it escapes is
+    # one str.isprintable() refuses.
+    assert all(not c.isprintable() or c in '"\\' for c in _ESCAPES)
+    every = "".join(map(chr, range(0x110000)))
+    assert {m.group(0) for m in _ESCAPE_RE.finditer(every)} == set(_ESCAPES)
+    for text in ("plain text", "a\tb", 'say "no"', "back\\slash", "é – ü", "line\n", ""):
+        assert _escape(text) == _ESCAPE_RE.sub(lambda m: _ESCAPES[m.group(0)], text)
