@@ -283,7 +283,11 @@ class _Walker:
                 while j < len(events) and events[j].kind == "text":
                     j += 1
                 end = events[j - 1].end
-                self.pieces.extend(html_text_pieces(self.source, ev.start, end))
+                run = self.source[ev.start : end]
+                if run.isspace():  # white space between tags (most runs): no reference, no URL in it
+                    self.pieces.append(Piece("text", ev.start, end, run))
+                else:
+                    self.pieces.extend(html_text_pieces(self.source, ev.start, end))
                 i = j
             elif ev.kind == "comment":
                 self.pieces.append(Piece("standalone", ev.start, ev.end, note="HTML comment", breaks=True))
