@@ -48,8 +48,7 @@ from i18n_pipeline.pounit import (
 
 __all__ = ["RenderedPO", "commit_po", "detect_wrap", "po_bytes", "read_po", "read_po_bytes", "render_po", "write_po"]
 
-# Widths wider than any line: gettext's "-w 0" (no limit).
-_UNLIMITED = 1 << 30
+_UNLIMITED = 1 << 30  # wider than any line: gettext's "-w 0" (no limit)
 
 
 # --------------------------------------------------------------------------------------------
@@ -121,6 +120,8 @@ _POSSIBLE_RE = re.compile(b"\x02")
 def _escaped_portion(portion: str) -> tuple[bytes, bytes]:
     """The escaped UTF-8 bytes of a portion, and gettext's break overrides: none in an escape, nor before a final ``\\n``."""
     data = _escape(portion).encode("utf-8", errors="surrogatepass")
+    if b"\\" not in data:  # no escape (a final "\n" is one): no break to forbid
+        return data, bytes(len(data))
     overrides = bytearray(len(data))
     for m in _ESCAPE_PAIR_RE.finditer(data):
         overrides[m.start() + 1] = _LineBreaker.PROHIBITED
