@@ -262,6 +262,32 @@ def segment_pieces(
     note: Callable[[Piece], str] | None = None,
 ) -> list[Segment]:
     """Turn a block's pieces into segments: sentences with numbered placeholders."""
+    if len(pieces) == 1 and pieces[0].role == "text":  # most blocks: one run of text, no markup
+        return _run_segments(pieces[0], source, block, kind, lang, sentences)
+    return _block_segments(pieces, source, block, kind, lang, sentences)
+
+
+def _run_segments(piece: Piece, source: str, block: str, kind: str, lang: str, sentences: bool) -> list[Segment]:
+    """What _block_segments makes of a block of one text piece (its one token spans the whole
+    annotated text, no placeholder to number, pair or trim; a Hypothesis test compares them)."""
+    text = piece.text
+    if not text.isprintable():
+        text = text.translate(_ASCII_SPACES) if text.isascii() else _SPACE_RE.sub(" ", text)
+    segments: list[Segment] = []
+    for s, e in split_sentences(text, lang) if sentences else _whole(text):
+        joined = text[s:e]
+        if not _LETTER_RE.search(joined):
+            continue  # nothing to translate (blank included)
+        start, end = piece.start + s, piece.end - (len(text) - e)
+        while start < end and source[start].isspace():
+            start += 1
+        while end > start and source[end - 1].isspace():
+            end -= 1
+        segments.append(Segment(text=" ".join(joined.split()), start=start, end=end, block=block, kind=kind))
+    return segments
+
+
+def _block_segments(pieces: Sequence[Piece], source: str, block: str, kind: str, lang: str, sentences: bool) -> list[Segment]:
     pieces = _pair_pieces(pieces)
     # Every standalone piece is its own placeholder, whatever key the format module gave it.
     pieces = [

@@ -13,6 +13,8 @@ from i18n_pipeline.repair import restore_placeholders, tidy_loose_placeholders
 from i18n_pipeline.segment import (
     _URL_RE,
     Piece,
+    _block_segments,
+    _run_segments,
     placeholders_match,
     protect,
     restore,
@@ -219,3 +221,19 @@ def test_a_printable_text_holds_no_white_space_but_the_space() -> None:
     every = "".join(map(chr, range(0x110000)))
     assert re.findall(r"\s", every) == [c for c in every if c.isspace()]
 
+
+
+_RUN_TEXT = st.text(st.sampled_from(list("ab. AB?!\u2019\"(1)\n\t\u00a0\u2028é&<>/")), max_size=60)
+
+
+@given(_RUN_TEXT, st.text(st.sampled_from(list(" x\n")), max_size=3), st.booleans(), st.booleans())
+def test_a_block_of_one_text_run_is_segmented_as_any_block(text: str, margin: str, sentences: bool, shorter: bool) -> None:
+    # segment_pieces takes a block of one text piece by a short path (_run_segments): the same
+    # segments as the general one (_block_segments), also when the piece's source is longer than
+    # its text (a decoded reference).
+    source = margin + text + ("&amp;" if shorter else "") + margin
+    end = len(margin) + len(text) + (5 if shorter else 0)
+    piece = Piece("text", len(margin), end, text + ("&" if shorter else ""))
+    fast = _run_segments(piece, source, "b", "paragraph", "en", sentences)
+    assert fast == _block_segments([piece], source, "b", "paragraph", "en", sentences)
+    assert segment_pieces([piece], source, block="b", kind="paragraph", sentences=sentences) == fast
