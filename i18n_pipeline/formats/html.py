@@ -235,6 +235,8 @@ class _Walker:
         return tag_attributes(self.source, ev.start, ev.end)
 
     def attribute_segments(self, ev: _Event, attrs: list[_Attribute]) -> None:
+        if not attrs:
+            return  # most tags
         by_name = {a.name: a for a in attrs}
         wanted: list[tuple[_Attribute, str]] = []
         for a in attrs:
