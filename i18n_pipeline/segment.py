@@ -11,7 +11,6 @@ the source, so rendering can splice translations into the untouched source.
 from __future__ import annotations
 
 import functools
-import itertools
 import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Sequence
@@ -66,6 +65,8 @@ _SPACE_RE, _LETTER_RE = re.compile(r"\s"), re.compile(r"[^\W\d_]")
 _NOT_SPACE_RE = re.compile(r"\S")  # search(text, a, b) is None: text[a:b] is blank, without the slice a strip() needs
 _ASCII_SPACES = {c: " " for c in range(128) if chr(c).isspace()}  # what \s matches in ASCII: str.translate is faster
 _WORD_RE, _APOSTROPHE_WORD_RE, _DOTTED_RE = re.compile(r"[^\W_]+"), re.compile(r"[\w']+"), re.compile(r"(?:\w\.)+\w")
+# The first four words (_WORD_RE's runs; the runs between them are its complement) in one match.
+_FIRST_WORDS_RE = re.compile(r"[\W_]*([^\W_]+)(?:[\W_]+([^\W_]+))?(?:[\W_]+([^\W_]+))?(?:[\W_]+([^\W_]+))?")
 _STANDALONE_KEYS = 1_000_000  # keys given to standalone pieces, above any format module's keys
 
 _CLOSERS = "\"'”’»)]"
@@ -443,8 +444,8 @@ def _encloses(inside: list[_Token], key: int) -> bool:
 
 def block_id(kind: str, text: str) -> str:
     """A block name that does not change when blocks are inserted above: kind + first words."""
-    words = itertools.islice(_WORD_RE.finditer(text), 4)  # only the first ones: not a whole paragraph
-    slug = "-".join(w.group(0).lower() for w in words) or "block"
+    m = _FIRST_WORDS_RE.match(text)  # only the first ones: not a whole paragraph
+    slug = "-".join([w.lower() for w in m.groups() if w is not None]) if m else "block"
     return f"{_BLOCK_PREFIXES.get(kind, 'b')}-{slug}"
 
 

@@ -15,6 +15,7 @@ from i18n_pipeline.segment import (
     Piece,
     _block_segments,
     _run_segments,
+    block_id,
     placeholders_match,
     protect,
     restore,
@@ -237,3 +238,10 @@ def test_a_block_of_one_text_run_is_segmented_as_any_block(text: str, margin: st
     fast = _run_segments(piece, source, "b", "paragraph", "en", sentences)
     assert fast == _block_segments([piece], source, "b", "paragraph", "en", sentences)
     assert segment_pieces([piece], source, block="b", kind="paragraph", sentences=sentences) == fast
+
+
+@given(st.text(st.sampled_from(list("ab_1 -.é'ΣΟ\u00a0\nİ")), max_size=40), st.sampled_from(["paragraph", "heading", "other"]))
+def test_a_block_id_is_named_by_its_first_four_words(text: str, kind: str) -> None:
+    # block_id finds them with one match: what taking four words one by one gives.
+    words = [m.group(0).lower() for m in re.finditer(r"[^\W_]+", text)][:4]
+    assert block_id(kind, text).split("-", 1)[1] == ("-".join(words) or "block")
