@@ -177,6 +177,8 @@ def tag_attributes(source: str, start: int, end: int) -> list[_Attribute]:
 
 def html_text_pieces(source: str, start: int, end: int) -> list[Piece]:
     """Text pieces of ``source[start:end]``: literal runs (URLs standalone) and decoded references."""
+    if source.find("&", start, end) < 0:  # no reference (most runs): no scan for one
+        return text_pieces(source[start:end], start) if end > start else []
     pieces: list[Piece] = []
     pos = start
     for m in _CHARREF_RE.finditer(source, start, end):
