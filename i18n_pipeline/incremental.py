@@ -68,20 +68,20 @@ class WorkLog:
                 }
 
     def digest(self, files: Iterable[Path], *extra: str) -> str:
+        return self.digest_of(((path, _content(path)) for path in files), *extra)
+
+    def digest_of(self, contents: Iterable[tuple[Path, bytes]], *extra: str) -> str:
+        """``digest`` of files whose bytes the caller has (it just read or wrote them): each is
+        not read again, and the digest is of what the work saw."""
         h = hashlib.sha256(self.salt.encode())
         for part in extra:
             h.update(b"\0" + part.encode())
-        for path in files:
+        for path, content in contents:
             # Named relative to the project (the log's folder's parent): a project that was
             # copied or moved, as CI clones it, does not redo everything.
             name = path.relative_to(self._root) if path.is_relative_to(self._root) else path
             h.update(b"\0" + str(name).encode() + b"\0")
-            try:
-                h.update(path.read_bytes())
-            except FileNotFoundError:
-                h.update(b"<missing>")
-            except OSError:
-                h.update(b"<unreadable>")  # a folder where a file should be: the stage reports it
+            h.update(content)
         return h.hexdigest()
 
     def done(self, key: str, files: Iterable[Path], *extra: str) -> bool:
@@ -109,6 +109,16 @@ class WorkLog:
             document["info"] = dict(sorted(self._info.items()))
         data = json.dumps(document, indent=0)
         write_if_changed(self.path, data.encode("utf-8"), durable=False)  # a lost log costs time only
+
+
+def _content(path: Path) -> bytes:
+    """What a digest takes of a file: its bytes, or a word no file's bytes are confused with."""
+    try:
+        return path.read_bytes()
+    except FileNotFoundError:
+        return b"<missing>"
+    except OSError:
+        return b"<unreadable>"  # a folder where a file should be: the stage reports it
 
 
 # --- the manifest of the last complete run ---------------------------------------------------

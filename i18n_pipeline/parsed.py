@@ -96,10 +96,10 @@ def load_document(settings: Settings, path: Path) -> Document:
     return read_release(settings, path)[0]
 
 
-def read_release(settings: Settings, path: Path) -> tuple[Document, str | None]:
-    """The release at ``path`` and, when it had to be parsed, the key to keep it under once the
-    caller's own outputs are written (a command that fails changes nothing, its cache included);
-    None when it was kept already."""
+def read_release(settings: Settings, path: Path) -> tuple[Document, str | None, bytes]:
+    """The release at ``path``; when it had to be parsed, the key to keep it under once the
+    caller's own outputs are written (a command that fails changes nothing, its cache included),
+    None when it was kept already; and the bytes it was read from (for the work log's digest)."""
     try:
         raw = path.read_bytes()
     except OSError as exc:
@@ -113,7 +113,7 @@ def read_release(settings: Settings, path: Path) -> tuple[Document, str | None]:
     key = document_key(raw, where, f"{format_of(path)} {options!r}")
     kept = kept_document(settings.cache_dir, path.stem, key)
     if kept is not None:
-        return kept, None  # these bytes passed the checks below when they were parsed
+        return kept, None, raw  # these bytes passed the checks below when they were parsed
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -124,4 +124,4 @@ def read_release(settings: Settings, path: Path) -> tuple[Document, str | None]:
     check_release_text(text, where)
     if format_of(path) == "markdown":
         check_release_front_matter(text, where)
-    return parse_document(text, where, options), key
+    return parse_document(text, where, options), key, raw

@@ -48,8 +48,7 @@ from i18n_pipeline.pounit import (
 
 __all__ = ["RenderedPO", "commit_po", "detect_wrap", "po_bytes", "read_po", "read_po_bytes", "render_po", "write_po"]
 
-# Widths wider than any line: gettext's "-w 0" (no limit).
-_UNLIMITED = 1 << 30
+_UNLIMITED = 1 << 30  # wider than any line: gettext's "-w 0" (no limit)
 
 
 # --------------------------------------------------------------------------------------------
@@ -62,8 +61,8 @@ _ESCAPES = {
 _ESCAPE_RE = re.compile('[\a\b\f\v\r\t\n\\\\"]')
 
 
-def _escape(text: str) -> str:
-    return _ESCAPE_RE.sub(lambda m: _ESCAPES[m.group(0)], text)
+def _escape(text: str) -> str:  # a printable text holds no control character: unless " or \ is in it, as it is
+    return _ESCAPE_RE.sub(lambda m: _ESCAPES[m.group(0)], text) if not text.isprintable() or '"' in text or "\\" in text else text
 
 
 class _LineBreaker:
@@ -79,9 +78,14 @@ class _LineBreaker:
 
     def __init__(self) -> None:
         self._func: Any = None
-        try:
-            lib = ctypes.CDLL(ctypes.util.find_library("unistring") or "libunistring.so.2")
-        except OSError:
+        lib = None  # sonames first, newest first (ldconfig's order): find_library runs ldconfig, 2-10 ms
+        for name in ("libunistring.so.5", "libunistring.so.2", ""):
+            try:
+                lib = ctypes.CDLL(name or ctypes.util.find_library("unistring") or "libunistring.so.2")
+                break
+            except OSError:
+                pass
+        if lib is None:
             return
         func = getattr(lib, "ulc_width_linebreaks_v2", None) or getattr(lib, "ulc_width_linebreaks", None)
         if func is None:
@@ -116,6 +120,8 @@ _POSSIBLE_RE = re.compile(b"\x02")
 def _escaped_portion(portion: str) -> tuple[bytes, bytes]:
     """The escaped UTF-8 bytes of a portion, and gettext's break overrides: none in an escape, nor before a final ``\\n``."""
     data = _escape(portion).encode("utf-8", errors="surrogatepass")
+    if b"\\" not in data:  # no escape (a final "\n" is one): no break to forbid
+        return data, bytes(len(data))
     overrides = bytearray(len(data))
     for m in _ESCAPE_PAIR_RE.finditer(data):
         overrides[m.start() + 1] = _LineBreaker.PROHIBITED
@@ -261,11 +267,8 @@ def _comment_text(raw: str, mark: str) -> str:
 
 
 def _unit_from_tt(tt: Any) -> Unit:
-    msgstr_raw = tt.msgstr
-    if isinstance(msgstr_raw, dict):
-        msgstr = [_decode(msgstr_raw[k]) for k in sorted(msgstr_raw)]
-    else:
-        msgstr = [_decode(msgstr_raw)]
+    raw = tt.msgstr
+    msgstr = [_decode(raw[k]) for k in sorted(raw)] if isinstance(raw, dict) else [_decode(raw)]
     flags: list[str] = []
     for line in tt.typecomments:
         flags.extend(f.strip() for f in str(line).rstrip("\r\n")[2:].split(","))
@@ -524,11 +527,8 @@ def _atomic_write(path: Path, data: bytes, expected: bytes | None, durable: bool
 
 
 def _changed_meanwhile(path: Path) -> CatalogError:
-    return CatalogError(
-        str(path),
-        "the file changed on disk after it was read (a translator saved it meanwhile)",
-        "run the command again; it re-reads the file and merges again",
-    )
+    what = "the file changed on disk after it was read (a translator saved it meanwhile)"
+    return CatalogError(str(path), what, "run the command again; it re-reads the file and merges again")
 
 
 def _own_wrap(cat: Catalog, path: Path, current: bytes | None) -> LineWrap:
@@ -590,11 +590,11 @@ def commit_po(rendered: RenderedPO, *, durable: bool = True, cat: Catalog | None
     try:
         # Re-checked right before the rename: a save during our write is not lost either.
         _atomic_write(path, data, rendered.current, durable)
-        written = _origin(path, data, rendered.layout)
+        written = _origin(path, data, rendered.layout) if cat is not None else None  # a resolve, a hash
     except _ChangedMeanwhile:
         raise _changed_meanwhile(path) from None
     except OSError as exc:
         raise CatalogError(str(path), f"cannot write the catalog ({exc.strerror})", "check permissions and free space") from exc
-    if cat is not None:
+    if cat is not None and written is not None:
         cat.remember_file(str(path), written)
     return True

@@ -148,7 +148,8 @@ def canonical_flags(flags: Iterable[str]) -> list[str]:
         elif flag and flag not in others:
             others.append(flag)
     result = ["fuzzy"] if fuzzy else []
-    result.extend(formats[lang] for lang in sorted(formats, key=_FORMAT_ORDER.__getitem__))
+    if formats:  # rare: not a sort and a generator for every entry written
+        result.extend(formats[lang] for lang in sorted(formats, key=_FORMAT_ORDER.__getitem__))
     if range_flag:
         result.append(range_flag)
     if no_wrap:

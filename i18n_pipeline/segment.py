@@ -11,7 +11,6 @@ the source, so rendering can splice translations into the untouched source.
 from __future__ import annotations
 
 import functools
-import itertools
 import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Sequence
@@ -63,8 +62,11 @@ _SENTENCE_STARTERS = frozenset(
 )
 
 _SPACE_RE, _LETTER_RE = re.compile(r"\s"), re.compile(r"[^\W\d_]")
+_NOT_SPACE_RE = re.compile(r"\S")  # search(text, a, b) is None: text[a:b] is blank, without the slice a strip() needs
 _ASCII_SPACES = {c: " " for c in range(128) if chr(c).isspace()}  # what \s matches in ASCII: str.translate is faster
 _WORD_RE, _APOSTROPHE_WORD_RE, _DOTTED_RE = re.compile(r"[^\W_]+"), re.compile(r"[\w']+"), re.compile(r"(?:\w\.)+\w")
+# The first four words (_WORD_RE's runs; the runs between them are its complement) in one match.
+_FIRST_WORDS_RE = re.compile(r"[\W_]*([^\W_]+)(?:[\W_]+([^\W_]+))?(?:[\W_]+([^\W_]+))?(?:[\W_]+([^\W_]+))?")
 _STANDALONE_KEYS = 1_000_000  # keys given to standalone pieces, above any format module's keys
 
 _CLOSERS = "\"'”’»)]"
@@ -185,7 +187,7 @@ def split_sentences(text: str, lang: str = "en") -> list[tuple[int, int]]:
         i = nxt
     if start < n:
         spans.append((start, len(text.rstrip()) if text[start:].strip() else n))
-    return [(s, e) for s, e in spans if text[s:e].strip()]
+    return [(s, e) for s, e in spans if _NOT_SPACE_RE.search(text, s, e)]
 
 
 def _closes_placeholder(text: str, i: int) -> bool:
@@ -261,6 +263,32 @@ def segment_pieces(
     note: Callable[[Piece], str] | None = None,
 ) -> list[Segment]:
     """Turn a block's pieces into segments: sentences with numbered placeholders."""
+    if len(pieces) == 1 and pieces[0].role == "text":  # most blocks: one run of text, no markup
+        return _run_segments(pieces[0], source, block, kind, lang, sentences)
+    return _block_segments(pieces, source, block, kind, lang, sentences)
+
+
+def _run_segments(piece: Piece, source: str, block: str, kind: str, lang: str, sentences: bool) -> list[Segment]:
+    """What _block_segments makes of a block of one text piece (its one token spans the whole
+    annotated text, no placeholder to number, pair or trim; a Hypothesis test compares them)."""
+    text = piece.text
+    if not text.isprintable():
+        text = text.translate(_ASCII_SPACES) if text.isascii() else _SPACE_RE.sub(" ", text)
+    segments: list[Segment] = []
+    for s, e in split_sentences(text, lang) if sentences else _whole(text):
+        joined = text[s:e]
+        if not _LETTER_RE.search(joined):
+            continue  # nothing to translate (blank included)
+        start, end = piece.start + s, piece.end - (len(text) - e)
+        while start < end and source[start].isspace():
+            start += 1
+        while end > start and source[end - 1].isspace():
+            end -= 1
+        segments.append(Segment(text=" ".join(joined.split()), start=start, end=end, block=block, kind=kind))
+    return segments
+
+
+def _block_segments(pieces: Sequence[Piece], source: str, block: str, kind: str, lang: str, sentences: bool) -> list[Segment]:
     pieces = _pair_pieces(pieces)
     # Every standalone piece is its own placeholder, whatever key the format module gave it.
     pieces = [
@@ -275,7 +303,9 @@ def segment_pieces(
             # Same length as the piece's text, so offsets inside a run map to the source.
             # (A run whose decoded text differs in length from its source, such as an escape
             # or an entity, is a piece of its own and is never cut.)
-            t = piece.text.translate(_ASCII_SPACES) if piece.text.isascii() else _SPACE_RE.sub(" ", piece.text)
+            t = piece.text
+            if not t.isprintable():  # a printable text holds no white space but " " (3x faster to ask)
+                t = t.translate(_ASCII_SPACES) if t.isascii() else _SPACE_RE.sub(" ", t)
         elif piece.role == "open":
             t = f"<{piece.key}>"
         elif piece.role == "close":
@@ -334,7 +364,7 @@ def _make_segment(text: str, s: int, e: int, tokens: list[_Token], source: str, 
         first, last = tokens[lo], tokens[hi - 1]
         if _blank_edge(first, text, s, e):
             lo += 1
-        elif _blank_edge(last, text, s, e):
+        elif hi - lo > 1 and _blank_edge(last, text, s, e):  # one token: just found not blank
             hi -= 1
         elif (
             hi - lo >= 2
@@ -397,13 +427,13 @@ def _make_segment(text: str, s: int, e: int, tokens: list[_Token], source: str, 
         end=end,
         block=block,
         kind=kind,
-        placeholders=tuple(placeholders[k] for k in sorted(placeholders)),
+        placeholders=tuple(placeholders[k] for k in sorted(placeholders)) if placeholders else (),
     )
 
 
 def _blank_edge(t: _Token, text: str, s: int, e: int) -> bool:
     if t.piece.role == "text":
-        return not text[max(s, t.start) : min(e, t.end)].strip()
+        return _NOT_SPACE_RE.search(text, max(s, t.start), min(e, t.end)) is None
     return t.piece.breaks and t.piece.role == "standalone"
 
 
@@ -414,8 +444,8 @@ def _encloses(inside: list[_Token], key: int) -> bool:
 
 def block_id(kind: str, text: str) -> str:
     """A block name that does not change when blocks are inserted above: kind + first words."""
-    words = itertools.islice(_WORD_RE.finditer(text), 4)  # only the first ones: not a whole paragraph
-    slug = "-".join(w.group(0).lower() for w in words) or "block"
+    m = _FIRST_WORDS_RE.match(text)  # only the first ones: not a whole paragraph
+    slug = "-".join([w.lower() for w in m.groups() if w is not None]) if m else "block"
     return f"{_BLOCK_PREFIXES.get(kind, 'b')}-{slug}"
 
 

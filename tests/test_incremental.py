@@ -69,6 +69,18 @@ def test_the_same_bytes_under_another_name_are_other_work(tmp_path: Path) -> Non
     assert log.digest([a]) != log.digest([b])
 
 
+def test_a_digest_of_bytes_in_hand_is_the_digest_of_the_files_that_hold_them(tmp_path: Path) -> None:
+    # extract's workers digest the release they read and the template they wrote without
+    # reading either again: the next run's check reads the files, and must agree.
+    a, b = tmp_path / "a.md", tmp_path / "sub" / "b.pot"
+    b.parent.mkdir()
+    a.write_bytes(b"Release.\n")
+    b.write_bytes(b"msgid \"\"\n")
+    log = WorkLog(tmp_path / "cache" / "work.json", "salt")
+    assert log.digest_of([(a, b"Release.\n"), (b, b"msgid \"\"\n")], "x") == log.digest([a, b], "x")
+    assert log.digest_of([(a, b"Release!\n"), (b, b"msgid \"\"\n")], "x") != log.digest([a, b], "x")
+
+
 def test_the_log_is_saved_and_read_back_under_the_same_salt_only(tmp_path: Path, files: list[Path]) -> None:
     path = tmp_path / "cache" / "work.json"
     log = WorkLog(path, "salt")

@@ -84,3 +84,29 @@ def test_the_module_entry_point_is_the_launcher(project: Path) -> None:
     usage = subprocess.run([sys.executable, "-m", "i18n_pipeline", "run", "--bogus"], capture_output=True, text=True,
                            check=False, timeout=600)
     assert usage.returncode == 2 and "unrecognized arguments: --bogus" in usage.stderr
+
+
+EXITS = """
+import atexit, os, sys
+from i18n_pipeline.launch import main
+atexit.register(lambda: print("atexit ran", flush=True))
+real_exit = os._exit
+os._exit = lambda code: (print("os._exit", code, flush=True), real_exit(code))
+sys.argv[0] = "i18n-pipeline"
+sys.exit(main())  # as the console script calls it: main ends the process itself
+"""
+
+
+def test_a_command_ends_its_process_with_its_code_its_output_and_the_atexit_functions(project: Path) -> None:
+    # launch.main skips the interpreter's teardown (os._exit) once the command is done: what it
+    # printed, the exit code and the atexit functions are all still there.
+    done = subprocess.run([sys.executable, "-c", EXITS, "--project", str(project), "extract"],
+                          capture_output=True, text=True, check=False, timeout=600)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines()[0].startswith("templates: ")
+    assert done.stdout.splitlines()[-2:] == ["atexit ran", "os._exit 0"]
+    assert any(project.glob("locales/templates/*.pot"))
+    failed = subprocess.run([sys.executable, "-c", EXITS, "--project", str(project / "nowhere"), "extract"],
+                            capture_output=True, text=True, check=False, timeout=600)
+    assert failed.returncode == 1 and "no pipeline.yaml here" in failed.stderr
+    assert failed.stdout == "atexit ran\nos._exit 1\n"

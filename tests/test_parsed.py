@@ -27,7 +27,7 @@ def release(project: Path) -> Path:
 
 
 def _keep(project: Path, release: Path) -> Document:
-    document, key = read_release(load_settings(project), release)
+    document, key, _ = read_release(load_settings(project), release)
     assert key is not None
     keep_document(project / ".i18n-cache", release.stem, kept_form(key, document))
     return document
@@ -38,7 +38,7 @@ def test_a_kept_document_is_the_parsed_one(project: Path, release: Path) -> None
     parsed = _keep(project, release)
     kept = project / ".i18n-cache" / "documents" / f"{release.stem}.pickle"
     assert kept.is_file()
-    again, key = read_release(settings, release)
+    again, key, _ = read_release(settings, release)
     assert _same(again, parsed) and again is not parsed and key is None
     assert parsed.metadata  # front matter (dates included) survives the round trip
 

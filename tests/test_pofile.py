@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import os
+import re
 import shutil
 import subprocess
 import time
@@ -18,7 +19,17 @@ from i18n_pipeline import catalog as catalog_module
 from i18n_pipeline.catalog import TemplateEntry, new_template, update_catalog
 from i18n_pipeline.errors import CatalogError
 from i18n_pipeline.model import LineWrap, State
-from i18n_pipeline.pofile import detect_wrap, po_bytes, read_po, read_po_bytes, write_po
+from i18n_pipeline.pofile import (
+    _ESCAPE_RE,
+    _ESCAPES,
+    _escape,
+    _escaped_portion,
+    detect_wrap,
+    po_bytes,
+    read_po,
+    read_po_bytes,
+    write_po,
+)
 from tests.catalog_cases import (
     CLOCK,
     LONG,
@@ -452,3 +463,25 @@ def test_a_msgid_without_msgstr_is_reported_at_its_line() -> None:
     data = b'msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=UTF-8\\n"\n\nmsgid "One."\nmsgstr "Uno."\n\nmsgid "Two."\n'
     with pytest.raises(CatalogError, match=r"^x\.po:8: msgid without msgstr"):
         read_po_bytes(data, "x.po")
+
+
+def test_a_printable_text_without_quote_or_backslash_has_nothing_to_escape() -> None:
+    # _escape returns such a text as it is: right only if every other character it escapes is
+    # one str.isprintable() refuses.
+    assert all(not c.isprintable() or c in '"\\' for c in _ESCAPES)
+    every = "".join(map(chr, range(0x110000)))
+    assert {m.group(0) for m in _ESCAPE_RE.finditer(every)} == set(_ESCAPES)
+    for text in ("plain text", "a\tb", 'say "no"', "back\\slash", "é – ü", "line\n", ""):
+        assert _escape(text) == _ESCAPE_RE.sub(lambda m: _ESCAPES[m.group(0)], text)
+
+
+@given(st.text(st.characters(codec="utf-8") | st.sampled_from('\\"\n\t')))
+def test_the_break_overrides_forbid_breaks_inside_escapes_and_before_a_final_newline(portion: str) -> None:
+    # _escaped_portion skips the scan when the bytes hold no backslash: the rule, in full.
+    data, overrides = _escaped_portion(portion)
+    expected = bytearray(len(data))
+    for m in re.finditer(rb"\\.", data):
+        expected[m.start() + 1] = 1  # _LineBreaker.PROHIBITED
+    if portion.endswith("\n"):
+        expected[-2] = 1
+    assert overrides == bytes(expected)

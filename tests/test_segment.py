@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -11,6 +13,9 @@ from i18n_pipeline.repair import restore_placeholders, tidy_loose_placeholders
 from i18n_pipeline.segment import (
     _URL_RE,
     Piece,
+    _block_segments,
+    _run_segments,
+    block_id,
     placeholders_match,
     protect,
     restore,
@@ -205,3 +210,38 @@ def test_a_restored_pair_holds_a_word_when_the_output_has_one(tokens: list[str])
     assert placeholders_match(source, restored)
     inside = restored[restored.index("<1>") + 3 : restored.index("</1>")]
     assert any(c.isalpha() for c in inside)
+
+
+def test_a_printable_text_holds_no_white_space_but_the_space() -> None:
+    # segment_pieces keeps a printable text run as it is instead of turning its white space
+    # into spaces: right only if no character other than " " is both printable and white space.
+    both = [c for c in map(chr, range(0x110000)) if c.isspace() and c.isprintable()]
+    assert both == [" "]
+    # \s (what _SPACE_RE replaces, and what _NOT_SPACE_RE's \S leaves out) is str.isspace(), which
+    # str.strip() and str.split() go by.
+    every = "".join(map(chr, range(0x110000)))
+    assert re.findall(r"\s", every) == [c for c in every if c.isspace()]
+
+
+
+_RUN_TEXT = st.text(st.sampled_from(list("ab. AB?!\u2019\"(1)\n\t\u00a0\u2028é&<>/")), max_size=60)
+
+
+@given(_RUN_TEXT, st.text(st.sampled_from(list(" x\n")), max_size=3), st.booleans(), st.booleans())
+def test_a_block_of_one_text_run_is_segmented_as_any_block(text: str, margin: str, sentences: bool, shorter: bool) -> None:
+    # segment_pieces takes a block of one text piece by a short path (_run_segments): the same
+    # segments as the general one (_block_segments), also when the piece's source is longer than
+    # its text (a decoded reference).
+    source = margin + text + ("&amp;" if shorter else "") + margin
+    end = len(margin) + len(text) + (5 if shorter else 0)
+    piece = Piece("text", len(margin), end, text + ("&" if shorter else ""))
+    fast = _run_segments(piece, source, "b", "paragraph", "en", sentences)
+    assert fast == _block_segments([piece], source, "b", "paragraph", "en", sentences)
+    assert segment_pieces([piece], source, block="b", kind="paragraph", sentences=sentences) == fast
+
+
+@given(st.text(st.sampled_from(list("ab_1 -.é'ΣΟ\u00a0\nİ")), max_size=40), st.sampled_from(["paragraph", "heading", "other"]))
+def test_a_block_id_is_named_by_its_first_four_words(text: str, kind: str) -> None:
+    # block_id finds them with one match: what taking four words one by one gives.
+    words = [m.group(0).lower() for m in re.finditer(r"[^\W_]+", text)][:4]
+    assert block_id(kind, text).split("-", 1)[1] == ("-".join(words) or "block")

@@ -15,6 +15,7 @@ is not.
 from __future__ import annotations
 
 import html as html_lib
+import operator
 import re
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
@@ -65,6 +66,7 @@ _BLOCK_KINDS = {
 _I18N_MARKER_RE = re.compile(r"^\s*i18n:\s*(off|on)\s*$", re.I)
 _ATTR_RE = re.compile(r"""((?<=['"\s/])[^\s/>][^\s/=>]*)(\s*=+\s*('[^']*'|"[^"]*"|(?!['"])[^>\s]*))?(?:\s|/(?!>))*""")
 _TAG_NAME_RE = re.compile(r"</?[a-zA-Z][^\t\n\r\f />\x00]*")
+_START = operator.attrgetter("start")  # a sort key called in C, not a lambda per event
 _CHARREF_RE = re.compile(r"&(?:#[0-9]+;?|#[xX][0-9a-fA-F]+;?|[A-Za-z][A-Za-z0-9]*;?)")
 
 
@@ -134,7 +136,7 @@ def tokenize(text: str) -> list[_Event]:
     # The parser keeps what it could not handle yet, and close() handles it from position 0.
     tokenizer._base, tokenizer._pos = len(text) - len(tokenizer.rawdata), 0
     tokenizer.close()
-    events = sorted(tokenizer.events, key=lambda e: e.start)
+    events = sorted(tokenizer.events, key=_START)
     for i, ev in enumerate(events):
         ev.end = events[i + 1].start if i + 1 < len(events) else len(text)
     return events
@@ -175,6 +177,8 @@ def tag_attributes(source: str, start: int, end: int) -> list[_Attribute]:
 
 def html_text_pieces(source: str, start: int, end: int) -> list[Piece]:
     """Text pieces of ``source[start:end]``: literal runs (URLs standalone) and decoded references."""
+    if source.find("&", start, end) < 0:  # no reference (most runs): no scan for one
+        return text_pieces(source[start:end], start) if end > start else []
     pieces: list[Piece] = []
     pos = start
     for m in _CHARREF_RE.finditer(source, start, end):
@@ -212,7 +216,7 @@ class _Walker:
 
     def flush(self) -> None:
         pieces, self.pieces, self.inline = self.pieces, [], []
-        if not any(p.role == "text" and p.text.strip() for p in pieces):
+        if not any(p.role == "text" and p.text and not p.text.isspace() for p in pieces):  # strip() without a copy
             return
         kind = next((_BLOCK_KINDS[b] for b in reversed(self.blocks) if b in _BLOCK_KINDS), "paragraph")
         words = " ".join(p.text for p in pieces if p.role == "text")
@@ -233,6 +237,8 @@ class _Walker:
         return tag_attributes(self.source, ev.start, ev.end)
 
     def attribute_segments(self, ev: _Event, attrs: list[_Attribute]) -> None:
+        if not attrs:
+            return  # most tags
         by_name = {a.name: a for a in attrs}
         wanted: list[tuple[_Attribute, str]] = []
         for a in attrs:
@@ -281,7 +287,11 @@ class _Walker:
                 while j < len(events) and events[j].kind == "text":
                     j += 1
                 end = events[j - 1].end
-                self.pieces.extend(html_text_pieces(self.source, ev.start, end))
+                run = self.source[ev.start : end]
+                if run.isspace():  # white space between tags (most runs): no reference, no URL in it
+                    self.pieces.append(Piece("text", ev.start, end, run))
+                else:
+                    self.pieces.extend(html_text_pieces(self.source, ev.start, end))
                 i = j
             elif ev.kind == "comment":
                 self.pieces.append(Piece("standalone", ev.start, ev.end, note="HTML comment", breaks=True))

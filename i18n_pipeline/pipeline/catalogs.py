@@ -50,7 +50,7 @@ def _new_template(shared: tuple[Settings, WorkLog], path: Path) -> tuple[bool, s
     stops the stage at its place; a worker may have written the next releases' templates
     already, each complete (the work log, kept here, does not vouch for them)."""
     settings, log = shared
-    doc, parsed = read_release(settings, path)
+    doc, parsed, raw = read_release(settings, path)
     target = template_path(settings, path.stem)
     existing = read_po(target) if target.exists() else None
     template = new_template(template_entries(doc), project=settings.project, previous=existing)
@@ -58,7 +58,10 @@ def _new_template(shared: tuple[Settings, WorkLog], path: Path) -> tuple[bool, s
     written = commit_po(rendered, durable=False)
     if parsed is not None:  # the parsed release, for build, which then need not parse it again
         keep_document(settings.cache_dir, path.stem, kept_form(parsed, doc))
-    return written, log.digest([path, target])
+    # The files as this work read and wrote them, not read again: a template left as it was
+    # holds what render_po read.
+    held = rendered.current if rendered.data is None else rendered.data
+    return written, log.digest_of([(path, raw), (target, held or b"")])
 
 
 @_locked("update")

@@ -12,7 +12,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from i18n_pipeline.formats import render_document
-from i18n_pipeline.formats.html import _Tokenizer, tokenize
+from i18n_pipeline.formats.html import _Tokenizer, html_text_pieces, tokenize
+from i18n_pipeline.segment import Piece
 from tests.formats.common import ATTACKS, assert_no_injected_markup, elements, kinds, parse, upper
 
 
@@ -119,3 +120,15 @@ def test_html_event_offsets_are_the_ones_getpos_gives(source: str) -> None:
             tokenize(source)
         return
     assert [e.start for e in tokenize(source)] == sorted(e.start for e in oracle.events)
+
+
+_WHITE_SPACE = "".join(c for c in map(chr, range(0x110000)) if c.isspace())
+
+
+@given(st.text(st.sampled_from(_WHITE_SPACE), min_size=1), st.text(max_size=3), st.text(max_size=3))
+def test_a_white_space_run_is_one_text_piece(run: str, before: str, after: str) -> None:
+    # _Walker.walk takes a run of white space as one text piece without html_text_pieces (no
+    # reference and no URL fits in white space): the same pieces it would have made.
+    source = before + run + after
+    start, end = len(before), len(before) + len(run)
+    assert html_text_pieces(source, start, end) == [Piece("text", start, end, run)]
