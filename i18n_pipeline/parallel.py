@@ -71,6 +71,7 @@ def in_order(
     context = multiprocessing.get_context("fork")
     pool: list[tuple[BaseProcess, Connection, Semaphore]] = []
     process: BaseProcess
+    finished = False
     try:
         for w in range(workers):
             reader, writer = context.Pipe(duplex=False)
@@ -95,12 +96,14 @@ def in_order(
             if failed:
                 raise result
             yield result
+        finished = True
     finally:
         # Workers still at work (the caller stopped early: an error, Ctrl-C) are asked to stop:
-        # a worker writing a file removes its temporary file first (files.atomic_stream).
+        # a worker writing a file removes its temporary file first (files.atomic_stream). After
+        # the last result, a worker may still be on its way out: it is waited for, not stopped.
         for process, reader, _ in pool:
             reader.close()
-            if process.is_alive():
+            if not finished and process.is_alive():
                 process.terminate()
         for process, _, _ in pool:
             process.join(5)
@@ -148,3 +151,7 @@ def _serve(
                 return
     except _Stopped:
         return  # what the work was writing is removed on the way out
+    finally:
+        # Past its items, a stop request ends the worker at once and quietly: _Stopped raised in
+        # multiprocessing's exit path would print a traceback.
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)

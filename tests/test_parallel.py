@@ -45,6 +45,21 @@ def test_results_come_in_order_from_worker_processes() -> None:
     assert os.getpid() not in {pid for _, pid in out}  # computed by the workers
 
 
+def _square_slow_to_exit(_: None, item: int) -> int:
+    # Run at the worker's exit, after its last result is sent (multiprocessing's finalizers).
+    multiprocessing.util.Finalize(None, time.sleep, args=(0.3,), exitpriority=0)
+    return item * item
+
+
+def test_a_worker_on_its_way_out_after_its_last_result_is_waited_for_not_stopped(
+    capfd: pytest.CaptureFixture[str],
+) -> None:
+    # Stopping it there raised the stop request in multiprocessing's exit path: a traceback on
+    # the user's terminal after a build that went well.
+    assert list(parallel.in_order(_square_slow_to_exit, None, range(8), min_items=4)) == [i * i for i in range(8)]
+    assert "Traceback" not in capfd.readouterr().err
+
+
 def _square_logged(log: Path, item: int) -> tuple[int, int]:
     with log.open("a") as started:  # one short append per item: whole lines, whatever the worker
         started.write(f"{item}\n")
