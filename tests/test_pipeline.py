@@ -12,6 +12,9 @@ import importlib
 import os
 import shutil
 import subprocess
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +24,7 @@ from i18n_pipeline import pipeline
 from i18n_pipeline.catalog import template_entries, update_catalog
 from i18n_pipeline.cli import main
 from i18n_pipeline.config import Settings, load_settings
+from i18n_pipeline.engines.apertium_pipeline import StagePipeline
 from i18n_pipeline.errors import DocumentError, PipelineError
 from i18n_pipeline.formats import ParseOptions, parse_document
 from i18n_pipeline.pipeline import translating
@@ -398,6 +402,53 @@ def test_po_wrap_in_pipeline_yaml_reformats_every_file(project: Path) -> None:
     for path in (project / "locales").rglob("*.po*"):
         assert subprocess.run(["msgcat", "--no-wrap", str(path)], check=True, capture_output=True).stdout == path.read_bytes()
     assert max(len(line) for line in po.read_text("utf-8").splitlines()) > 79
+
+
+def _engine_starts(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, str]]:
+    """(thread, what) as Apertium pipelines start and the memory is read, in order."""
+    events: list[tuple[str, str]] = []
+    real_start, real_open_memory = StagePipeline.start, translating.open_memory
+
+    def start(self: StagePipeline) -> None:
+        events.append((threading.current_thread().name, f"start {self.mode.name}"))
+        real_start(self)
+
+    @contextmanager
+    def open_memory(*args: Any, **kwargs: Any) -> Iterator[Any]:
+        with real_open_memory(*args, **kwargs) as memory:
+            events.append((threading.current_thread().name, "memory read"))
+            yield memory
+
+    monkeypatch.setattr(StagePipeline, "start", start)
+    monkeypatch.setattr(translating, "open_memory", open_memory)
+    return events
+
+
+def test_run_starts_the_engine_while_the_memory_is_read_when_update_wrote_po_files(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    project = copy_project(tmp_path / "p")
+    for po in (project / "locales").rglob("*.po"):
+        po.unlink()  # a new release: update writes its PO files, the engine will be needed
+    events = _engine_starts(monkeypatch)
+    assert main(["run", "-l", "es", "--project", str(project)]) == 0
+    starts = [thread for thread, what in events if what.startswith("start")]
+    assert starts == ["engine-start-es"], "one pipeline, started by the early thread, not by the first request"
+    assert events.index(("engine-start-es", "start eng-spa")) < events.index(("MainThread", "memory read"))
+    assert read_po(es_po(project)).machine(), "and it translated"
+
+
+def test_run_starts_no_engine_early_when_update_wrote_nothing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # A translator's save: translate reads the catalogs, but update wrote nothing and the engine
+    # has nothing to do: no Apertium process is started.
+    project = copy_project(tmp_path / "p")
+    assert main(["run", "-l", "es", "--project", str(project)]) == 0
+    po = es_po(project)
+    po.write_text(po.read_text("utf-8").replace("#, fuzzy\n", "", 1), "utf-8")
+    events = _engine_starts(monkeypatch)
+    assert main(["run", "-l", "es", "--project", str(project)]) == 0
+    assert ("MainThread", "memory read") in events
+    assert not [what for _, what in events if what.startswith("start")]
 
 
 def test_translate_fsyncs_a_po_file_only_when_it_held_someones_work(

@@ -37,6 +37,9 @@ def run(
     check_engines(settings, languages, engine_name, dask=dask)
     extracted = extract(settings)
     updated = update(settings, languages)
-    translated = translate(settings, languages, engine_name, progress, dask=dask)
+    # Languages whose PO files update wrote (new or changed sentences): their engine is started
+    # at once, while translate reads the memory and the catalogs.
+    early = {path.parent.parent.name for path in updated.written if path.suffix == ".po"}
+    translated = translate(settings, languages, engine_name, progress, dask=dask, early=early)
     built = build(settings, languages, run=True)
     return RunResult(extracted, updated, translated, built)
