@@ -50,6 +50,9 @@ class WorkLog:
         self.path = path
         self.salt = salt
         self._root = path.parent.parent
+        # The root as digest_of compares names with it: a string prefix test, not pathlib's
+        # relative_to (six paths a release a build: a tenth of the build's digest work).
+        self._prefix = str(self._root) + "/" if str(self._root) != "/" else None
         self._done: dict[str, str] = {}
         self._info: dict[str, dict[str, int]] = {}  # what a unit of work found, for summaries of skipped work
         try:
@@ -68,7 +71,7 @@ class WorkLog:
                 }
 
     def digest(self, files: Iterable[Path], *extra: str) -> str:
-        return self.digest_of(((path, _content(path)) for path in files), *extra)
+        return self.digest_of(((path, file_content(path)) for path in files), *extra)
 
     def digest_of(self, contents: Iterable[tuple[Path, bytes]], *extra: str) -> str:
         """``digest`` of files whose bytes the caller has (it just read or wrote them): each is
@@ -79,10 +82,18 @@ class WorkLog:
         for path, content in contents:
             # Named relative to the project (the log's folder's parent): a project that was
             # copied or moved, as CI clones it, does not redo everything.
-            name = path.relative_to(self._root) if path.is_relative_to(self._root) else path
-            h.update(b"\0" + str(name).encode() + b"\0")
+            h.update(b"\0" + self._name(path).encode() + b"\0")
             h.update(content)
         return h.hexdigest()
+
+    def _name(self, path: Path) -> str:
+        """``path`` relative to the project when it is inside it, else as it is."""
+        text = str(path)
+        # str() of a Path has no "//" (but a leading one), ".", or trailing "/": text below the
+        # root's own text names the same path relative_to names.
+        if self._prefix is not None and text.startswith(self._prefix):
+            return text[len(self._prefix) :]
+        return str(path.relative_to(self._root)) if path.is_relative_to(self._root) else text
 
     def done(self, key: str, files: Iterable[Path], *extra: str) -> bool:
         """The work ``key`` ran last time on exactly these files (and left them so)."""
@@ -111,7 +122,7 @@ class WorkLog:
         write_if_changed(self.path, data.encode("utf-8"), durable=False)  # a lost log costs time only
 
 
-def _content(path: Path) -> bytes:
+def file_content(path: Path) -> bytes:
     """What a digest takes of a file: its bytes, or a word no file's bytes are confused with."""
     try:
         return path.read_bytes()

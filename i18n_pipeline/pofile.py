@@ -34,7 +34,7 @@ from i18n_pipeline.catalog import Catalog
 from i18n_pipeline.errors import CatalogError
 from i18n_pipeline.files import write_atomic
 from i18n_pipeline.model import GETTEXT_WRAP, LineWrap
-from i18n_pipeline.poread import gettext_units, unescape
+from i18n_pipeline.poread import gettext_units, msgid_lines, unescape
 from i18n_pipeline.pounit import (
     CONTENT_TYPE,
     Origin,
@@ -46,7 +46,9 @@ from i18n_pipeline.pounit import (
     with_header_field,
 )
 
-__all__ = ["RenderedPO", "commit_po", "detect_wrap", "po_bytes", "read_po", "read_po_bytes", "render_po", "write_po"]
+__all__ = [
+    "RenderedPO", "catalog_bytes", "commit_po", "detect_wrap", "po_bytes", "read_po", "read_po_bytes", "render_po", "write_po",
+]
 
 _UNLIMITED = 1 << 30  # wider than any line: gettext's "-w 0" (no limit)
 
@@ -362,26 +364,6 @@ def detect_wrap(text: str) -> LineWrap | None:
 
 
 _LINE_RE = re.compile(r"line (\d+)")
-_KEYWORD_RE = re.compile(r"^(?:#~\s*)?(msgid|msgstr)\b")
-
-
-def _check_structure(lines: list[str], where: str) -> None:
-    """Catch what the lenient parser would silently drop: a msgid without msgstr."""
-    open_msgid: int | None = None
-    for number, line in enumerate(lines, start=1):
-        m = _KEYWORD_RE.match(line)
-        if m is None:
-            continue
-        if m.group(1) == "msgid":
-            if open_msgid is not None:
-                break
-            open_msgid = number
-        else:
-            open_msgid = None
-    if open_msgid is not None:
-        raise CatalogError(f"{where}:{open_msgid}", "msgid without msgstr", "add the missing msgstr line or restore the file")
-
-
 def _tt_units(data: bytes, path: str) -> Any:
     from translate.storage import poparser, pypo  # ≈ 45 ms: only a process that reads such files pays
 
@@ -403,15 +385,14 @@ def read_po_bytes(data: bytes, path: str) -> Catalog:
     # gettext's own layout first: Translate Toolkit's syntax errors come first for the rest.
     read = gettext_units(data) or [_unit_from_tt(u) for u in _tt_units(data, path)]
     decoded = data.decode("utf-8", errors="replace").replace("\r\n", "\n").replace("\r", "\n")
-    lines = decoded.split("\n")
-    _check_structure(lines, path)
 
     header: Unit | None = None
     units: list[Unit] = []
     seen: dict[tuple[bool, str | None, str], int] = {}
     # Messages about an entry name its line: the n-th "msgid" line of the file is the n-th
     # entry that is not obsolete (the header first).
-    msgid_lines = [n for n, line in enumerate(lines, 1) if line.startswith("msgid ")]
+    # Also catches what the lenient parser would silently drop: a msgid without msgstr.
+    msgid_numbers = msgid_lines(decoded, path)
     current_entries = 0
     for unit in read:
         current_entries += not unit.obsolete
@@ -423,13 +404,13 @@ def read_po_bytes(data: bytes, path: str) -> Catalog:
         key = (unit.obsolete, unit.msgctxt, unit.msgid)
         if key in seen:
             what = f"duplicate entry {describe_entry(unit.msgid, unit.msgctxt)}"
-            line = msgid_lines[current_entries - 1] if not unit.obsolete and current_entries <= len(msgid_lines) else None
+            line = msgid_numbers[current_entries - 1] if not unit.obsolete and current_entries <= len(msgid_numbers) else None
             raise CatalogError(f"{path}:{line}" if line else path, what, "merge the duplicates (msguniq)")
         seen[key] = len(units)
         units.append(unit)
     current = [u for u in units if not u.obsolete]
-    if len(msgid_lines) == len(current) + (header is not None):
-        for unit, line in zip(current, msgid_lines[1:] if header is not None else msgid_lines, strict=False):
+    if len(msgid_numbers) == len(current) + (header is not None):
+        for unit, line in zip(current, msgid_numbers[1:] if header is not None else msgid_numbers, strict=False):
             unit.line = line
     if header is not None:
         _normalise_charset(header)
@@ -489,18 +470,23 @@ def read_po(path: Path, *, to_publish: bool = False) -> Catalog:
     """Read a PO/POT file and remember what was read (for write_po's stale check) and how its
     lines are wrapped (``catalog.origin.wrap``; gettext's 79 columns when the file does not say).
     ``to_publish`` (a build: never written back): neither, detect_wrap is a tenth of a first build."""
-    try:
-        data = path.read_bytes()
-    except IsADirectoryError:
-        raise CatalogError(str(path), "is a folder, where a catalog should be", "remove or rename the folder") from None
-    except OSError as exc:
-        raise CatalogError(str(path), f"cannot read the catalog ({exc.strerror})", "check the path") from exc
+    data = catalog_bytes(path)
     cat = read_po_bytes(data, str(path))
     if to_publish:
         return cat
     wrap = detect_wrap(data.decode("utf-8", errors="replace")) or GETTEXT_WRAP
     cat.remember_file(str(path), _origin(path, data, wrap))
     return cat
+
+
+def catalog_bytes(path: Path) -> bytes:
+    """The bytes of the catalog at ``path`` (for ``read_po_bytes``), read errors as users read them."""
+    try:
+        return path.read_bytes()
+    except IsADirectoryError:
+        raise CatalogError(str(path), "is a folder, where a catalog should be", "remove or rename the folder") from None
+    except OSError as exc:
+        raise CatalogError(str(path), f"cannot read the catalog ({exc.strerror})", "check the path") from exc
 
 
 # --------------------------------------------------------------------------------------------

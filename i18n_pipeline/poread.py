@@ -18,9 +18,10 @@ import functools
 import re
 from dataclasses import dataclass, field
 
+from i18n_pipeline.errors import CatalogError
 from i18n_pipeline.pounit import Unit, canonical_flags
 
-__all__ = ["gettext_units", "unescape"]
+__all__ = ["gettext_units", "msgid_lines", "unescape"]
 
 # A keyword line (after its "#~ " or "#| " marks): keyword, optional plural index, the string.
 _STRING = r'"[^"\\]*(?:\\.[^"\\]*)*"'  # "unrolled": no alternation per character
@@ -263,3 +264,38 @@ def _field(unit: _Lines, keyword: str, index: str | None) -> list[str]:
             return [""]
         unit.msgstr = {}
     return unit.msgstr.setdefault(int(index), [])
+
+
+# --- checks of the file as lines (of files either reader read) ---------------------------
+
+# A keyword line: after a line end (the text is searched with one put before it, as a search
+# for a line end is several times quicker than one for a line start). "\s" as of one line: no
+# line end. Where no line starts with "#~" (most files), the second one finds the same lines.
+_KEYWORD_LINE_RE = re.compile(r"\n(#~[^\S\n]*)?(msgid|msgstr)\b")
+_CURRENT_KEYWORD_LINE_RE = re.compile(r"\n()(msgid|msgstr)\b")
+
+
+def msgid_lines(text: str, where: str) -> list[int]:
+    """The numbers of the lines of ``text`` (lines joined by LF) that start with "msgid ", once
+    no msgid lacks its msgstr: what the lenient parser would silently drop is a CatalogError."""
+    lined = "\n" + text
+    pattern = _KEYWORD_LINE_RE if "\n#~" in lined else _CURRENT_KEYWORD_LINE_RE
+    numbers: list[int] = []
+    line, at = 1, 0  # the line that starts at ``at`` in ``text``
+    open_msgid: int | None = None  # where the msgid line that waits for its msgstr starts
+    for m in pattern.finditer(lined):
+        start = m.start()  # in ``text``, where the line starts
+        if m.group(2) == "msgstr":
+            open_msgid = None
+            continue
+        if open_msgid is not None:
+            break
+        open_msgid = start
+        if not m.group(1) and lined[m.end() : m.end() + 1] == " ":
+            line += text.count("\n", at, start)
+            at = start
+            numbers.append(line)
+    if open_msgid is not None:
+        line = text.count("\n", 0, open_msgid) + 1
+        raise CatalogError(f"{where}:{line}", "msgid without msgstr", "add the missing msgstr line or restore the file")
+    return numbers

@@ -27,7 +27,7 @@ from i18n_pipeline.errors import PipelineError
 from i18n_pipeline.files import remove_file, write_if_changed
 from i18n_pipeline.formats import FORMATS, format_of
 from i18n_pipeline.glossary import Glossary, load_glossary
-from i18n_pipeline.incremental import WorkLog
+from i18n_pipeline.incremental import WorkLog, file_content
 from i18n_pipeline.model import Document
 from i18n_pipeline.mofile import compile_mo
 from i18n_pipeline.pages import (
@@ -42,7 +42,7 @@ from i18n_pipeline.pages import (
     text_direction,
 )
 from i18n_pipeline.parallel import in_order
-from i18n_pipeline.pofile import read_po
+from i18n_pipeline.pofile import catalog_bytes, read_po, read_po_bytes
 
 
 @dataclass
@@ -109,6 +109,7 @@ class _Work:
     outputs: list[Path]
     texts: list[str]  # empty when skipped (the outputs on disk are up to date)
     info: dict[str, int]
+    seen: list[bytes] = field(default_factory=list)  # the inputs' bytes as the work read them (when made)
 
 
 def build_site(
@@ -174,7 +175,7 @@ def build_site(
         if lang != source_language:  # the original is not checked
             load_language_data(lang)
         text_direction(lang)
-    shared = _Shared(settings, source_language, everyone, glossary, verdicts, load_document, log)
+    shared = _Shared(settings, source_language, everyone, glossary, file_content(glossary_path), verdicts, load_document, log)
     made_in_order = in_order(_make_release, shared, tasks)
     described: dict[Path, IndexEntry] = {}
     for source, skipped, to_make in order:
@@ -270,6 +271,7 @@ class _Shared:
     source_language: str
     everyone: list[str]  # the source language and every target language of the project
     glossary: Glossary
+    glossary_bytes: bytes  # as the work log digests it (file_content): read once, as the glossary was
     verdicts: dict[str, Verdicts]
     load_document: Callable[[Path], Document]
     log: WorkLog  # its digests only: what is remembered is the build's process's business
@@ -283,9 +285,17 @@ def _make_release(
     document: Document | None = None
     made: list[_Made] = []
     built: dict[str, _Work] = {}
+    # The work log digests what the work read (inputs, as _Plan.files lists them) and wrote, from
+    # the bytes in hand: only the release is read again (the Document came from the cache).
+    source_bytes = file_content(task.source)
     for plan in task.plans:
         foreign = plan.lang != shared.source_language
-        catalog = read_po(plan.catalog, to_publish=True) if foreign and plan.catalog.exists() else None
+        seen = [source_bytes]
+        catalog = None
+        if foreign:
+            po_bytes = catalog_bytes(plan.catalog) if plan.catalog.exists() else None
+            catalog = read_po_bytes(po_bytes, str(plan.catalog)) if po_bytes is not None else None
+            seen += [file_content(plan.catalog) if po_bytes is None else po_bytes, shared.glossary_bytes]
         left = _unreviewed(catalog)
         if document is None:
             document = shared.load_document(task.source)
@@ -299,7 +309,7 @@ def _make_release(
             continue
         info = {"machine": out.machine_segments, "fallback": out.fallback_segments, "rejected": out.rejected_segments}
         made.append(_Made(plan.lang, plan.place, info | left))
-        built[plan.lang] = _Work(plan.key, plan.files, plan.outputs, [out.markdown, out.html], info | left)
+        built[plan.lang] = _Work(plan.key, plan.files, plan.outputs, [out.markdown, out.html], info | left, seen)
     withheld = {m.lang for m in made if m.withheld is not None}
     emitted = _emit_release(shared, task.source, built, task.skipped, withheld)
     return made, {lang: known.take_new() for lang, known in shared.verdicts.items()}, emitted
@@ -313,16 +323,17 @@ def _emit_release(
     settings, release = shared.settings, source.stem
     emitted = _Emitted()
 
-    def emit(lang: str, outputs: Sequence[Path], place: int, text: str) -> bool:
+    def emit(lang: str, outputs: Sequence[Path], place: int, text: str) -> tuple[bool, bytes]:
         path = outputs[place]
-        changed = write_if_changed(path, text.encode("utf-8"), durable=False)  # regenerable
+        data = text.encode("utf-8")
+        changed = write_if_changed(path, data, durable=False)  # regenerable
         emitted.written += changed
         entry = None
         if path.suffix in (".html", ".htm", ".xhtml"):
             described = describe_page(text, release)
             entry = (described.href, described.title, described.date, described.lang)
         emitted.outputs.append((lang, place, entry))
-        return changed
+        return changed, data
 
     published = [
         lang for lang in shared.everyone
@@ -333,14 +344,18 @@ def _emit_release(
         fresh = built.get(lang)
         if fresh is not None:
             page = _page_of(fresh.outputs)
-            for place, (out_path, text) in enumerate(zip(fresh.outputs, fresh.texts, strict=False)):
-                emit(lang, fresh.outputs, place, set_alternates(text, alternates) if out_path == page else text)
-            emitted.records.append((fresh.key, shared.log.digest(fresh.files), fresh.info))
+            written = [
+                emit(lang, fresh.outputs, place, set_alternates(text, alternates) if out_path == page else text)[1]
+                for place, (out_path, text) in enumerate(zip(fresh.outputs, fresh.texts, strict=False))
+            ]
+            # What the work read, then what it wrote: the files' bytes, as digest would read them.
+            digest = shared.log.digest_of(zip(fresh.files, [*fresh.seen, *written], strict=True))
+            emitted.records.append((fresh.key, digest, fresh.info))
             continue
         outputs = _outputs(settings.build_dir, lang, source)
         page = _page_of(outputs)
         if page is not None and page.exists():  # skipped, or of a language this build left alone
-            changed = emit(lang, outputs, outputs.index(page), set_alternates(page.read_text("utf-8"), alternates))
+            changed, _ = emit(lang, outputs, outputs.index(page), set_alternates(page.read_text("utf-8"), alternates))
             unchanged_work = skipped.get(lang)
             if changed and unchanged_work is not None:
                 emitted.records.append((unchanged_work.key, shared.log.digest(unchanged_work.files), unchanged_work.info))

@@ -4,6 +4,7 @@ layout is left to Translate Toolkit."""
 
 from __future__ import annotations
 
+import re
 import subprocess
 from pathlib import Path
 
@@ -13,6 +14,7 @@ from hypothesis import strategies as st
 
 from i18n_pipeline import pofile, poread
 from i18n_pipeline.catalog import Catalog
+from i18n_pipeline.errors import CatalogError
 from i18n_pipeline.model import GETTEXT_WRAP, LineWrap
 from i18n_pipeline.poread import gettext_units
 from i18n_pipeline.pounit import CONTENT_TYPE, Unit, canonical_flags
@@ -144,3 +146,46 @@ def test_a_fields_strings_decode_as_one_by_one(strings: list[str]) -> None:
 @given(flags=st.lists(st.sampled_from([" fuzzy", " no-wrap", " c-format", " ignore-words", "fuzzy", " wrap"]), max_size=4))
 def test_flags_read_once_per_spelling_are_canonical(flags: list[str]) -> None:
     assert list(poread._canonical_flags(tuple(flags))) == canonical_flags(flags)
+
+
+# --- the checks of a file's lines ------------------------------------------------------------
+
+_LINES = st.lists(
+    st.sampled_from([
+        'msgid "a"', 'msgstr "b"', 'msgid ""', "msgid", "msgstr", 'msgstr[0] "c"', 'msgid_plural "p"', '"more"',
+        '#~ msgid "x"', '#~ msgstr "y"', "#~msgid", "#~\tmsgstr", "#~\x85msgid", '#| msgid "z"', '#~| msgid "z"',
+        "# msgid", "#, fuzzy", "#~", "", " msgid", "msgidx", "\u2028msgid", 'msgctxt "k"',
+    ]),
+    max_size=12,
+)
+
+
+def _line_by_line(lines: list[str], where: str) -> tuple[list[int], str | None]:
+    """What read_po_bytes did before it looked at keyword lines only: every line, one by one."""
+    msgid_lines = [n for n, line in enumerate(lines, 1) if line.startswith("msgid ")]
+    open_msgid: int | None = None
+    for number, line in enumerate(lines, start=1):
+        m = re.match(r"^(?:#~\s*)?(msgid|msgstr)\b", line)
+        if m is None:
+            continue
+        if m.group(1) == "msgid":
+            if open_msgid is not None:
+                break
+            open_msgid = number
+        else:
+            open_msgid = None
+    return msgid_lines, None if open_msgid is None else f"{where}:{open_msgid}"
+
+
+@settings(max_examples=1000, deadline=None)
+@given(_LINES)
+def test_the_structure_check_and_msgid_lines_are_those_of_reading_every_line(lines: list[str]) -> None:
+    """msgid_lines looks at keyword lines only: what reading every line found, and the error."""
+    text = "\n".join(lines)
+    expected, error = _line_by_line(lines, "x.po")
+    try:
+        found, where = poread.msgid_lines(text, "x.po"), None
+    except CatalogError as exc:
+        found, where = expected, exc.where
+    assert where == error
+    assert found == expected

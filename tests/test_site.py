@@ -6,6 +6,7 @@ nothing a translator writes becomes markup."""
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -14,8 +15,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from markdown_it import MarkdownIt
 
+from i18n_pipeline import site
 from i18n_pipeline.cli import main
 from i18n_pipeline.config import Settings, load_settings
+from i18n_pipeline.parallel import in_order
 from i18n_pipeline.pipeline import load_document
 from i18n_pipeline.site import _shown
 from tests.html_check import live_markup, read_page
@@ -127,6 +130,24 @@ def test_a_second_build_writes_nothing(project: Path, capsys: pytest.CaptureFixt
     capsys.readouterr()
     assert main(["build", "-l", "fr", "--project", str(project)]) == 0
     assert capsys.readouterr().out.startswith("build: 0 files written, ")
+
+
+def test_a_build_records_the_bytes_it_read_and_wrote(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A worker digests what it read and wrote from the bytes in hand, not the files: the next
+    build reads the files, and must find every release up to date (made again: nothing), a
+    language without a catalog included."""
+    (project / "locales" / "fr" / "LC_MESSAGES" / f"{SEED}.po").unlink()
+    assert main(["build", "-l", "es", "-l", "fr", "--include-machine", "--project", str(project)]) == 0
+    assert (project / "build" / "fr" / f"{SEED}.md").is_file()
+    made: list[object] = []
+
+    def record(work: Callable[..., object], shared: object, tasks: list[object]) -> Iterator[object]:
+        made.extend(tasks)
+        return in_order(work, shared, tasks)
+
+    monkeypatch.setattr(site, "in_order", record)
+    assert main(["build", "-l", "es", "-l", "fr", "--include-machine", "--project", str(project)]) == 0
+    assert made == []
 
 
 # No digits: a number the source lacks is a critical problem, and the build would rightly not
