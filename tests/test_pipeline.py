@@ -451,13 +451,8 @@ def test_run_starts_no_engine_early_when_update_wrote_nothing(tmp_path: Path, mo
     assert not [what for _, what in events if what.startswith("start")]
 
 
-def test_translate_fsyncs_a_po_file_only_when_it_held_someones_work(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """A PO file as a first update wrote it (no translation, no obsolete entry, no translator's
-    comment) is replaced without fsync: a crash costs a merge. One a translator commented on, or
-    one holding translations, is replaced durably."""
-    project = copy_project(tmp_path / "p")
+def _fsynced(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The paths of the files fsynced from now on, in order."""
     synced: list[str] = []
     real_fsync = os.fsync
 
@@ -466,6 +461,17 @@ def test_translate_fsyncs_a_po_file_only_when_it_held_someones_work(
         real_fsync(fd)
 
     monkeypatch.setattr(os, "fsync", fsync)
+    return synced
+
+
+def test_translate_fsyncs_a_po_file_only_when_it_held_someones_work(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A PO file as a first update wrote it (no translation, no obsolete entry, no translator's
+    comment) is replaced without fsync: a crash costs a merge. One a translator commented on, or
+    one holding translations, is replaced durably."""
+    project = copy_project(tmp_path / "p")
+    synced = _fsynced(monkeypatch)
     assert main(["extract", "--project", str(project)]) == 0
     assert main(["update", "--project", str(project)]) == 0
     es = es_po(project)
@@ -495,14 +501,7 @@ def test_update_fsyncs_the_po_files_it_replaces_not_the_ones_it_creates(
     """A new PO file holds no one's work: atomic, not fsynced. A file that replaces one (a
     translator's, perhaps) is fsynced before its rename, as every such save is."""
     project = copy_project(tmp_path / "p")
-    synced: list[str] = []
-    real_fsync = os.fsync
-
-    def fsync(fd: int) -> None:
-        synced.append(os.readlink(f"/proc/self/fd/{fd}"))
-        real_fsync(fd)
-
-    monkeypatch.setattr(os, "fsync", fsync)
+    synced = _fsynced(monkeypatch)
     assert main(["extract", "--project", str(project)]) == 0
     assert main(["update", "--project", str(project)]) == 0
     assert not [name for name in synced if ".po." in name]  # the temporary files of new PO files
