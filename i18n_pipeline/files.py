@@ -117,6 +117,16 @@ def atomic_stream(
         _fsync_dir(path.parent)
 
 
+def relative_name(path: Path, root: Path) -> str:
+    """``path`` relative to ``root`` when it is inside it, else as it is: what ``relative_to``
+    says, by a prefix test of the texts when it can (a tenth of its cost; str() of a Path has no
+    "//" but a leading one, no "." and no trailing "/")."""
+    text, prefix = str(path), str(root)
+    if prefix != "/" and text.startswith(prefix) and text[len(prefix) : len(prefix) + 1] == "/":
+        return text[len(prefix) + 1 :]
+    return str(path.relative_to(root)) if path.is_relative_to(root) else text
+
+
 def _unlink_quietly(path: Path) -> None:
     try:
         path.unlink(missing_ok=True)

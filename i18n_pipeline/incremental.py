@@ -27,7 +27,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 
 from i18n_pipeline.errors import PipelineError
-from i18n_pipeline.files import write_if_changed
+from i18n_pipeline.files import relative_name, write_if_changed
 
 _PACKAGE = Path(__file__).resolve().parent
 
@@ -50,9 +50,6 @@ class WorkLog:
         self.path = path
         self.salt = salt
         self._root = path.parent.parent
-        # The root as digest_of compares names with it: a string prefix test, not pathlib's
-        # relative_to (six paths a release a build: a tenth of the build's digest work).
-        self._prefix = str(self._root) + "/" if str(self._root) != "/" else None
         self._done: dict[str, str] = {}
         self._info: dict[str, dict[str, int]] = {}  # what a unit of work found, for summaries of skipped work
         try:
@@ -82,18 +79,9 @@ class WorkLog:
         for path, content in contents:
             # Named relative to the project (the log's folder's parent): a project that was
             # copied or moved, as CI clones it, does not redo everything.
-            h.update(b"\0" + self._name(path).encode() + b"\0")
+            h.update(b"\0" + relative_name(path, self._root).encode() + b"\0")
             h.update(content)
         return h.hexdigest()
-
-    def _name(self, path: Path) -> str:
-        """``path`` relative to the project when it is inside it, else as it is."""
-        text = str(path)
-        # str() of a Path has no "//" (but a leading one), ".", or trailing "/": text below the
-        # root's own text names the same path relative_to names.
-        if self._prefix is not None and text.startswith(self._prefix):
-            return text[len(self._prefix) :]
-        return str(path.relative_to(self._root)) if path.is_relative_to(self._root) else text
 
     def done(self, key: str, files: Iterable[Path], *extra: str) -> bool:
         """The work ``key`` ran last time on exactly these files (and left them so)."""

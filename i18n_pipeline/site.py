@@ -24,7 +24,7 @@ from i18n_pipeline.checks import CheckContext, load_language_data
 from i18n_pipeline.checks.verdicts import Verdicts
 from i18n_pipeline.config import PublishPolicy, Settings
 from i18n_pipeline.errors import PipelineError
-from i18n_pipeline.files import remove_file, write_if_changed
+from i18n_pipeline.files import relative_name, remove_file, write_if_changed
 from i18n_pipeline.formats import FORMATS, format_of
 from i18n_pipeline.glossary import Glossary, load_glossary
 from i18n_pipeline.incremental import WorkLog, file_content
@@ -380,12 +380,7 @@ def _add_unreviewed(result: BuildResult, language: str, counts: dict[str, int]) 
 
 def _shown(settings: Settings, path: Path) -> str:
     """``path`` as a user reads it: relative to the project folder."""
-    text, root = str(path), str(settings.root)
-    if text.startswith(root) and text[len(root) : len(root) + 1] == "/" and root != "/":
-        # What relative_to says of it (str() of a Path has no "//", ".", or trailing "/"), at a
-        # tenth of its cost: once per release and language before the workers start.
-        return text[len(root) + 1 :]
-    return str(path.relative_to(settings.root)) if path.is_relative_to(settings.root) else str(path)
+    return relative_name(path, settings.root)
 
 
 def _published(settings: Settings, language: str, source: Path) -> bool:

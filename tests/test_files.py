@@ -27,6 +27,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from i18n_pipeline.errors import PipelineError
 from i18n_pipeline.files import (
@@ -34,6 +36,7 @@ from i18n_pipeline.files import (
     LockHolder,
     atomic_stream,
     project_lock,
+    relative_name,
     remove_stale_temp_files,
     write_atomic,
     write_if_changed,
@@ -299,3 +302,17 @@ def test_two_concurrent_runs_both_end_well(reference: Reference, tmp_path: Path)
     got, expected = results(project), results(reference.full)
     assert sorted(got) == sorted(expected)
     assert [name for name in expected if got[name] != expected[name]] == []
+
+
+_PARTS = st.lists(st.sampled_from(["a", "ab", "b", ".", "..", "", "c", "x.po", "a b", "/", "//"]), max_size=4)
+
+
+@settings(max_examples=300, deadline=None)
+@given(root=_PARTS, rest=_PARTS, absolute=st.booleans())
+def test_a_path_is_named_relative_to_a_root_as_relative_to_names_it(root: list[str], rest: list[str], absolute: bool) -> None:
+    """relative_name's prefix test of the paths' texts (the work log's names, the paths a build
+    shows) gives what relative_to gives."""
+    project = Path("/" if absolute else ".", *root)
+    path = Path(project, *rest) if rest else Path("/", *root[:1])
+    expected = str(path.relative_to(project)) if path.is_relative_to(project) else str(path)
+    assert relative_name(path, project) == expected

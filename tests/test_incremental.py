@@ -10,8 +10,6 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from hypothesis import given, settings
-from hypothesis import strategies as st
 
 from i18n_pipeline import pipeline, pofile
 from i18n_pipeline.catalog import Catalog
@@ -81,20 +79,6 @@ def test_a_digest_of_bytes_in_hand_is_the_digest_of_the_files_that_hold_them(tmp
     log = WorkLog(tmp_path / "cache" / "work.json", "salt")
     assert log.digest_of([(a, b"Release.\n"), (b, b"msgid \"\"\n")], "x") == log.digest([a, b], "x")
     assert log.digest_of([(a, b"Release!\n"), (b, b"msgid \"\"\n")], "x") != log.digest([a, b], "x")
-
-
-_PARTS = st.lists(st.sampled_from(["a", "ab", "b", ".", "..", "", "c", "a b", "/", "//"]), max_size=4)
-
-
-@settings(max_examples=300, deadline=None)
-@given(root=_PARTS, rest=_PARTS, absolute=st.booleans())
-def test_a_file_is_named_in_a_digest_as_relative_to_names_it(root: list[str], rest: list[str], absolute: bool) -> None:
-    """The log names a file by a prefix test of the paths' texts: what relative_to gives."""
-    project = Path("/" if absolute else ".", *root)
-    path = Path(project, *rest) if rest else Path("/", *root[:1])
-    log = WorkLog(project / ".i18n-cache" / "work.json", "salt")
-    expected = str(path.relative_to(project)) if path.is_relative_to(project) else str(path)
-    assert log._name(path) == expected
 
 
 def test_the_log_is_saved_and_read_back_under_the_same_salt_only(tmp_path: Path, files: list[Path]) -> None:

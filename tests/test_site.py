@@ -11,16 +11,13 @@ from pathlib import Path
 
 import pytest
 import yaml
-from hypothesis import given, settings
-from hypothesis import strategies as st
 from markdown_it import MarkdownIt
 
 from i18n_pipeline import site
 from i18n_pipeline.cli import main
-from i18n_pipeline.config import Settings, load_settings
+from i18n_pipeline.config import load_settings
 from i18n_pipeline.parallel import in_order
 from i18n_pipeline.pipeline import load_document
-from i18n_pipeline.site import _shown
 from tests.html_check import live_markup, read_page
 from tests.project import SEED, msgfmt_check, review_entry
 
@@ -177,16 +174,3 @@ def test_markup_planted_in_a_reviewed_translation_stays_text(project: Path) -> N
     assert f"Los lugares de mayor incidencia {PAYLOAD}" in rendered.all_text()
     title = yaml.safe_load(front.removeprefix("---\n"))["title"]
     assert live_markup(read_page(f"<h1>{title}</h1>")) == [] and "alert(this)" in title
-
-
-_PARTS = st.lists(st.sampled_from(["a", "ab", "b", ".", "..", "", "x.po", "a b", "/"]), max_size=4)
-
-
-@settings(max_examples=300, deadline=None)
-@given(root=_PARTS, rest=_PARTS, absolute=st.booleans())
-def test_a_path_is_shown_as_relative_to_says(root: list[str], rest: list[str], absolute: bool) -> None:
-    """_shown's prefix test of the paths' texts gives what relative_to gives."""
-    root_path = Path("/" if absolute else ".", *root)
-    path = Path(root_path, *rest) if rest else Path("/", *root[:1])
-    expected = str(path.relative_to(root_path)) if path.is_relative_to(root_path) else str(path)
-    assert _shown(Settings(root=root_path), path) == expected
