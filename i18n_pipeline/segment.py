@@ -252,6 +252,14 @@ class _Token:
     end: int
 
 
+def _one_space_each(text: str) -> str:
+    """``text`` with each white-space character a space: same length, so offsets still map to
+    the source. A printable text holds no white space but " " (3x faster to ask than to translate)."""
+    if text.isprintable():
+        return text
+    return text.translate(_ASCII_SPACES) if text.isascii() else _SPACE_RE.sub(" ", text)
+
+
 def segment_pieces(
     pieces: Sequence[Piece],
     source: str,
@@ -271,9 +279,7 @@ def segment_pieces(
 def _run_segments(piece: Piece, source: str, block: str, kind: str, lang: str, sentences: bool) -> list[Segment]:
     """What _block_segments makes of a block of one text piece (its one token spans the whole
     annotated text, no placeholder to number, pair or trim; a Hypothesis test compares them)."""
-    text = piece.text
-    if not text.isprintable():
-        text = text.translate(_ASCII_SPACES) if text.isascii() else _SPACE_RE.sub(" ", text)
+    text = _one_space_each(piece.text)
     segments: list[Segment] = []
     for s, e in split_sentences(text, lang) if sentences else _whole(text):
         joined = text[s:e]
@@ -303,9 +309,7 @@ def _block_segments(pieces: Sequence[Piece], source: str, block: str, kind: str,
             # Same length as the piece's text, so offsets inside a run map to the source.
             # (A run whose decoded text differs in length from its source, such as an escape
             # or an entity, is a piece of its own and is never cut.)
-            t = piece.text
-            if not t.isprintable():  # a printable text holds no white space but " " (3x faster to ask)
-                t = t.translate(_ASCII_SPACES) if t.isascii() else _SPACE_RE.sub(" ", t)
+            t = _one_space_each(piece.text)
         elif piece.role == "open":
             t = f"<{piece.key}>"
         elif piece.role == "close":
