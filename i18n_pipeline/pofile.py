@@ -466,14 +466,13 @@ def _origin(path: Path, data: bytes, wrap: LineWrap) -> Origin:
     return Origin(path.resolve(), hashlib.sha256(data).hexdigest(), wrap)
 
 
-def read_po(path: Path, *, to_publish: bool = False) -> Catalog:
+def read_po(path: Path) -> Catalog:
     """Read a PO/POT file and remember what was read (for write_po's stale check) and how its
     lines are wrapped (``catalog.origin.wrap``; gettext's 79 columns when the file does not say).
-    ``to_publish`` (a build: never written back): neither, detect_wrap is a tenth of a first build."""
+    A build, which never writes back, reads ``read_po_bytes(catalog_bytes(path), ...)``: neither
+    (detect_wrap is a tenth of a first build)."""
     data = catalog_bytes(path)
     cat = read_po_bytes(data, str(path))
-    if to_publish:
-        return cat
     wrap = detect_wrap(data.decode("utf-8", errors="replace")) or GETTEXT_WRAP
     cat.remember_file(str(path), _origin(path, data, wrap))
     return cat
