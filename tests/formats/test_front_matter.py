@@ -236,3 +236,40 @@ def test_compose_and_load_read_what_pyyaml_reads(text: str, line_break_at_end: b
     assert _outcome(lambda: _tree(compose_yaml(text))) == _outcome(
         lambda: _tree(yaml.compose(text, Loader=yaml.SafeLoader)))
     assert repr(_outcome(lambda: load_yaml(text))) == repr(_outcome(lambda: yaml.safe_load(text)))
+
+
+# --- front matter: libyaml gives the data, spans and errors PyYAML gives ------------------------
+
+_FRONT_MATTER_BITS = st.sampled_from([
+    "title: ", "date: ", "place: ", "contacts:\n", "  - name: ", "    office: ", "Madrid", "Jefe de Misión", "\n",
+    "  ", "- ", ": ", "[", "]", "{", "}", ",", "#", "'", '"', "''", '\\"', "\\n", "? ", "\t", "\ufeff", "\x85",
+    "\u2028", "\r\n", "\r", "é", "\U0001f600", "&a ", "*a", "<<: ", "!!str ", "|\n", ">-\n", "2011-08-03", "9.7%",
+    "~", "true",
+])  # fmt: skip
+
+
+def _read_front_matter(text: str) -> object:
+    try:
+        return parse_front_matter(text, "news.md")
+    except DocumentError as exc:
+        return str(exc)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.one_of(_FRONT_MATTER_BITS, st.text(max_size=4)), max_size=30).map("".join))
+def test_front_matter_reads_the_same_with_libyaml(text: str) -> None:
+    """Spans are offsets into the text (where translations go): libyaml's must be PyYAML's."""
+    text += "\n"  # a block's YAML always ends with its line break
+    fast = _read_front_matter(text)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(yaml, "__with_libyaml__", False)
+        slow = _read_front_matter(text)
+    assert repr(fast) == repr(slow)
+
+
+def test_front_matter_spans_with_libyaml_on_a_release() -> None:
+    text = 'title: "Año nuevo \U0001f600"\r\nplace: Madrid\r\ncontacts:\r\n  - name: \'Ana\'\r\n'
+    data, spans = parse_front_matter(text, "news.md")
+    assert data["contacts"] == [{"name": "Ana"}]
+    assert [(s.path, text[s.start : s.end]) for s in spans] == [
+        ("title", '"Año nuevo \U0001f600"'), ("place", "Madrid"), ("contacts.1.name", "'Ana'")]
