@@ -25,7 +25,7 @@ from i18n_pipeline.checks.verdicts import Verdicts
 from i18n_pipeline.config import PublishPolicy, Settings
 from i18n_pipeline.errors import PipelineError
 from i18n_pipeline.files import relative_name, remove_file, write_if_changed
-from i18n_pipeline.formats import FORMATS, format_of
+from i18n_pipeline.formats import FORMATS, format_of, prepare_formats
 from i18n_pipeline.glossary import Glossary, load_glossary
 from i18n_pipeline.incremental import WorkLog, file_content
 from i18n_pipeline.model import Document
@@ -175,6 +175,7 @@ def build_site(
         if lang != source_language:  # the original is not checked
             load_language_data(lang)
         text_direction(lang)
+    prepare_formats(task.source for task in tasks)  # markdown-it: here once, not in each worker
     shared = _Shared(settings, source_language, everyone, glossary, file_content(glossary_path), verdicts, load_document, log)
     made_in_order = in_order(_make_release, shared, tasks)
     described: dict[Path, IndexEntry] = {}

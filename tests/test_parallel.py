@@ -12,13 +12,16 @@ import sys
 import threading
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 
-from i18n_pipeline import files, parallel
+from i18n_pipeline import files, parallel, site
 from i18n_pipeline.cli import main
 from i18n_pipeline.errors import DocumentError, PipelineError
 from i18n_pipeline.files import atomic_stream, write_atomic
+from i18n_pipeline.formats import markdown
+from i18n_pipeline.pipeline import catalogs
 from i18n_pipeline.pofile import read_po
 from tests.project import SEED, break_placeholder, copy_project, snapshot
 
@@ -201,6 +204,24 @@ def test_build_on_several_cores_writes_what_one_core_writes(
             name: data for name, data in snapshot(project / ".i18n-cache").items() if name.startswith("checks-")}
     assert said[2] == said[1] and "1 translation not published" in " ".join(said[2])
     assert len(built[2]) > 90 and built[2] == built[1]
+
+
+def test_markdown_it_is_built_before_the_workers_fork_not_in_each(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Importing and setting up markdown-it takes ~25 ms: built in a worker, every worker of every
+    # stage pays it again; built before the fork, the workers inherit it.
+    built_at_fork: dict[str, int] = {}
+    for stage in (catalogs, site):
+        def spy(work: Any, shared: Any, items: Any, real: Any = stage.in_order) -> Any:
+            built_at_fork[work.__name__] = markdown._parser.cache_info().currsize
+            return real(work, shared, items)
+        monkeypatch.setattr(stage, "in_order", spy)
+    project = _many_releases(tmp_path, 30)
+    for argv in (["extract"], ["update"], ["translate", "--engine", "pseudo"], ["build", "--include-machine"]):
+        markdown._parser.cache_clear()
+        assert main([*argv, "--project", str(project)]) == 0
+    assert built_at_fork == {"_new_template": 2, "_merged_catalogs": 0, "_make_release": 2}
 
 
 def _write_slowly(folder: Path, item: int) -> int:

@@ -52,6 +52,12 @@ def _parser(html: bool = False) -> MarkdownIt:
     return md
 
 
+def prepare() -> None:
+    """Both parsers built now (``formats.prepare_formats``)."""
+    _parser()
+    _parser(html=True)
+
+
 def parse(text: str, path: str, options: ParseOptions | None = None) -> Document:
     """Parse a Markdown release into a Document."""
     options = options or ParseOptions()

@@ -8,6 +8,7 @@ from pathlib import Path
 from i18n_pipeline.catalog import new_template, template_entries, update_catalog
 from i18n_pipeline.config import Settings
 from i18n_pipeline.errors import PipelineError
+from i18n_pipeline.formats import prepare_formats
 from i18n_pipeline.glossary import Glossary, load_glossary, term_notes
 from i18n_pipeline.incremental import WorkLog
 from i18n_pipeline.locking import locked as _locked
@@ -38,6 +39,7 @@ def extract(settings: Settings) -> StageResult:
                 result.record(target, False)
             else:
                 todo.append(path)
+        prepare_formats(todo)  # once here, not once in each worker
         for path, (written, digest) in zip(todo, in_order(_new_template, (settings, done), todo), strict=True):
             result.record(template_path(settings, path.stem), written)
             done.remember(f"extract:{path.stem}", digest)
