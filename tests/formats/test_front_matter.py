@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 import yaml
@@ -11,6 +12,7 @@ from hypothesis import strategies as st
 
 from i18n_pipeline.errors import DocumentError
 from i18n_pipeline.formats.front_matter import (
+    _NOT_YAML_PRINTABLE_RE,
     NOT_A_MAPPING,
     check_release_front_matter,
     compose_yaml,
@@ -273,3 +275,11 @@ def test_front_matter_spans_with_libyaml_on_a_release() -> None:
     assert data["contacts"] == [{"name": "Ana"}]
     assert [(s.path, text[s.start : s.end]) for s in spans] == [
         ("title", '"Año nuevo \U0001f600"'), ("place", "Madrid"), ("contacts.1.name", "'Ana'")]
+
+
+def test_what_quote_scalar_escapes_is_what_yaml_may_not_hold_raw() -> None:
+    """Every code point: escaped exactly when it is outside what YAML allows in a file (tab, line
+    breaks, printable ASCII, U+00A0 onwards without surrogates and U+FFFE/F), or is NEL."""
+    allowed = re.compile("[\t\n\r\x20-\x7e\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+    refused = "".join(chr(c) for c in range(0x110000) if allowed.fullmatch(chr(c)) is None) + "\x85"
+    assert set(_NOT_YAML_PRINTABLE_RE.findall("".join(map(chr, range(0x110000))))) == set(refused)
