@@ -122,14 +122,19 @@ _POSSIBLE_RE = re.compile(b"\x02")
 def _escaped_portion(portion: str) -> tuple[bytes, bytes]:
     """The escaped UTF-8 bytes of a portion, and gettext's break overrides: none in an escape, nor before a final ``\\n``."""
     data = _escape(portion).encode("utf-8", errors="surrogatepass")
+    return data, _overrides(data, portion)
+
+
+def _overrides(data: bytes, portion: str) -> bytes:
+    """gettext's break overrides of ``data``, the escaped UTF-8 bytes of ``portion``."""
     if b"\\" not in data:  # no escape (a final "\n" is one): no break to forbid
-        return data, bytes(len(data))
+        return bytes(len(data))
     overrides = bytearray(len(data))
     for m in _ESCAPE_PAIR_RE.finditer(data):
         overrides[m.start() + 1] = _LineBreaker.PROHIBITED
     if portion.endswith("\n"):
         overrides[-2] = _LineBreaker.PROHIBITED
-    return data, bytes(overrides)
+    return bytes(overrides)
 
 
 def _split_portion(portion: str, width: int, start_column: int, escaped: tuple[bytes, bytes] | None = None) -> list[str]:
@@ -149,7 +154,43 @@ def _split_portion(portion: str, width: int, start_column: int, escaped: tuple[b
     return [data[a:b].decode("utf-8", errors="surrogatepass") for a, b in itertools.pairwise(bounds)]
 
 
-def _format_string(prefix: str, name: str, value: str, *, wrap: bool, page_width: int = 79) -> list[str]:
+def _format_string(prefix: str, name: str, value: str, *, wrap: bool, page_width: int = 79) -> tuple[str, ...]:
+    """Lines for ``name "value"`` as gettext's ``wrap()`` (write-po.c) writes them (see
+    ``_format_general``). Remembered for the last few thousand strings: a run formats most of
+    them again (a template's msgid in its PO file, the file's wrapping tried before it is written)."""
+    return _formatted(prefix, name, value, wrap, page_width)
+
+
+@functools.lru_cache(maxsize=4096)  # bounded: a few MB however many releases a run writes
+def _formatted(prefix: str, name: str, value: str, wrap: bool, page_width: int) -> tuple[str, ...]:
+    """``_format_general``, with the usual case (one portion, libunistring at hand) straight:
+    one escape, one encoding, and no call of libunistring for a string that fits on its line."""
+    if not (value and wrap and _BREAKER.exact) or "\n" in value[:-1]:
+        return tuple(_format_general(prefix, name, value, wrap=wrap, page_width=page_width))
+    text = _escape(value)
+    data = text.encode("utf-8", errors="surrogatepass")
+    size = len(data)
+    width = page_width - 2 - len(prefix)
+    start = len(name) + 1
+    if size <= width - start:  # columns <= bytes: it fits after 'name "'
+        return (f'{prefix}{name} "{text}"',)
+    overrides = _overrides(data, value)
+    # Broken at column 0, it is broken after 'name "' too (less room, same break points): one call.
+    cuts = _BREAKER.breaks(data, overrides, width, 0) if size > width else []
+    if not cuts:
+        if not _BREAKER.breaks(data, overrides, width, start):
+            return (f'{prefix}{name} "{text}"',)
+        return (f'{prefix}{name} ""', f'{prefix}"{text}"')
+    bounds = [0, *cuts, size]
+    if size == len(text):  # ASCII: byte offsets are character offsets
+        return (f'{prefix}{name} ""', *[f'{prefix}"{text[a:b]}"' for a, b in itertools.pairwise(bounds)])
+    return (
+        f'{prefix}{name} ""',
+        *[f'{prefix}"{data[a:b].decode("utf-8", errors="surrogatepass")}"' for a, b in itertools.pairwise(bounds)],
+    )
+
+
+def _format_general(prefix: str, name: str, value: str, *, wrap: bool, page_width: int = 79) -> list[str]:
     """Lines for ``name "value"`` as gettext's ``wrap()`` (write-po.c) writes them.
 
     The value is cut into portions after each newline; each portion is line-broken
@@ -206,45 +247,50 @@ def _reference_lines(references: Iterable[str], page_width: int) -> list[str]:
     return lines
 
 
-def _unit_lines(unit: Unit, layout: LineWrap) -> list[str]:
+def _unit_lines(unit: Unit, layout: LineWrap, lines: list[str]) -> None:
+    """Append the lines of ``unit`` to ``lines``."""
     page_width = layout.width or _UNLIMITED
-    lines = _comment_lines("#", unit.comments)
-    lines += _comment_lines("#.", unit.extracted)
-    lines += _reference_lines(unit.references, page_width)
-    flags = canonical_flags(unit.flags)
+    if unit.comments:
+        lines += _comment_lines("#", unit.comments)
+    if unit.extracted:
+        lines += _comment_lines("#.", unit.extracted)
+    if unit.references:
+        lines += _reference_lines(unit.references, page_width)
+    flags = canonical_flags(unit.flags) if unit.flags else unit.flags
     if flags:
         lines.append("#, " + ", ".join(flags))
     wrap = layout.strings and layout.width is not None and "no-wrap" not in flags
-
-    def string(prefix: str, name: str, value: str) -> list[str]:
-        return _format_string(prefix, name, value, wrap=wrap, page_width=page_width)
-
-    prev_prefix = "#~| " if unit.obsolete else "#| "
-    prefix = "#~ " if unit.obsolete else ""
-    if unit.prev_msgctxt is not None:
-        lines += string(prev_prefix, "msgctxt", unit.prev_msgctxt)
-    if unit.prev_msgid is not None:
-        lines += string(prev_prefix, "msgid", unit.prev_msgid)
-    if unit.prev_msgid_plural is not None:
-        lines += string(prev_prefix, "msgid_plural", unit.prev_msgid_plural)
-    if unit.msgctxt is not None:
-        lines += string(prefix, "msgctxt", unit.msgctxt)
-    lines += string(prefix, "msgid", unit.msgid)
-    if unit.msgid_plural is not None:
-        lines += string(prefix, "msgid_plural", unit.msgid_plural)
-        for i, form in enumerate(unit.msgstr):
-            lines += string(prefix, f"msgstr[{i}]", form)
+    if unit.obsolete:
+        prev_prefix, prefix = "#~| ", "#~ "
     else:
-        lines += string(prefix, "msgstr", unit.msgstr[0])
-    return lines
+        prev_prefix, prefix = "#| ", ""
+    if unit.prev_msgctxt is not None:
+        lines += _formatted(prev_prefix, "msgctxt", unit.prev_msgctxt, wrap, page_width)
+    if unit.prev_msgid is not None:
+        lines += _formatted(prev_prefix, "msgid", unit.prev_msgid, wrap, page_width)
+    if unit.prev_msgid_plural is not None:
+        lines += _formatted(prev_prefix, "msgid_plural", unit.prev_msgid_plural, wrap, page_width)
+    if unit.msgctxt is not None:
+        lines += _formatted(prefix, "msgctxt", unit.msgctxt, wrap, page_width)
+    lines += _formatted(prefix, "msgid", unit.msgid, wrap, page_width)
+    if unit.msgid_plural is not None:
+        lines += _formatted(prefix, "msgid_plural", unit.msgid_plural, wrap, page_width)
+        for i, form in enumerate(unit.msgstr):
+            lines += _formatted(prefix, f"msgstr[{i}]", form, wrap, page_width)
+    else:
+        lines += _formatted(prefix, "msgstr", unit.msgstr[0], wrap, page_width)
 
 
 def po_bytes(cat: Catalog, wrap: LineWrap = GETTEXT_WRAP) -> bytes:
     """The catalog as GNU gettext would write it (UTF-8, LF line endings) with ``msgcat``'s
     options for ``wrap`` (default: none, 79 columns): what write_po writes."""
-    header = "\n".join(_unit_lines(cat.header_unit, wrap)) + "\n"
-    body = "\n".join("\n".join(_unit_lines(u, wrap)) + "\n" for u in cat.file_units())
-    return (header + ("\n" + body if body else "")).encode("utf-8")
+    lines: list[str] = []  # every line of the file, "" between entries: one join
+    _unit_lines(cat.header_unit, wrap, lines)
+    for unit in cat.file_units():
+        lines.append("")
+        _unit_lines(unit, wrap, lines)
+    lines.append("")
+    return "\n".join(lines).encode("utf-8")
 
 
 # --------------------------------------------------------------------------------------------
@@ -304,7 +350,7 @@ _STRING_START_RE = re.compile(r'^(#~\| |#~ |#\| |)(msgctxt|msgid_plural|msgid|ms
 _EVIDENCE = 16  # strings looked at at most: cheap on a large file, enough for a hand-edited one
 
 
-def _string_groups(lines: list[str]) -> Iterable[tuple[str, str, str, list[str]]]:
+def _string_groups(lines: list[str]) -> Iterable[tuple[str, str, str, tuple[str, ...]]]:
     """(prefix, keyword, value, the lines it was written on) of every string that may show how
     the file is wrapped: not in a ``no-wrap`` entry, and not one every wrapping writes alike."""
     no_wrap = False
@@ -330,7 +376,7 @@ def _string_groups(lines: list[str]) -> Iterable[tuple[str, str, str, list[str]]
         )
         if not no_wrap and not alike:
             value = "".join(unescape(c) for c in [m.group(3)] + [g[len(quote) : -1] for g in continued])
-            yield m.group(1), m.group(2), value, group
+            yield m.group(1), m.group(2), value, tuple(group)
 
 
 def detect_wrap(text: str) -> LineWrap | None:

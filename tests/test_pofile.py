@@ -24,6 +24,8 @@ from i18n_pipeline.pofile import (
     _ESCAPES,
     _escape,
     _escaped_portion,
+    _format_general,
+    _formatted,
     catalog_bytes,
     detect_wrap,
     po_bytes,
@@ -486,3 +488,28 @@ def test_the_break_overrides_forbid_breaks_inside_escapes_and_before_a_final_new
     if portion.endswith("\n"):
         expected[-2] = 1
     assert overrides == bytes(expected)
+
+
+# Words of every width and break class gettext meets: wide (CJK, emoji), combining, escapes,
+# hyphens, slashes, non-breaking spaces, long words that cannot be broken.
+_WORDS = st.one_of(
+    st.text(st.characters(codec="utf-8"), max_size=12),
+    st.sampled_from(["word", "a", "Supercalifragilisticexpialidocious" * 2, "日本語の文", "😀😀", "e\u0301",
+                     "well-known", "and/or", "\u00a0", "\t", '"q"', "\\", "–", "http://example.org/a/b?c=d", "x\n"]),
+)
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    st.lists(_WORDS, max_size=30).map(" ".join) | st.lists(_WORDS, max_size=30).map("".join),
+    st.sampled_from(["", "#| ", "#~ ", "#~| "]),
+    st.sampled_from(["msgid", "msgstr", "msgctxt", "msgid_plural", "msgstr[1]"]),
+    st.booleans(),
+    st.sampled_from([79, 77, 1 << 30, 30, 12]),
+)
+def test_the_quick_formatting_is_the_general_one(value: str, prefix: str, name: str, wrap: bool, width: int) -> None:
+    # _formatted goes straight for one portion (fits, one break call, ASCII slices): the general
+    # path, portion by portion, must agree on every string.
+    _formatted.cache_clear()  # computed, not remembered from an earlier example
+    general = _format_general(prefix, name, value, wrap=wrap, page_width=width)
+    assert _formatted(prefix, name, value, wrap, width) == tuple(general)
