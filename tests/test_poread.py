@@ -145,7 +145,34 @@ def test_a_fields_strings_decode_as_one_by_one(strings: list[str]) -> None:
 
 @given(flags=st.lists(st.sampled_from([" fuzzy", " no-wrap", " c-format", " ignore-words", "fuzzy", " wrap"]), max_size=4))
 def test_flags_read_once_per_spelling_are_canonical(flags: list[str]) -> None:
-    assert list(poread._canonical_flags(tuple(flags))) == canonical_flags(flags)
+    lines = "".join(f"#,{flag}\n" for flag in flags)
+    assert list(poread._flags(lines)) == canonical_flags(flags)
+
+
+# An entry's lines, comments of every kind in any order and spelling, strings with escapes and
+# wide characters: the plain reader takes the gettext-ordered ones, and reads them as line by line.
+_COMMENT = st.sampled_from(["#", "# ", "#  two", "# me", "#.", "#. x", "#.  y z", "#: r:p1", "#:  r:p1  r:p2 ", "#:", "#: a#:b",
+                            "#, fuzzy", "#,fuzzy, c-format", "#, no-wrap,fuzzy", "#,", "#x", "#~", "#| msgid \"o\""])
+_QUOTED_LINE = st.lists(st.sampled_from(["a", " ", "日本", "é", "\\n", '\\"', "\\\\", "\\t", "#:"]), max_size=5).map(
+    lambda parts: '"' + "".join(parts) + '"'
+)
+_FIELD = st.lists(_QUOTED_LINE, min_size=1, max_size=3).map("\n".join)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(_COMMENT, max_size=6), st.none() | _FIELD, _FIELD, _FIELD, st.booleans())
+def test_plain_entries_with_any_comments_are_read_as_line_by_line(
+    comments: list[str], context: str | None, source: str, target: str, ordered: bool
+) -> None:
+    if ordered:  # gettext's order, the plain reader's shape
+        comments = sorted(comments, key=lambda line: "#.:,".find(line[1:2]) if line[1:2] in (".", ":", ",") else 0)
+    lines = [*comments, *([f"msgctxt {context}"] if context is not None else []), f"msgid {source}", f"msgstr {target}"]
+    block = "\n".join(lines)
+    slow = poread._read_entry(block.split("\n"))
+    plain = poread._plain_entry(block)
+    assert plain is None or (slow is not None and plain == poread._unit(slow))
+    if ordered and slow is not None and not any(c.startswith(("#x", "#~", "#|")) for c in comments):
+        assert plain is not None  # the usual shape is taken
 
 
 # --- the checks of a file's lines ------------------------------------------------------------
