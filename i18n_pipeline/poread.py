@@ -31,6 +31,7 @@ _CHARSET_RE = re.compile(r'^"Content-Type: [^"\n]*charset=([^"\\\s]+)', re.M)
 
 # C escapes as gettext (and Translate Toolkit) read them.
 _UNESCAPE_RE = re.compile(r'\\(?:([abfnrtv"\\?\'])|([0-7]{1,3})|x([0-9a-fA-F]+))')
+_NUMERIC_ESCAPE_RE = re.compile(r"\\[0-7x]")  # or "\\" before such a character: then string by string
 _SIMPLE_UNESCAPES = {
     "a": "\a", "b": "\b", "f": "\f", "n": "\n", "r": "\r", "t": "\t", "v": "\v",
     '"': '"', "\\": "\\", "?": "?", "'": "'",
@@ -144,8 +145,13 @@ def _flags(lines: str) -> tuple[str, ...]:
 def _decode_strings(strings: str) -> str:
     """``_decode`` of a field's quoted strings, one per line (as _STRINGS matches them). Without
     a backslash no string holds a quote, so the only '"\\n"' are where one string meets the next."""
+    joined = strings[1:-1].replace('"\n"', "")
     if "\\" not in strings:
-        return strings[1:-1].replace('"\n"', "")
+        return joined
+    # An escape never spans two strings (each closes with an unescaped quote): the strings may be
+    # unescaped as one text, but for an octal or hex escape that a next string's digits would continue.
+    if _NUMERIC_ESCAPE_RE.search(joined) is None:
+        return _UNESCAPE_RE.sub(_unescape_match, joined)
     return _decode(strings.split("\n"))
 
 

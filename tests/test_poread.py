@@ -131,12 +131,15 @@ def test_plain_entries_are_read_as_line_by_line(block: str) -> None:
 
 # A field's strings as gettext writes them: quoted, one per line, escapes kept as written.
 _QUOTED = st.lists(
-    st.lists(st.sampled_from(["a", " ", "é", "'", "\\n", '\\"', "\\\\", "\\t", "\\101", "\\x41"]), max_size=6).map("".join),
+    st.lists(st.sampled_from(["a", " ", "é", "'", "\\n", '\\"', "\\\\", "\\t", "\\101", "\\x41", "\\1", "\\x4", "1", "f"]), max_size=6).map(
+        "".join
+    ),
     min_size=1,
     max_size=4,
 )
 
 
+@settings(max_examples=300)
 @given(strings=_QUOTED)
 def test_a_fields_strings_decode_as_one_by_one(strings: list[str]) -> None:
     field = "\n".join(f'"{s}"' for s in strings)
