@@ -23,7 +23,7 @@ import gettext
 import hashlib
 import itertools
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -350,9 +350,27 @@ _STRING_START_RE = re.compile(r'^(#~\| |#~ |#\| |)(msgctxt|msgid_plural|msgid|ms
 _EVIDENCE = 16  # strings looked at at most: cheap on a large file, enough for a hand-edited one
 
 
-def _string_groups(lines: list[str]) -> Iterable[tuple[str, str, str, tuple[str, ...]]]:
+# A keyword line and the string lines that continue it (same marks), each line after its "\n":
+# a search for a line end is several times quicker than one for a line start.
+_STRING_GROUP_RE = re.compile(
+    r'\n(#~\| |#~ |#\| |)(msgctxt|msgid_plural|msgid|msgstr(?:\[\d+\])?) "(.*)"(?=\n)(?:\n\1".*"(?=\n))*+'
+)
+
+
+def _string_groups(text: str) -> Iterator[tuple[str, str, str, tuple[str, ...]]]:
     """(prefix, keyword, value, the lines it was written on) of every string that may show how
     the file is wrapped: not in a ``no-wrap`` entry, and not one every wrapping writes alike."""
+    if "no-wrap" in text:  # some entries may not count: line by line
+        yield from _string_groups_by_line(text.split("\n"))
+        return
+    for m in _STRING_GROUP_RE.finditer(f"\n{text}\n"):
+        evidence = _evidence(m, m.group(0)[1:].split("\n"))
+        if evidence is not None:
+            yield evidence
+
+
+def _string_groups_by_line(lines: list[str]) -> Iterator[tuple[str, str, str, tuple[str, ...]]]:
+    """_string_groups, line by line, skipping the strings of entries flagged ``no-wrap``."""
     no_wrap = False
     i = 0
     while i < len(lines):
@@ -370,13 +388,23 @@ def _string_groups(lines: list[str]) -> Iterable[tuple[str, str, str, tuple[str,
         while i < len(lines) and lines[i].startswith(quote) and lines[i].endswith('"') and len(lines[i]) > len(quote):
             group.append(lines[i])
             i += 1
-        continued = group[1:]
-        alike = all(len(g.encode("utf-8")) < _NARROWEST for g in group) and (
-            len(group) == 1 or (m.group(3) == "" and len(continued) >= 2 and all(g.endswith('\\n"') for g in continued[:-1]))
-        )
-        if not no_wrap and not alike:
-            value = "".join(unescape(c) for c in [m.group(3)] + [g[len(quote) : -1] for g in continued])
-            yield m.group(1), m.group(2), value, tuple(group)
+        evidence = _evidence(m, group)
+        if not no_wrap and evidence is not None:
+            yield evidence
+
+
+def _evidence(m: re.Match[str], group: list[str]) -> tuple[str, str, str, tuple[str, ...]] | None:
+    """What _string_groups yields of a string written on the lines ``group`` (``m``: its
+    keyword line's match); None for one that every wrapping writes alike."""
+    continued = group[1:]
+    alike = all(len(g.encode("utf-8")) < _NARROWEST for g in group) and (
+        len(group) == 1 or (m.group(3) == "" and len(continued) >= 2 and all(g.endswith('\\n"') for g in continued[:-1]))
+    )
+    if alike:
+        return None
+    quote = m.group(1) + '"'
+    value = "".join(unescape(c) for c in [m.group(3)] + [g[len(quote) : -1] for g in continued])
+    return m.group(1), m.group(2), value, tuple(group)
 
 
 def detect_wrap(text: str) -> LineWrap | None:
@@ -387,10 +415,10 @@ def detect_wrap(text: str) -> LineWrap | None:
     with each candidate until one candidate reproduces two more of them than any other (or
     16 strings were seen); the one that reproduced most wins.
     """
-    lines = text.replace("\r\n", "\n").split("\n")
+    text = text.replace("\r\n", "\n")
     scores = dict.fromkeys(_CANDIDATES, 0)
     seen = 0
-    for prefix, name, value, group in _string_groups(lines):
+    for prefix, name, value, group in _string_groups(text):
         for candidate in _CANDIDATES:
             if _format_string(prefix, name, value, wrap=candidate.strings, page_width=candidate.width or _UNLIMITED) == group:
                 scores[candidate] += 1
@@ -403,7 +431,7 @@ def detect_wrap(text: str) -> LineWrap | None:
     best = max(_CANDIDATES, key=lambda c: scores[c])  # max keeps the first of equals
     if best is _NO_WRAP and any(
         line.startswith("#: ") and len(line) > _GETTEXT_WIDTH and " " in line[3:]
-        for line in lines
+        for line in text.split("\n")
     ):
         return LineWrap(None)  # references are not wrapped either: msgcat -w 0
     return best

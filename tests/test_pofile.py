@@ -26,6 +26,8 @@ from i18n_pipeline.pofile import (
     _escaped_portion,
     _format_general,
     _formatted,
+    _string_groups,
+    _string_groups_by_line,
     catalog_bytes,
     detect_wrap,
     po_bytes,
@@ -513,3 +515,23 @@ def test_the_quick_formatting_is_the_general_one(value: str, prefix: str, name: 
     _formatted.cache_clear()  # computed, not remembered from an earlier example
     general = _format_general(prefix, name, value, wrap=wrap, page_width=width)
     assert _formatted(prefix, name, value, wrap, width) == tuple(general)
+
+
+_LONG = "Some words that run past the seventy-seven columns of the narrowest wrapping, and on"
+_GROUP_LINES = st.lists(
+    st.sampled_from([
+        'msgid ""', 'msgstr ""', f'msgid "{_LONG}"', 'msgstr "b"', 'msgstr[0] "c"', 'msgstr[1] ""', 'msgid_plural "p"',
+        'msgctxt "k"', '"more "', '"line\\n"', f'"{_LONG}"', '""', '"', '"x', '#~ msgid ""', '#~ "gone "', f'#~ "{_LONG}"',
+        '#| msgid ""', '#| "was "', f'#| "{_LONG}"', '#~| msgid "o"', '#~| "o "', "#, fuzzy", "# msgid", "", "msgid",
+        'msgid "a" "b"', '"é\\"日本"', "\r", 'msgid "x"\r', f'msgid "{_LONG}"x', 'msgstr[x] "y"',
+    ]),
+    max_size=14,
+)  # fmt: skip
+
+
+@settings(max_examples=500, deadline=None)
+@given(_GROUP_LINES)
+def test_the_string_groups_of_one_search_are_those_of_reading_every_line(lines: list[str]) -> None:
+    # Without "no-wrap" in the file, one regular expression finds the strings: as line by line.
+    text = "\n".join(lines)
+    assert list(_string_groups(text)) == list(_string_groups_by_line(text.split("\n")))
