@@ -26,7 +26,7 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from unicode_segmentation_rs import gettext_wrap, text_width
 
@@ -92,11 +92,10 @@ class _LineBreaker:
         func = getattr(lib, "ulc_width_linebreaks_v2", None) or getattr(lib, "ulc_width_linebreaks", None)
         if func is None:
             return
+        # int (const char *s, size_t n, int width, int start_column, int at_end_columns,
+        #      const char *override, const char *encoding, char *p): no argtypes, whose checks
+        # cost a fifth of a call; breaks() passes each argument as its C type (ints fit an int).
         func.restype = ctypes.c_int
-        func.argtypes = [
-            ctypes.c_char_p, ctypes.c_size_t, ctypes.c_int, ctypes.c_int, ctypes.c_int,
-            ctypes.c_char_p, ctypes.c_char_p, ctypes.c_char_p,
-        ]  # fmt: skip
         self._func = func
 
     @property
@@ -108,15 +107,20 @@ class _LineBreaker:
         n = len(data)  # > 0: _split_portion asks only for a portion longer than its line
         if n > len(self._out):  # one buffer, grown as needed: a new one per string cost as much as the call
             self._out = ctypes.create_string_buffer(2 * n)
-        self._func(data, n, width, start_column, 0, overrides, b"UTF-8", self._out)
-        return [m.start() for m in _POSSIBLE_RE.finditer(ctypes.string_at(self._out, n))]  # not all of .raw
+        self._func(data, ctypes.c_size_t(n), width, start_column, 0, overrides, b"UTF-8", self._out)
+        answers = cast(bytes, self._out[:n])  # bytes (typeshed says list); not all of .raw
+        cuts: list[int] = []  # a few: one per line but the first
+        at = answers.find(self.POSSIBLE)
+        while at >= 0:
+            cuts.append(at)
+            at = answers.find(self.POSSIBLE, at + 1)
+        return cuts
 
 
 _BREAKER = _LineBreaker()
 
 
 _ESCAPE_PAIR_RE = re.compile(rb"\\.")
-_POSSIBLE_RE = re.compile(b"\x02")
 
 
 def _escaped_portion(portion: str) -> tuple[bytes, bytes]:
