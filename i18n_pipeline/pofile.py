@@ -34,7 +34,7 @@ from i18n_pipeline.catalog import Catalog
 from i18n_pipeline.errors import CatalogError
 from i18n_pipeline.files import write_atomic
 from i18n_pipeline.model import GETTEXT_WRAP, LineWrap
-from i18n_pipeline.poread import gettext_units, msgid_lines, unescape
+from i18n_pipeline.poread import msgid_lines, text_units, unescape
 from i18n_pipeline.pounit import (
     CONTENT_TYPE,
     Origin,
@@ -460,9 +460,14 @@ def _tt_units(data: bytes, path: str) -> Any:
 def read_po_bytes(data: bytes, path: str) -> Catalog:
     """Parse PO/POT bytes; ``path`` names the file in error messages. A file in gettext's own
     layout is read by poread.py, anything else by Translate Toolkit."""
+    try:
+        text: str | None = data.decode("utf-8")
+    except UnicodeDecodeError:
+        text = None
     # gettext's own layout first: Translate Toolkit's syntax errors come first for the rest.
-    read = gettext_units(data) or [_unit_from_tt(u) for u in _tt_units(data, path)]
-    decoded = data.decode("utf-8", errors="replace").replace("\r\n", "\n").replace("\r", "\n")
+    fast = text_units(text) if text is not None else None
+    read = fast or [_unit_from_tt(u) for u in _tt_units(data, path)]
+    decoded = (text if text is not None else data.decode("utf-8", errors="replace")).replace("\r\n", "\n").replace("\r", "\n")
 
     header: Unit | None = None
     units: list[Unit] = []
@@ -470,12 +475,15 @@ def read_po_bytes(data: bytes, path: str) -> Catalog:
     # Messages about an entry name its line: the n-th "msgid" line of the file is the n-th
     # entry that is not obsolete (the header first).
     # Also catches what the lenient parser would silently drop: a msgid without msgstr.
-    msgid_numbers = msgid_lines(decoded, path)
+    # The fast reader found them when it read every entry in the plain shape (then no msgid
+    # lacks its msgstr either): the same numbers, without a search of the text.
+    msgid_numbers = [u.line for u in fast] if fast and all(u.line for u in fast) else msgid_lines(decoded, path)
     current_entries = 0
     for unit in read:
         current_entries += not unit.obsolete
         if header is None and not units and not unit.obsolete and unit.msgid == "" and unit.msgctxt is None:
             header = unit
+            header.line = 0  # entries know their line, not the header
             continue
         if unit.msgid == "" and unit.msgctxt is None and not unit.obsolete:
             raise CatalogError(path, "a second entry with an empty msgid", "only the header may have an empty msgid")

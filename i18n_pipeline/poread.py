@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from i18n_pipeline.errors import CatalogError
 from i18n_pipeline.pounit import Unit, canonical_flags
 
-__all__ = ["gettext_units", "msgid_lines", "unescape"]
+__all__ = ["gettext_units", "msgid_lines", "text_units", "unescape"]
 
 # A keyword line (after its "#~ " or "#| " marks): keyword, optional plural index, the string.
 _STRING = r'"[^"\\]*(?:\\.[^"\\]*)*"'  # "unrolled": no alternation per character
@@ -82,28 +82,42 @@ _COMMENTS = {"#.": "automaticcomments", "#:": "sourcecomments", "#,": "typecomme
 
 def gettext_units(data: bytes) -> list[Unit] | None:
     """The messages of ``data`` in file order, or None when it is not laid out as gettext writes."""
-    if data.startswith(b"\xef\xbb\xbf") or b"\r" in data:
-        return None
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError:
+        return None
+    return text_units(text)
+
+
+def text_units(text: str) -> list[Unit] | None:
+    """``gettext_units`` of the text of a file, decoded strictly as UTF-8. When every entry is in
+    the plain shape (most files), each unit knows the line of its "msgid" (``Unit.line``), as
+    ``msgid_lines`` would find them; else no unit does."""
+    if text.startswith("\ufeff") or "\r" in text:
         return None
     charset = _CHARSET_RE.search(text)
     if charset is None or charset.group(1).upper().replace("_", "-") != "UTF-8":
         return None  # other encodings: Translate Toolkit decodes them
     units: list[Unit] = []
+    all_plain = True
+    start = 1  # the line the block starts at
     for block in text.split("\n\n"):
         lines = block.strip("\n")
-        if not lines:
-            continue
-        plain = _plain_entry(lines)
-        if plain is not None:
-            units.append(plain)
-            continue
-        unit = _read_entry(lines.split("\n"))
-        if unit is None:
-            return None
-        units.append(_unit(unit))
+        if lines:
+            # Lines before the block's first: its blank ones (three newlines or more in a row).
+            plain = _plain_entry(lines, start + len(block) - len(block.lstrip("\n")) if block[:1] == "\n" else start)
+            if plain is not None:
+                units.append(plain)
+            else:
+                entry = _read_entry(lines.split("\n"))
+                if entry is None:
+                    return None
+                units.append(_unit(entry))
+                all_plain = False
+        start += block.count("\n") + 2
+    if not all_plain:
+        for unit in units:
+            unit.line = 0
     return units
 
 
@@ -117,14 +131,15 @@ _PLAIN_COMMENTS = r"((?:#(?: [^\n]*+)?\n)*+)((?:#\.[^\n]*+\n)*+)((?:#:[^\n]*+\n)
 _PLAIN_ENTRY_RE = re.compile(rf"{_PLAIN_COMMENTS}(?:msgctxt {_STRINGS}\n)?msgid {_STRINGS}\nmsgstr {_STRINGS}")
 
 
-def _plain_entry(block: str) -> Unit | None:
+def _plain_entry(block: str, first_line: int = 0) -> Unit | None:
     """The Unit of an entry in the plain shape (what _read_entry and _unit make of it); None for
-    any other entry."""
+    any other entry. ``first_line``: the number of the block's first line in its file, if known."""
     m = _PLAIN_ENTRY_RE.fullmatch(block)
     if m is None:
         return None
     translator, automatic, sources, types, context, source, target = m.groups()
     return Unit(
+        line=first_line + block.count("\n", 0, m.start(6)) if first_line else 0,
         msgid=_decode_strings(source),
         msgstr=[_decode_strings(target)],
         msgctxt=_decode_strings(context) if context is not None else None,

@@ -214,3 +214,29 @@ def test_the_structure_check_and_msgid_lines_are_those_of_reading_every_line(lin
         found, where = expected, exc.where
     assert where == error
     assert found == expected
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    st.lists(_unit(), max_size=6, unique_by=lambda u: (u.obsolete, u.msgctxt, u.msgid)),
+    st.sampled_from([GETTEXT_WRAP, LineWrap(None), LineWrap(79, strings=False)]),
+    st.lists(st.integers(0, 2), max_size=7),
+)
+def test_the_lines_the_fast_reader_gives_are_those_msgid_lines_finds(
+    units: list[Unit], wrap: LineWrap, extra: list[int]
+) -> None:
+    header = Unit(msgid="", msgstr=[f"Content-Type: {CONTENT_TYPE}\nPlural-Forms: nplurals=3; plural=(n != 1);\n"])
+    text = pofile.po_bytes(Catalog(header, units), wrap).decode("utf-8")
+    # More blank lines between some entries (the reader takes them): the numbers shift.
+    blocks = text.split("\n\n")
+    gaps = [*extra, *[0] * len(blocks)]
+    text = "".join(block + "\n\n" + "\n" * gaps[i] for i, block in enumerate(blocks[:-1])) + blocks[-1]
+    read = poread.text_units(text)
+    if read is None:  # left to Translate Toolkit (see test_any_catalog_we_write_and_msgcat_rewrites_is_read_alike)
+        assert any(u.obsolete and (u.flags or u.extracted or u.references) for u in units)
+        return
+    plain = all(u.msgid_plural is None and u.prev_msgid is None and not u.obsolete for u in units)
+    if plain:  # every entry in the plain shape: each knows its msgid's line
+        assert [u.line for u in read] == poread.msgid_lines(text, "x.po")
+    else:  # else none does (read_po_bytes asks msgid_lines)
+        assert all(u.line == 0 for u in read)
