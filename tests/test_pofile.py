@@ -19,21 +19,16 @@ from i18n_pipeline import catalog as catalog_module
 from i18n_pipeline.catalog import TemplateEntry, new_template, update_catalog
 from i18n_pipeline.errors import CatalogError
 from i18n_pipeline.model import LineWrap, State
-from i18n_pipeline.pofile import (
+from i18n_pipeline.pofile import catalog_bytes, detect_wrap, po_bytes, read_po, read_po_bytes, write_po
+from i18n_pipeline.powrap import (
     _ESCAPE_RE,
     _ESCAPES,
     _escape,
     _escaped_portion,
     _format_general,
-    _formatted,
     _string_groups,
     _string_groups_by_line,
-    catalog_bytes,
-    detect_wrap,
-    po_bytes,
-    read_po,
-    read_po_bytes,
-    write_po,
+    format_string,
 )
 from tests.catalog_cases import (
     CLOCK,
@@ -510,11 +505,11 @@ _WORDS = st.one_of(
     st.sampled_from([79, 77, 1 << 30, 30, 12]),
 )
 def test_the_quick_formatting_is_the_general_one(value: str, prefix: str, name: str, wrap: bool, width: int) -> None:
-    # _formatted goes straight for one portion (fits, one break call, ASCII slices): the general
+    # format_string goes straight for one portion (fits, one break call, ASCII slices): the general
     # path, portion by portion, must agree on every string.
-    _formatted.cache_clear()  # computed, not remembered from an earlier example
+    format_string.cache_clear()  # computed, not remembered from an earlier example
     general = _format_general(prefix, name, value, wrap=wrap, page_width=width)
-    assert _formatted(prefix, name, value, wrap, width) == tuple(general)
+    assert format_string(prefix, name, value, wrap, width) == tuple(general)
 
 
 _LONG = "Some words that run past the seventy-seven columns of the narrowest wrapping, and on"
