@@ -132,6 +132,9 @@ def _split_portion(portion: str, width: int, start_column: int, escaped: tuple[b
     return [data[a:b].decode("utf-8", errors="surrogatepass") for a, b in itertools.pairwise(bounds)]
 
 
+_FROM_U1000_RE = re.compile(b"[\xe1-\xff]")
+
+
 @functools.lru_cache(maxsize=4096)  # bounded: a few MB however many releases a run writes
 def format_string(prefix: str, name: str, value: str, wrap: bool, page_width: int) -> tuple[str, ...]:
     """Lines for ``name "value"`` as gettext's ``wrap()`` writes them (``_format_general``), with
@@ -144,11 +147,14 @@ def format_string(prefix: str, name: str, value: str, wrap: bool, page_width: in
     size = len(data)
     width = page_width - 2 - len(prefix)
     start = len(name) + 1
-    if size <= width - start:  # columns <= bytes: it fits after 'name "'
+    # Its columns: at most one a byte; at most one a character where all are below U+1000 (no
+    # UTF-8 lead byte from 0xE1 on; libunistring's uc_width counts two from U+1100 only).
+    columns = size if size == len(text) or _FROM_U1000_RE.search(data) else len(text)
+    if columns <= width - start:  # it fits after 'name "'
         return (f'{prefix}{name} "{text}"',)
     overrides = _overrides(data, value)
     # Broken at column 0, it is broken after 'name "' too (less room, same break points): one call.
-    cuts = _BREAKER.breaks(data, overrides, width, 0) if size > width else []
+    cuts = _BREAKER.breaks(data, overrides, width, 0) if columns > width else []
     if not cuts:
         if not _BREAKER.breaks(data, overrides, width, start):
             return (f'{prefix}{name} "{text}"',)

@@ -530,3 +530,19 @@ def test_the_string_groups_of_one_search_are_those_of_reading_every_line(lines: 
     # Without "no-wrap" in the file, one regular expression finds the strings: as line by line.
     text = "\n".join(lines)
     assert list(_string_groups(text)) == list(_string_groups_by_line(text.split("\n")))
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    st.text(st.sampled_from("aé ñ\u00a0-"), min_size=60, max_size=76)  # narrow, two bytes: columns from characters
+    | st.text(st.sampled_from("aé –日😀\u0301"), min_size=55, max_size=80),  # wide, combining: from bytes
+    st.sampled_from(["", "#| ", "#~| "]),
+    st.sampled_from(["msgid", "msgstr"]),
+    st.sampled_from([79, 77]),
+)
+def test_the_quick_formatting_counts_columns_as_libunistring(value: str, prefix: str, name: str, width: int) -> None:
+    # Lengths around the room on a line, of narrow two- and three-byte characters, wide ones and
+    # combining ones: format_string tells "it fits" from its characters where none is wide.
+    format_string.cache_clear()
+    general = _format_general(prefix, name, value, wrap=True, page_width=width)
+    assert format_string(prefix, name, value, True, width) == tuple(general)
