@@ -59,8 +59,14 @@ def _comment_lines(mark: str, comments: Iterable[str]) -> list[str]:
     return out
 
 
-def _reference_lines(references: Iterable[str], page_width: int) -> list[str]:
-    refs = normalise_references(references)
+def _reference_lines(references: list[str], page_width: int) -> list[str]:
+    if len(references) == 1 and (only := references[0]) and not only.startswith("./"):
+        return [f"#: {only}"]  # the usual entry: one line, however long
+    return _wrapped_references(normalise_references(references), page_width)
+
+
+def _wrapped_references(refs: list[str], page_width: int) -> list[str]:
+    """The "#:" lines of normalised references, as many on a line as fit."""
     if not refs:
         return []
     lines: list[str] = []
@@ -77,6 +83,14 @@ def _reference_lines(references: Iterable[str], page_width: int) -> list[str]:
     return lines
 
 
+@functools.lru_cache(maxsize=256)
+def _flag_line(flags: tuple[str, ...]) -> tuple[str, bool]:
+    """The "#," line of these flags ("" for none) and whether they say no-wrap: once per spelling
+    (nearly every entry of a machine-translated file says "fuzzy")."""
+    canonical = canonical_flags(flags)
+    return ("#, " + ", ".join(canonical) if canonical else ""), "no-wrap" in canonical
+
+
 def _unit_lines(unit: Unit, layout: LineWrap, lines: list[str]) -> None:
     """Append the lines of ``unit`` to ``lines``."""
     page_width = layout.width or UNLIMITED
@@ -86,10 +100,12 @@ def _unit_lines(unit: Unit, layout: LineWrap, lines: list[str]) -> None:
         lines += _comment_lines("#.", unit.extracted)
     if unit.references:
         lines += _reference_lines(unit.references, page_width)
-    flags = canonical_flags(unit.flags) if unit.flags else unit.flags
-    if flags:
-        lines.append("#, " + ", ".join(flags))
-    wrap = layout.strings and layout.width is not None and "no-wrap" not in flags
+    no_wrap = False
+    if unit.flags:
+        flag_line, no_wrap = _flag_line(tuple(unit.flags))
+        if flag_line:
+            lines.append(flag_line)
+    wrap = layout.strings and layout.width is not None and not no_wrap
     if unit.obsolete:
         prev_prefix, prefix = "#~| ", "#~ "
     else:
@@ -227,18 +243,19 @@ def read_po_bytes(data: bytes, path: str) -> Catalog:
         for unit, line in zip(current, msgid_numbers[1:] if header is not None else msgid_numbers, strict=False):
             unit.line = line
     if header is not None:
-        _normalise_charset(header)
-        _check_plural_forms(header, units, decoded, path)
+        fields = header_fields(header.msgstr[0])  # once: the charset's rewrite keeps Plural-Forms as it is
+        _normalise_charset(header, fields)
+        _check_plural_forms(fields, units, decoded, path)
     return Catalog(header, units, path=path)
 
 
 _PLURAL_FORMS_RE = re.compile(r"\s*nplurals\s*=\s*(\d+)\s*;\s*plural\s*=\s*([^;]+?)\s*;?\s*\Z")
 
 
-def _check_plural_forms(header: Unit, units: list[Unit], decoded: str, path: str) -> None:
-    """A Plural-Forms header msgfmt -c accepts, and entries with as many forms as it says: else
-    every file we write from this one would fail msgfmt -c."""
-    value = next((v for k, v in header_fields(header.msgstr[0]) if k.lower() == "plural-forms"), None)
+def _check_plural_forms(fields: list[tuple[str, str]], units: list[Unit], decoded: str, path: str) -> None:
+    """A Plural-Forms header (``fields``) msgfmt -c accepts, and entries with as many forms as it
+    says: else every file we write from this one would fail msgfmt -c."""
+    value = next((v for k, v in fields if k.lower() == "plural-forms"), None)
     if value is None or "nplurals=INTEGER" in value.replace(" ", ""):
         return  # none, or xgettext's placeholder in a template
     m = _PLURAL_FORMS_RE.fullmatch(value)
@@ -269,9 +286,9 @@ def _valid_plural(expression: str) -> bool:
     return True
 
 
-def _normalise_charset(header: Unit) -> None:
-    """We always write UTF-8; say so (TT has already decoded the text)."""
-    for key, value in header_fields(header.msgstr[0]):
+def _normalise_charset(header: Unit, fields: list[tuple[str, str]]) -> None:
+    """We always write UTF-8; say so (TT has already decoded the text). ``fields``: the header's."""
+    for key, value in fields:
         if key.lower() == "content-type" and "charset=utf-8" not in value.lower():
             header.msgstr[0] = with_header_field(header.msgstr[0], "Content-Type", CONTENT_TYPE)
 

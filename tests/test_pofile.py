@@ -19,7 +19,18 @@ from i18n_pipeline import catalog as catalog_module
 from i18n_pipeline.catalog import TemplateEntry, new_template, update_catalog
 from i18n_pipeline.errors import CatalogError
 from i18n_pipeline.model import LineWrap, State
-from i18n_pipeline.pofile import catalog_bytes, detect_wrap, po_bytes, read_po, read_po_bytes, write_po
+from i18n_pipeline.pofile import (
+    _flag_line,
+    _reference_lines,
+    _wrapped_references,
+    catalog_bytes,
+    detect_wrap,
+    po_bytes,
+    read_po,
+    read_po_bytes,
+    write_po,
+)
+from i18n_pipeline.pounit import canonical_flags, normalise_references
 from i18n_pipeline.powrap import (
     _ESCAPE_RE,
     _ESCAPES,
@@ -546,3 +557,21 @@ def test_the_quick_formatting_counts_columns_as_libunistring(value: str, prefix:
     format_string.cache_clear()
     general = _format_general(prefix, name, value, wrap=True, page_width=width)
     assert format_string(prefix, name, value, True, width) == tuple(general)
+
+
+@given(
+    st.lists(st.sampled_from(["r0001:p-a", "./r:p", "././x:1", "", "a" * 90, "r0001:p-a", "b:2"]), max_size=4),
+    st.sampled_from([79, 77, 20, 1 << 30]),
+)
+def test_one_reference_is_written_as_any_number_of_them(references: list[str], width: int) -> None:
+    # _reference_lines writes a lone reference straight: as the general path, "./" and "" included.
+    assert _reference_lines(references, width) == _wrapped_references(normalise_references(references), width)
+
+
+_FLAGS = ["fuzzy", " fuzzy", "no-wrap", "wrap", "c-format", "ignore-words", "range: 1..5", ""]
+
+
+@given(st.lists(st.sampled_from(_FLAGS), max_size=4))
+def test_the_flag_line_remembered_is_the_canonical_one(flags: list[str]) -> None:
+    canonical = canonical_flags(flags)
+    assert _flag_line(tuple(flags)) == (("#, " + ", ".join(canonical)) if canonical else "", "no-wrap" in canonical)
