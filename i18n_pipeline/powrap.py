@@ -257,9 +257,10 @@ def _evidence(m: re.Match[str], group: list[str]) -> tuple[str, str, str, tuple[
     """What _string_groups yields of a string written on the lines ``group`` (``m``: its
     keyword line's match); None for one that every wrapping writes alike."""
     continued = group[1:]
-    alike = all(len(g.encode("utf-8")) < _NARROWEST for g in group) and (
+    # The shape first: most strings that tell the wrappings apart (wrapped text) fail it at once.
+    alike = (
         len(group) == 1 or (m.group(3) == "" and len(continued) >= 2 and all(g.endswith('\\n"') for g in continued[:-1]))
-    )
+    ) and all(len(g.encode("utf-8")) < _NARROWEST for g in group)
     if alike:
         return None
     quote = m.group(1) + '"'
