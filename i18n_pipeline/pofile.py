@@ -4,7 +4,7 @@ Reading: a file in gettext's own layout goes through poread.py (our fast reader,
 anything else through Translate Toolkit's parser (lossless, any line ending, parse errors carry
 the line number; only this module imports it). Writing is our own serialiser, exactly as GNU
 gettext 0.21 formats (``msgcat FILE`` leaves every file we write unchanged), so msgmerge, Poedit
-and this tool do not fight over line wrapping in diffs (see ``_format_string`` for the rules).
+and this tool do not fight over line wrapping in diffs (powrap.py wraps each string, as gettext).
 
 Each file keeps its own line wrapping: gettext's 79 columns, Weblate's 77 (``msgcat -w 77``) or
 none (``msgcat --no-wrap``). ``read_po`` detects it (``detect_wrap``) and ``write_po`` writes with
@@ -16,25 +16,20 @@ during the write itself. ``compile_mo`` runs msgfmt. The catalog model lives in 
 
 from __future__ import annotations
 
-import ctypes
-import ctypes.util
 import functools
 import gettext
 import hashlib
-import itertools
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from unicode_segmentation_rs import gettext_wrap, text_width
-
 from i18n_pipeline.catalog import Catalog
 from i18n_pipeline.errors import CatalogError
 from i18n_pipeline.files import write_atomic
 from i18n_pipeline.model import GETTEXT_WRAP, LineWrap
-from i18n_pipeline.poread import gettext_units, msgid_lines, unescape
+from i18n_pipeline.poread import msgid_lines, text_units, unescape
 from i18n_pipeline.pounit import (
     CONTENT_TYPE,
     Origin,
@@ -45,139 +40,15 @@ from i18n_pipeline.pounit import (
     normalise_references,
     with_header_field,
 )
+from i18n_pipeline.powrap import UNLIMITED, detect_wrap, format_string
 
 __all__ = [
     "RenderedPO", "catalog_bytes", "commit_po", "detect_wrap", "po_bytes", "read_po", "read_po_bytes", "render_po", "write_po",
 ]
 
-_UNLIMITED = 1 << 30  # wider than any line: gettext's "-w 0" (no limit)
-
 
 # --------------------------------------------------------------------------------------------
-# Serialisation (gettext 0.21 write-po.c rules)
-
-_ESCAPES = {
-    "\a": "\\a", "\b": "\\b", "\f": "\\f", "\v": "\\v",
-    "\r": "\\r", "\t": "\\t", "\n": "\\n", "\\": "\\\\", '"': '\\"',
-}  # fmt: skip
-_ESCAPE_RE = re.compile('[\a\b\f\v\r\t\n\\\\"]')
-
-
-def _escape(text: str) -> str:  # a printable text holds no control character: unless " or \ is in it, as it is
-    return _ESCAPE_RE.sub(lambda m: _ESCAPES[m.group(0)], text) if not text.isprintable() or '"' in text or "\\" in text else text
-
-
-class _LineBreaker:
-    """Unicode line breaking exactly as gettext does it: libunistring's ulc_width_linebreaks.
-
-    gettext 0.21 links the system libunistring and calls ``ulc_width_linebreaks_v2``; we call
-    the same function through ctypes. Without libunistring (not a GNU system) we fall back to
-    Translate Toolkit's approximation (``unicode_segmentation_rs.gettext_wrap``).
-    """
-
-    UNDEFINED, PROHIBITED, POSSIBLE = 0, 1, 2
-    _out = ctypes.create_string_buffer(4096)  # what ulc_width_linebreaks writes its answers to
-
-    def __init__(self) -> None:
-        self._func: Any = None
-        lib = None  # sonames first, newest first (ldconfig's order): find_library runs ldconfig, 2-10 ms
-        for name in ("libunistring.so.5", "libunistring.so.2", ""):
-            try:
-                lib = ctypes.CDLL(name or ctypes.util.find_library("unistring") or "libunistring.so.2")
-                break
-            except OSError:
-                pass
-        if lib is None:
-            return
-        func = getattr(lib, "ulc_width_linebreaks_v2", None) or getattr(lib, "ulc_width_linebreaks", None)
-        if func is None:
-            return
-        func.restype = ctypes.c_int
-        func.argtypes = [
-            ctypes.c_char_p, ctypes.c_size_t, ctypes.c_int, ctypes.c_int, ctypes.c_int,
-            ctypes.c_char_p, ctypes.c_char_p, ctypes.c_char_p,
-        ]  # fmt: skip
-        self._func = func
-
-    @property
-    def exact(self) -> bool:
-        return self._func is not None
-
-    def breaks(self, data: bytes, overrides: bytes, width: int, start_column: int) -> list[int]:
-        """Byte offsets before which a line break goes."""
-        n = len(data)  # > 0: _split_portion asks only for a portion longer than its line
-        if n > len(self._out):  # one buffer, grown as needed: a new one per string cost as much as the call
-            self._out = ctypes.create_string_buffer(2 * n)
-        self._func(data, n, width, start_column, 0, overrides, b"UTF-8", self._out)
-        return [m.start() for m in _POSSIBLE_RE.finditer(ctypes.string_at(self._out, n))]  # not all of .raw
-
-
-_BREAKER = _LineBreaker()
-
-
-_ESCAPE_PAIR_RE = re.compile(rb"\\.")
-_POSSIBLE_RE = re.compile(b"\x02")
-
-
-def _escaped_portion(portion: str) -> tuple[bytes, bytes]:
-    """The escaped UTF-8 bytes of a portion, and gettext's break overrides: none in an escape, nor before a final ``\\n``."""
-    data = _escape(portion).encode("utf-8", errors="surrogatepass")
-    if b"\\" not in data:  # no escape (a final "\n" is one): no break to forbid
-        return data, bytes(len(data))
-    overrides = bytearray(len(data))
-    for m in _ESCAPE_PAIR_RE.finditer(data):
-        overrides[m.start() + 1] = _LineBreaker.PROHIBITED
-    if portion.endswith("\n"):
-        overrides[-2] = _LineBreaker.PROHIBITED
-    return data, bytes(overrides)
-
-
-def _split_portion(portion: str, width: int, start_column: int, escaped: tuple[bytes, bytes] | None = None) -> list[str]:
-    """Lines of one escaped portion, broken where gettext breaks them (``escaped``: its _escaped_portion)."""
-    if not _BREAKER.exact:
-        text = _escape(portion)
-        if start_column > 0:
-            fits = text_width(text) <= width - start_column or len(gettext_wrap(text, 1)) <= 1
-            return [text] if fits else ["", text]
-        wrapped: list[str] = gettext_wrap(text, width)
-        return wrapped or [text]
-    data, overrides = escaped or _escaped_portion(portion)
-    if len(data) <= width - start_column:  # columns <= bytes: it fits, no break possible
-        return [data.decode("utf-8", errors="surrogatepass")]
-    cuts = _BREAKER.breaks(data, overrides, width, start_column)
-    bounds = [0, *cuts, len(data)]
-    return [data[a:b].decode("utf-8", errors="surrogatepass") for a, b in itertools.pairwise(bounds)]
-
-
-def _format_string(prefix: str, name: str, value: str, *, wrap: bool, page_width: int = 79) -> list[str]:
-    """Lines for ``name "value"`` as gettext's ``wrap()`` (write-po.c) writes them.
-
-    The value is cut into portions after each newline; each portion is line-broken
-    (Unicode line breaking) so that the whole line, prefix and quotes included, fits in
-    ``page_width`` columns. The first line stays empty (``name ""``) when there are several
-    portions, or when the single portion would need a break after ``name "``.
-    """
-    if value == "":
-        return [f'{prefix}{name} ""']
-    raw_portions = value.split("\n")
-    portions = [p + "\n" for p in raw_portions[:-1]]
-    if raw_portions[-1]:
-        portions.append(raw_portions[-1])
-    # gettext: width = page_width - 1 (closing quote) - (len(prefix) + 1 (opening quote))
-    width = page_width - 2 - len(prefix)
-    if not wrap:
-        if len(portions) == 1:
-            return [f'{prefix}{name} "{_escape(portions[0])}"']
-        return [f'{prefix}{name} ""'] + [f'{prefix}"{_escape(p)}"' for p in portions]
-    if len(portions) == 1:
-        escaped = _escaped_portion(portions[0]) if _BREAKER.exact else None  # for both tries
-        # Broken at column 0, it is broken after 'name "' too (less room, same break points): one call.
-        if escaped is not None and len(lines := _split_portion(portions[0], width, 0, escaped)) > 1:
-            return [f'{prefix}{name} ""'] + [f'{prefix}"{line}"' for line in lines]
-        if len(first := _split_portion(portions[0], width, len(name) + 1, escaped)) == 1:
-            return [f'{prefix}{name} "{first[0]}"']
-        return [f'{prefix}{name} ""'] + [f'{prefix}"{line}"' for line in _split_portion(portions[0], width, 0, escaped)]
-    return [f'{prefix}{name} ""'] + [f'{prefix}"{line}"' for portion in portions for line in _split_portion(portion, width, 0)]
+# Serialisation (gettext 0.21 write-po.c rules; each string's lines: powrap.format_string)
 
 
 def _comment_lines(mark: str, comments: Iterable[str]) -> list[str]:
@@ -188,8 +59,14 @@ def _comment_lines(mark: str, comments: Iterable[str]) -> list[str]:
     return out
 
 
-def _reference_lines(references: Iterable[str], page_width: int) -> list[str]:
-    refs = normalise_references(references)
+def _reference_lines(references: list[str], page_width: int) -> list[str]:
+    if len(references) == 1 and (only := references[0]) and not only.startswith("./"):
+        return [f"#: {only}"]  # the usual entry: one line, however long
+    return _wrapped_references(normalise_references(references), page_width)
+
+
+def _wrapped_references(refs: list[str], page_width: int) -> list[str]:
+    """The "#:" lines of normalised references, as many on a line as fit."""
     if not refs:
         return []
     lines: list[str] = []
@@ -206,45 +83,60 @@ def _reference_lines(references: Iterable[str], page_width: int) -> list[str]:
     return lines
 
 
-def _unit_lines(unit: Unit, layout: LineWrap) -> list[str]:
-    page_width = layout.width or _UNLIMITED
-    lines = _comment_lines("#", unit.comments)
-    lines += _comment_lines("#.", unit.extracted)
-    lines += _reference_lines(unit.references, page_width)
-    flags = canonical_flags(unit.flags)
-    if flags:
-        lines.append("#, " + ", ".join(flags))
-    wrap = layout.strings and layout.width is not None and "no-wrap" not in flags
+@functools.lru_cache(maxsize=256)
+def _flag_line(flags: tuple[str, ...]) -> tuple[str, bool]:
+    """The "#," line of these flags ("" for none) and whether they say no-wrap: once per spelling
+    (nearly every entry of a machine-translated file says "fuzzy")."""
+    canonical = canonical_flags(flags)
+    return ("#, " + ", ".join(canonical) if canonical else ""), "no-wrap" in canonical
 
-    def string(prefix: str, name: str, value: str) -> list[str]:
-        return _format_string(prefix, name, value, wrap=wrap, page_width=page_width)
 
-    prev_prefix = "#~| " if unit.obsolete else "#| "
-    prefix = "#~ " if unit.obsolete else ""
-    if unit.prev_msgctxt is not None:
-        lines += string(prev_prefix, "msgctxt", unit.prev_msgctxt)
-    if unit.prev_msgid is not None:
-        lines += string(prev_prefix, "msgid", unit.prev_msgid)
-    if unit.prev_msgid_plural is not None:
-        lines += string(prev_prefix, "msgid_plural", unit.prev_msgid_plural)
-    if unit.msgctxt is not None:
-        lines += string(prefix, "msgctxt", unit.msgctxt)
-    lines += string(prefix, "msgid", unit.msgid)
-    if unit.msgid_plural is not None:
-        lines += string(prefix, "msgid_plural", unit.msgid_plural)
-        for i, form in enumerate(unit.msgstr):
-            lines += string(prefix, f"msgstr[{i}]", form)
+def _unit_lines(unit: Unit, layout: LineWrap, lines: list[str]) -> None:
+    """Append the lines of ``unit`` to ``lines``."""
+    page_width = layout.width or UNLIMITED
+    if unit.comments:
+        lines += _comment_lines("#", unit.comments)
+    if unit.extracted:
+        lines += _comment_lines("#.", unit.extracted)
+    if unit.references:
+        lines += _reference_lines(unit.references, page_width)
+    no_wrap = False
+    if unit.flags:
+        flag_line, no_wrap = _flag_line(tuple(unit.flags))
+        if flag_line:
+            lines.append(flag_line)
+    wrap = layout.strings and layout.width is not None and not no_wrap
+    if unit.obsolete:
+        prev_prefix, prefix = "#~| ", "#~ "
     else:
-        lines += string(prefix, "msgstr", unit.msgstr[0])
-    return lines
+        prev_prefix, prefix = "#| ", ""
+    if unit.prev_msgctxt is not None:
+        lines += format_string(prev_prefix, "msgctxt", unit.prev_msgctxt, wrap, page_width)
+    if unit.prev_msgid is not None:
+        lines += format_string(prev_prefix, "msgid", unit.prev_msgid, wrap, page_width)
+    if unit.prev_msgid_plural is not None:
+        lines += format_string(prev_prefix, "msgid_plural", unit.prev_msgid_plural, wrap, page_width)
+    if unit.msgctxt is not None:
+        lines += format_string(prefix, "msgctxt", unit.msgctxt, wrap, page_width)
+    lines += format_string(prefix, "msgid", unit.msgid, wrap, page_width)
+    if unit.msgid_plural is not None:
+        lines += format_string(prefix, "msgid_plural", unit.msgid_plural, wrap, page_width)
+        for i, form in enumerate(unit.msgstr):
+            lines += format_string(prefix, f"msgstr[{i}]", form, wrap, page_width)
+    else:
+        lines += format_string(prefix, "msgstr", unit.msgstr[0], wrap, page_width)
 
 
 def po_bytes(cat: Catalog, wrap: LineWrap = GETTEXT_WRAP) -> bytes:
     """The catalog as GNU gettext would write it (UTF-8, LF line endings) with ``msgcat``'s
     options for ``wrap`` (default: none, 79 columns): what write_po writes."""
-    header = "\n".join(_unit_lines(cat.header_unit, wrap)) + "\n"
-    body = "\n".join("\n".join(_unit_lines(u, wrap)) + "\n" for u in cat.file_units())
-    return (header + ("\n" + body if body else "")).encode("utf-8")
+    lines: list[str] = []  # every line of the file, "" between entries: one join
+    _unit_lines(cat.header_unit, wrap, lines)
+    for unit in cat.file_units():
+        lines.append("")
+        _unit_lines(unit, wrap, lines)
+    lines.append("")
+    return "\n".join(lines).encode("utf-8")
 
 
 # --------------------------------------------------------------------------------------------
@@ -293,76 +185,6 @@ def _unit_from_tt(tt: Any) -> Unit:
     )
 
 
-# --------------------------------------------------------------------------------------------
-# The file's own wrapping
-
-_GETTEXT_WIDTH, _NARROWEST = 79, 77
-_WEBLATE_WRAP = LineWrap(77)
-_NO_WRAP = LineWrap(_GETTEXT_WIDTH, strings=False)
-_CANDIDATES = (GETTEXT_WRAP, _WEBLATE_WRAP, _NO_WRAP)  # in order of preference on a tie
-_STRING_START_RE = re.compile(r'^(#~\| |#~ |#\| |)(msgctxt|msgid_plural|msgid|msgstr(?:\[\d+\])?) "(.*)"$')
-_EVIDENCE = 16  # strings looked at at most: cheap on a large file, enough for a hand-edited one
-
-
-def _string_groups(lines: list[str]) -> Iterable[tuple[str, str, str, list[str]]]:
-    """(prefix, keyword, value, the lines it was written on) of every string that may show how
-    the file is wrapped: not in a ``no-wrap`` entry, and not one every wrapping writes alike."""
-    no_wrap = False
-    i = 0
-    while i < len(lines):
-        line = lines[i]
-        i += 1
-        if not line:
-            no_wrap = False
-        elif line.startswith("#,"):
-            no_wrap = "no-wrap" in line
-        m = _STRING_START_RE.match(line)
-        if m is None:
-            continue
-        group = [line]
-        quote = m.group(1) + '"'
-        while i < len(lines) and lines[i].startswith(quote) and lines[i].endswith('"') and len(lines[i]) > len(quote):
-            group.append(lines[i])
-            i += 1
-        continued = group[1:]
-        alike = all(len(g.encode("utf-8")) < _NARROWEST for g in group) and (
-            len(group) == 1 or (m.group(3) == "" and len(continued) >= 2 and all(g.endswith('\\n"') for g in continued[:-1]))
-        )
-        if not no_wrap and not alike:
-            value = "".join(unescape(c) for c in [m.group(3)] + [g[len(quote) : -1] for g in continued])
-            yield m.group(1), m.group(2), value, group
-
-
-def detect_wrap(text: str) -> LineWrap | None:
-    """The wrapping a PO file was written with: gettext's 79 columns, 77 (``msgcat -w 77``, as
-    Weblate writes), ``--no-wrap`` or ``-w 0``; None when nothing in the file tells them apart.
-
-    Strings that every wrapping writes alike are skipped; each other string is written again
-    with each candidate until one candidate reproduces two more of them than any other (or
-    16 strings were seen); the one that reproduced most wins.
-    """
-    lines = text.replace("\r\n", "\n").split("\n")
-    scores = dict.fromkeys(_CANDIDATES, 0)
-    seen = 0
-    for prefix, name, value, group in _string_groups(lines):
-        for candidate in _CANDIDATES:
-            if _format_string(prefix, name, value, wrap=candidate.strings, page_width=candidate.width or _UNLIMITED) == group:
-                scores[candidate] += 1
-        seen += 1
-        first, second = sorted(scores.values(), reverse=True)[:2]
-        if seen >= _EVIDENCE or first - second >= 2:
-            break
-    if not seen or not any(scores.values()):
-        return None
-    best = max(_CANDIDATES, key=lambda c: scores[c])  # max keeps the first of equals
-    if best is _NO_WRAP and any(
-        line.startswith("#: ") and len(line) > _GETTEXT_WIDTH and " " in line[3:]
-        for line in lines
-    ):
-        return LineWrap(None)  # references are not wrapped either: msgcat -w 0
-    return best
-
-
 _LINE_RE = re.compile(r"line (\d+)")
 def _tt_units(data: bytes, path: str) -> Any:
     from translate.storage import poparser, pypo  # ≈ 45 ms: only a process that reads such files pays
@@ -382,9 +204,14 @@ def _tt_units(data: bytes, path: str) -> Any:
 def read_po_bytes(data: bytes, path: str) -> Catalog:
     """Parse PO/POT bytes; ``path`` names the file in error messages. A file in gettext's own
     layout is read by poread.py, anything else by Translate Toolkit."""
+    try:
+        text: str | None = data.decode("utf-8")
+    except UnicodeDecodeError:
+        text = None
     # gettext's own layout first: Translate Toolkit's syntax errors come first for the rest.
-    read = gettext_units(data) or [_unit_from_tt(u) for u in _tt_units(data, path)]
-    decoded = data.decode("utf-8", errors="replace").replace("\r\n", "\n").replace("\r", "\n")
+    fast = text_units(text) if text is not None else None
+    read = fast or [_unit_from_tt(u) for u in _tt_units(data, path)]
+    decoded = (text if text is not None else data.decode("utf-8", errors="replace")).replace("\r\n", "\n").replace("\r", "\n")
 
     header: Unit | None = None
     units: list[Unit] = []
@@ -392,12 +219,15 @@ def read_po_bytes(data: bytes, path: str) -> Catalog:
     # Messages about an entry name its line: the n-th "msgid" line of the file is the n-th
     # entry that is not obsolete (the header first).
     # Also catches what the lenient parser would silently drop: a msgid without msgstr.
-    msgid_numbers = msgid_lines(decoded, path)
+    # The fast reader found them when it read every entry in the plain shape (then no msgid
+    # lacks its msgstr either): the same numbers, without a search of the text.
+    msgid_numbers = [u.line for u in fast] if fast and all(u.line for u in fast) else msgid_lines(decoded, path)
     current_entries = 0
     for unit in read:
         current_entries += not unit.obsolete
         if header is None and not units and not unit.obsolete and unit.msgid == "" and unit.msgctxt is None:
             header = unit
+            header.line = 0  # entries know their line, not the header
             continue
         if unit.msgid == "" and unit.msgctxt is None and not unit.obsolete:
             raise CatalogError(path, "a second entry with an empty msgid", "only the header may have an empty msgid")
@@ -413,18 +243,19 @@ def read_po_bytes(data: bytes, path: str) -> Catalog:
         for unit, line in zip(current, msgid_numbers[1:] if header is not None else msgid_numbers, strict=False):
             unit.line = line
     if header is not None:
-        _normalise_charset(header)
-        _check_plural_forms(header, units, decoded, path)
+        fields = header_fields(header.msgstr[0])  # once: the charset's rewrite keeps Plural-Forms as it is
+        _normalise_charset(header, fields)
+        _check_plural_forms(fields, units, decoded, path)
     return Catalog(header, units, path=path)
 
 
 _PLURAL_FORMS_RE = re.compile(r"\s*nplurals\s*=\s*(\d+)\s*;\s*plural\s*=\s*([^;]+?)\s*;?\s*\Z")
 
 
-def _check_plural_forms(header: Unit, units: list[Unit], decoded: str, path: str) -> None:
-    """A Plural-Forms header msgfmt -c accepts, and entries with as many forms as it says: else
-    every file we write from this one would fail msgfmt -c."""
-    value = next((v for k, v in header_fields(header.msgstr[0]) if k.lower() == "plural-forms"), None)
+def _check_plural_forms(fields: list[tuple[str, str]], units: list[Unit], decoded: str, path: str) -> None:
+    """A Plural-Forms header (``fields``) msgfmt -c accepts, and entries with as many forms as it
+    says: else every file we write from this one would fail msgfmt -c."""
+    value = next((v for k, v in fields if k.lower() == "plural-forms"), None)
     if value is None or "nplurals=INTEGER" in value.replace(" ", ""):
         return  # none, or xgettext's placeholder in a template
     m = _PLURAL_FORMS_RE.fullmatch(value)
@@ -455,9 +286,9 @@ def _valid_plural(expression: str) -> bool:
     return True
 
 
-def _normalise_charset(header: Unit) -> None:
-    """We always write UTF-8; say so (TT has already decoded the text)."""
-    for key, value in header_fields(header.msgstr[0]):
+def _normalise_charset(header: Unit, fields: list[tuple[str, str]]) -> None:
+    """We always write UTF-8; say so (TT has already decoded the text). ``fields``: the header's."""
+    for key, value in fields:
         if key.lower() == "content-type" and "charset=utf-8" not in value.lower():
             header.msgstr[0] = with_header_field(header.msgstr[0], "Content-Type", CONTENT_TYPE)
 

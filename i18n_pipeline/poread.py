@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from i18n_pipeline.errors import CatalogError
 from i18n_pipeline.pounit import Unit, canonical_flags
 
-__all__ = ["gettext_units", "msgid_lines", "unescape"]
+__all__ = ["gettext_units", "msgid_lines", "text_units", "unescape"]
 
 # A keyword line (after its "#~ " or "#| " marks): keyword, optional plural index, the string.
 _STRING = r'"[^"\\]*(?:\\.[^"\\]*)*"'  # "unrolled": no alternation per character
@@ -31,6 +31,7 @@ _CHARSET_RE = re.compile(r'^"Content-Type: [^"\n]*charset=([^"\\\s]+)', re.M)
 
 # C escapes as gettext (and Translate Toolkit) read them.
 _UNESCAPE_RE = re.compile(r'\\(?:([abfnrtv"\\?\'])|([0-7]{1,3})|x([0-9a-fA-F]+))')
+_NUMERIC_ESCAPE_RE = re.compile(r"\\[0-7x]")  # or "\\" before such a character: then string by string
 _SIMPLE_UNESCAPES = {
     "a": "\a", "b": "\b", "f": "\f", "n": "\n", "r": "\r", "t": "\t", "v": "\v",
     '"': '"', "\\": "\\", "?": "?", "'": "'",
@@ -81,83 +82,91 @@ _COMMENTS = {"#.": "automaticcomments", "#:": "sourcecomments", "#,": "typecomme
 
 def gettext_units(data: bytes) -> list[Unit] | None:
     """The messages of ``data`` in file order, or None when it is not laid out as gettext writes."""
-    if data.startswith(b"\xef\xbb\xbf") or b"\r" in data:
-        return None
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError:
+        return None
+    return text_units(text)
+
+
+def text_units(text: str) -> list[Unit] | None:
+    """``gettext_units`` of the text of a file, decoded strictly as UTF-8. When every entry is in
+    the plain shape (most files), each unit knows the line of its "msgid" (``Unit.line``), as
+    ``msgid_lines`` would find them; else no unit does."""
+    if text.startswith("\ufeff") or "\r" in text:
         return None
     charset = _CHARSET_RE.search(text)
     if charset is None or charset.group(1).upper().replace("_", "-") != "UTF-8":
         return None  # other encodings: Translate Toolkit decodes them
     units: list[Unit] = []
+    all_plain = True
+    start = 1  # the line the block starts at
     for block in text.split("\n\n"):
         lines = block.strip("\n")
-        if not lines:
-            continue
-        plain = _plain_entry(lines)
-        if plain is not None:
-            units.append(plain)
-            continue
-        unit = _read_entry(lines.split("\n"))
-        if unit is None:
-            return None
-        units.append(_unit(unit))
+        if lines:
+            # Lines before the block's first: its blank ones (three newlines or more in a row).
+            plain = _plain_entry(lines, start + len(block) - len(block.lstrip("\n")) if block[:1] == "\n" else start)
+            if plain is not None:
+                units.append(plain)
+            else:
+                entry = _read_entry(lines.split("\n"))
+                if entry is None:
+                    return None
+                units.append(_unit(entry))
+                all_plain = False
+        start += block.count("\n") + 2
+    if not all_plain:
+        for unit in units:
+            unit.line = 0
     return units
 
 
-# The shape of most entries: comments, then msgctxt (or not), msgid and msgstr, each string on
-# lines of its own; no previous msgid, no plural, not obsolete. One regular expression reads such
-# an entry (a third of the cost of going line by line); any other goes line by line (_read_entry).
+# The shape of most entries: comments in gettext's order ("#", "#.", "#:", "#,"), then msgctxt
+# (or not), msgid and msgstr, each string on lines of its own; no previous msgid, no plural, not
+# obsolete. One regular expression reads such an entry, each kind of comment in a group of its own
+# (a third of the cost of going line by line); any other goes line by line (_read_entry).
 _LINE_STRING = r'"[^"\\\n]*+(?:\\.[^"\\\n]*+)*+"'
 _STRINGS = rf"({_LINE_STRING}(?:\n{_LINE_STRING})*+)"
-_PLAIN_COMMENTS = r"((?:#(?:[.:,][^\n]*+|(?: [^\n]*+)?)\n)*+)"  # "#.", "#:", "#,", "#" and "# " lines
+_PLAIN_COMMENTS = r"((?:#(?: [^\n]*+)?\n)*+)((?:#\.[^\n]*+\n)*+)((?:#:[^\n]*+\n)*+)((?:#,[^\n]*+\n)*+)"
 _PLAIN_ENTRY_RE = re.compile(rf"{_PLAIN_COMMENTS}(?:msgctxt {_STRINGS}\n)?msgid {_STRINGS}\nmsgstr {_STRINGS}")
 
 
-def _plain_entry(block: str) -> Unit | None:
+def _plain_entry(block: str, first_line: int = 0) -> Unit | None:
     """The Unit of an entry in the plain shape (what _read_entry and _unit make of it); None for
-    any other entry."""
+    any other entry. ``first_line``: the number of the block's first line in its file, if known."""
     m = _PLAIN_ENTRY_RE.fullmatch(block)
     if m is None:
         return None
-    comment_lines, context, source, target = m.groups()
-    comments: list[str] = []
-    extracted: list[str] = []
-    references: list[str] = []
-    flags: list[str] = []
-    for line in comment_lines.split("\n")[:-1]:  # each comment line ends with "\n"
-        mark = line[1:2]
-        if mark == ".":
-            extracted.append(_comment_text(line, 2))
-        elif mark == ":":
-            references += line[2:].split()
-        elif mark == ",":
-            flags += line[2:].split(",")
-        else:
-            comments.append(_comment_text(line, 1))
+    translator, automatic, sources, types, context, source, target = m.groups()
     return Unit(
+        line=first_line + block.count("\n", 0, m.start(6)) if first_line else 0,
         msgid=_decode_strings(source),
         msgstr=[_decode_strings(target)],
         msgctxt=_decode_strings(context) if context is not None else None,
-        comments=comments,
-        extracted=extracted,
-        references=references,
-        flags=list(_canonical_flags(tuple(flags))) if flags else [],
+        # Each group is whole lines, each ending with "\n"; a mark's text loses one leading space.
+        comments=[line[2:] for line in translator.split("\n")[:-1]] if translator else [],  # "#" or "# ..."
+        extracted=[line[3:] if line[2:3] == " " else line[2:] for line in automatic.split("\n")[:-1]] if automatic else [],
+        references=sources[2:].replace("\n#:", " ").split() if sources else [],  # every "\n#:" starts a line
+        flags=list(_flags(types)) if types else [],
     )
 
 
 @functools.lru_cache(maxsize=256)
-def _canonical_flags(flags: tuple[str, ...]) -> tuple[str, ...]:
-    """canonical_flags of the flags as read, once per spelling: nearly every entry says "fuzzy"."""
-    return tuple(canonical_flags(flags))
+def _flags(lines: str) -> tuple[str, ...]:
+    """canonical_flags of "#," lines as read, once per spelling: nearly every entry says "fuzzy"."""
+    return tuple(canonical_flags(flag for line in lines.split("\n")[:-1] for flag in line[2:].split(",")))
 
 
 def _decode_strings(strings: str) -> str:
     """``_decode`` of a field's quoted strings, one per line (as _STRINGS matches them). Without
     a backslash no string holds a quote, so the only '"\\n"' are where one string meets the next."""
+    joined = strings[1:-1].replace('"\n"', "")
     if "\\" not in strings:
-        return strings[1:-1].replace('"\n"', "")
+        return joined
+    # An escape never spans two strings (each closes with an unescaped quote): the strings may be
+    # unescaped as one text, but for an octal or hex escape that a next string's digits would continue.
+    if _NUMERIC_ESCAPE_RE.search(joined) is None:
+        return _UNESCAPE_RE.sub(_unescape_match, joined)
     return _decode(strings.split("\n"))
 
 

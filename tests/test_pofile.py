@@ -20,16 +20,26 @@ from i18n_pipeline.catalog import TemplateEntry, new_template, update_catalog
 from i18n_pipeline.errors import CatalogError
 from i18n_pipeline.model import LineWrap, State
 from i18n_pipeline.pofile import (
-    _ESCAPE_RE,
-    _ESCAPES,
-    _escape,
-    _escaped_portion,
+    _flag_line,
+    _reference_lines,
+    _wrapped_references,
     catalog_bytes,
     detect_wrap,
     po_bytes,
     read_po,
     read_po_bytes,
     write_po,
+)
+from i18n_pipeline.pounit import canonical_flags, normalise_references
+from i18n_pipeline.powrap import (
+    _ESCAPE_RE,
+    _ESCAPES,
+    _escape,
+    _escaped_portion,
+    _format_general,
+    _string_groups,
+    _string_groups_by_line,
+    format_string,
 )
 from tests.catalog_cases import (
     CLOCK,
@@ -486,3 +496,82 @@ def test_the_break_overrides_forbid_breaks_inside_escapes_and_before_a_final_new
     if portion.endswith("\n"):
         expected[-2] = 1
     assert overrides == bytes(expected)
+
+
+# Words of every width and break class gettext meets: wide (CJK, emoji), combining, escapes,
+# hyphens, slashes, non-breaking spaces, long words that cannot be broken.
+_WORDS = st.one_of(
+    st.text(st.characters(codec="utf-8"), max_size=12),
+    st.sampled_from(["word", "a", "Supercalifragilisticexpialidocious" * 2, "日本語の文", "😀😀", "e\u0301",
+                     "well-known", "and/or", "\u00a0", "\t", '"q"', "\\", "–", "http://example.org/a/b?c=d", "x\n"]),
+)
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    st.lists(_WORDS, max_size=30).map(" ".join) | st.lists(_WORDS, max_size=30).map("".join),
+    st.sampled_from(["", "#| ", "#~ ", "#~| "]),
+    st.sampled_from(["msgid", "msgstr", "msgctxt", "msgid_plural", "msgstr[1]"]),
+    st.booleans(),
+    st.sampled_from([79, 77, 1 << 30, 30, 12]),
+)
+def test_the_quick_formatting_is_the_general_one(value: str, prefix: str, name: str, wrap: bool, width: int) -> None:
+    # format_string goes straight for one portion (fits, one break call, ASCII slices): the general
+    # path, portion by portion, must agree on every string.
+    format_string.cache_clear()  # computed, not remembered from an earlier example
+    general = _format_general(prefix, name, value, wrap=wrap, page_width=width)
+    assert format_string(prefix, name, value, wrap, width) == tuple(general)
+
+
+_LONG = "Some words that run past the seventy-seven columns of the narrowest wrapping, and on"
+_GROUP_LINES = st.lists(
+    st.sampled_from([
+        'msgid ""', 'msgstr ""', f'msgid "{_LONG}"', 'msgstr "b"', 'msgstr[0] "c"', 'msgstr[1] ""', 'msgid_plural "p"',
+        'msgctxt "k"', '"more "', '"line\\n"', f'"{_LONG}"', '""', '"', '"x', '#~ msgid ""', '#~ "gone "', f'#~ "{_LONG}"',
+        '#| msgid ""', '#| "was "', f'#| "{_LONG}"', '#~| msgid "o"', '#~| "o "', "#, fuzzy", "# msgid", "", "msgid",
+        'msgid "a" "b"', '"é\\"日本"', "\r", 'msgid "x"\r', f'msgid "{_LONG}"x', 'msgstr[x] "y"',
+    ]),
+    max_size=14,
+)  # fmt: skip
+
+
+@settings(max_examples=500, deadline=None)
+@given(_GROUP_LINES)
+def test_the_string_groups_of_one_search_are_those_of_reading_every_line(lines: list[str]) -> None:
+    # Without "no-wrap" in the file, one regular expression finds the strings: as line by line.
+    text = "\n".join(lines)
+    assert list(_string_groups(text)) == list(_string_groups_by_line(text.split("\n")))
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    st.text(st.sampled_from("aé ñ\u00a0-"), min_size=60, max_size=76)  # narrow, two bytes: columns from characters
+    | st.text(st.sampled_from("aé –日😀\u0301"), min_size=55, max_size=80),  # wide, combining: from bytes
+    st.sampled_from(["", "#| ", "#~| "]),
+    st.sampled_from(["msgid", "msgstr"]),
+    st.sampled_from([79, 77]),
+)
+def test_the_quick_formatting_counts_columns_as_libunistring(value: str, prefix: str, name: str, width: int) -> None:
+    # Lengths around the room on a line, of narrow two- and three-byte characters, wide ones and
+    # combining ones: format_string tells "it fits" from its characters where none is wide.
+    format_string.cache_clear()
+    general = _format_general(prefix, name, value, wrap=True, page_width=width)
+    assert format_string(prefix, name, value, True, width) == tuple(general)
+
+
+@given(
+    st.lists(st.sampled_from(["r0001:p-a", "./r:p", "././x:1", "", "a" * 90, "r0001:p-a", "b:2"]), max_size=4),
+    st.sampled_from([79, 77, 20, 1 << 30]),
+)
+def test_one_reference_is_written_as_any_number_of_them(references: list[str], width: int) -> None:
+    # _reference_lines writes a lone reference straight: as the general path, "./" and "" included.
+    assert _reference_lines(references, width) == _wrapped_references(normalise_references(references), width)
+
+
+_FLAGS = ["fuzzy", " fuzzy", "no-wrap", "wrap", "c-format", "ignore-words", "range: 1..5", ""]
+
+
+@given(st.lists(st.sampled_from(_FLAGS), max_size=4))
+def test_the_flag_line_remembered_is_the_canonical_one(flags: list[str]) -> None:
+    canonical = canonical_flags(flags)
+    assert _flag_line(tuple(flags)) == (("#, " + ", ".join(canonical)) if canonical else "", "no-wrap" in canonical)

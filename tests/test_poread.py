@@ -130,13 +130,11 @@ def test_plain_entries_are_read_as_line_by_line(block: str) -> None:
 
 
 # A field's strings as gettext writes them: quoted, one per line, escapes kept as written.
-_QUOTED = st.lists(
-    st.lists(st.sampled_from(["a", " ", "é", "'", "\\n", '\\"', "\\\\", "\\t", "\\101", "\\x41"]), max_size=6).map("".join),
-    min_size=1,
-    max_size=4,
-)
+_PIECES = ["a", " ", "é", "'", "\\n", '\\"', "\\\\", "\\t", "\\101", "\\x41", "\\1", "\\x4", "1", "f"]  # "\\1" + "01": not "A"
+_QUOTED = st.lists(st.lists(st.sampled_from(_PIECES), max_size=6).map("".join), min_size=1, max_size=4)
 
 
+@settings(max_examples=300)
 @given(strings=_QUOTED)
 def test_a_fields_strings_decode_as_one_by_one(strings: list[str]) -> None:
     field = "\n".join(f'"{s}"' for s in strings)
@@ -145,7 +143,34 @@ def test_a_fields_strings_decode_as_one_by_one(strings: list[str]) -> None:
 
 @given(flags=st.lists(st.sampled_from([" fuzzy", " no-wrap", " c-format", " ignore-words", "fuzzy", " wrap"]), max_size=4))
 def test_flags_read_once_per_spelling_are_canonical(flags: list[str]) -> None:
-    assert list(poread._canonical_flags(tuple(flags))) == canonical_flags(flags)
+    lines = "".join(f"#,{flag}\n" for flag in flags)
+    assert list(poread._flags(lines)) == canonical_flags(flags)
+
+
+# An entry's lines, comments of every kind in any order and spelling, strings with escapes and
+# wide characters: the plain reader takes the gettext-ordered ones, and reads them as line by line.
+_COMMENT = st.sampled_from(["#", "# ", "#  two", "# me", "#.", "#. x", "#.  y z", "#: r:p1", "#:  r:p1  r:p2 ", "#:", "#: a#:b",
+                            "#, fuzzy", "#,fuzzy, c-format", "#, no-wrap,fuzzy", "#,", "#x", "#~", "#| msgid \"o\""])
+_QUOTED_LINE = st.lists(st.sampled_from(["a", " ", "日本", "é", "\\n", '\\"', "\\\\", "\\t", "#:"]), max_size=5).map(
+    lambda parts: '"' + "".join(parts) + '"'
+)
+_FIELD = st.lists(_QUOTED_LINE, min_size=1, max_size=3).map("\n".join)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(_COMMENT, max_size=6), st.none() | _FIELD, _FIELD, _FIELD, st.booleans())
+def test_plain_entries_with_any_comments_are_read_as_line_by_line(
+    comments: list[str], context: str | None, source: str, target: str, ordered: bool
+) -> None:
+    if ordered:  # gettext's order, the plain reader's shape
+        comments = sorted(comments, key=lambda line: "#.:,".find(line[1:2]) if line[1:2] in (".", ":", ",") else 0)
+    lines = [*comments, *([f"msgctxt {context}"] if context is not None else []), f"msgid {source}", f"msgstr {target}"]
+    block = "\n".join(lines)
+    slow = poread._read_entry(block.split("\n"))
+    plain = poread._plain_entry(block)
+    assert plain is None or (slow is not None and plain == poread._unit(slow))
+    if ordered and slow is not None and not any(c.startswith(("#x", "#~", "#|")) for c in comments):
+        assert plain is not None  # the usual shape is taken
 
 
 # --- the checks of a file's lines ------------------------------------------------------------
@@ -189,3 +214,29 @@ def test_the_structure_check_and_msgid_lines_are_those_of_reading_every_line(lin
         found, where = expected, exc.where
     assert where == error
     assert found == expected
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    st.lists(_unit(), max_size=6, unique_by=lambda u: (u.obsolete, u.msgctxt, u.msgid)),
+    st.sampled_from([GETTEXT_WRAP, LineWrap(None), LineWrap(79, strings=False)]),
+    st.lists(st.integers(0, 2), max_size=7),
+)
+def test_the_lines_the_fast_reader_gives_are_those_msgid_lines_finds(
+    units: list[Unit], wrap: LineWrap, extra: list[int]
+) -> None:
+    header = Unit(msgid="", msgstr=[f"Content-Type: {CONTENT_TYPE}\nPlural-Forms: nplurals=3; plural=(n != 1);\n"])
+    text = pofile.po_bytes(Catalog(header, units), wrap).decode("utf-8")
+    # More blank lines between some entries (the reader takes them): the numbers shift.
+    blocks = text.split("\n\n")
+    gaps = [*extra, *[0] * len(blocks)]
+    text = "".join(block + "\n\n" + "\n" * gaps[i] for i, block in enumerate(blocks[:-1])) + blocks[-1]
+    read = poread.text_units(text)
+    if read is None:  # left to Translate Toolkit (see test_any_catalog_we_write_and_msgcat_rewrites_is_read_alike)
+        assert any(u.obsolete and (u.flags or u.extracted or u.references) for u in units)
+        return
+    plain = all(u.msgid_plural is None and u.prev_msgid is None and not u.obsolete for u in units)
+    if plain:  # every entry in the plain shape: each knows its msgid's line
+        assert [u.line for u in read] == poread.msgid_lines(text, "x.po")
+    else:  # else none does (read_po_bytes asks msgid_lines)
+        assert all(u.line == 0 for u in read)
