@@ -42,19 +42,8 @@ from i18n_pipeline.pounit import (
 )
 
 __all__ = [
-    "FUZZY_CUTOFF",
-    "IMPORT_PREFIX",
-    "MACHINE_PREFIX",
-    "MEMORY_PREFIX",
-    "UNKNOWN_WORDS_LABEL",
-    "Catalog",
-    "Entry",
-    "TemplateEntry",
-    "machine_comment",
-    "new_template",
-    "publishable",
-    "unknown_words_of",
-    "update_catalog",
+    "FUZZY_CUTOFF", "IMPORT_PREFIX", "MACHINE_PREFIX", "MEMORY_PREFIX", "UNKNOWN_WORDS_LABEL", "Catalog", "Entry",
+    "TemplateEntry", "machine_comment", "new_template", "publishable", "unknown_words_of", "update_catalog",
 ]
 
 #: Translator comments we own start with one of these; a new one replaces the older one.
@@ -187,6 +176,7 @@ class Catalog:
         #: What the file held when read or last written (pofile's stale-write check).
         self.origin: Origin | None = origin
         self._index: dict[tuple[str | None, str], Unit] = {u.key: u for u in units if not u.obsolete}
+        self._stamped: tuple[str, str] | None = None  # _suggest's last revision date, and the header it left
 
     # ---- header
     @property
@@ -216,6 +206,10 @@ class Catalog:
     def entries(self) -> list[Entry]:
         """Current entries (not obsolete, not the header), in file order."""
         return [_view(u) for u in self._units if not u.obsolete]
+
+    def entry_keys(self) -> list[tuple[str | None, str]]:
+        """The (context, source) of every current entry, in file order, without making views."""
+        return [u.key for u in self._units if not u.obsolete]
 
     def targets(self) -> list[str]:
         """The target (first form) of every current entry, in file order: ``entries()``'s
@@ -353,7 +347,10 @@ class Catalog:
         unit.comments = kept + ([comment] if comment else [])
         unit.set_fuzzy(fuzzy)
         if unit != before:
-            self._set_header_field("PO-Revision-Date", _now())
+            stamp = _now()  # a minute of changes to an unchanged header: one rewrite, not thousands
+            if self._stamped != (stamp, self._header.msgstr[0]):
+                self._set_header_field("PO-Revision-Date", stamp)
+                self._stamped = (stamp, self._header.msgstr[0])
 
 
 def _now() -> str:
