@@ -211,6 +211,10 @@ class Catalog:
         """The (context, source) of every current entry, in file order, without making views."""
         return [u.key for u in self._units if not u.obsolete]
 
+    def commented(self) -> bool:
+        """Whether a current entry has a translator comment (``entries()``' translator_comments)."""
+        return any(u.comments for u in self._units if not u.obsolete)
+
     def targets(self) -> list[str]:
         """The target (first form) of every current entry, in file order: ``entries()``'s
         ``target``, without making the views."""

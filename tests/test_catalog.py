@@ -211,9 +211,12 @@ def test_each_change_leaves_its_minute_as_the_revision_date(monkeypatch: pytest.
         assert po.header_field("PO-Revision-Date") == minute
 
 
-def test_entry_keys_are_the_entries_keys() -> None:
+def test_entry_keys_and_comments_are_the_entries() -> None:
     po = update_catalog(translated("One.", "Two."), template("Two.", "Three."), language="es", project="seed")
     assert po.entry_keys() == [(e.context, e.source) for e in po.entries()] == [(None, "Two."), (None, "Three.")]
+    assert not po.commented() and not any(e.translator_comments for e in po.entries())
+    po.set_machine_translation("Three.", None, "Tres.", "machine translation: pseudo")
+    assert po.commented() and any(e.translator_comments for e in po.entries())
 
 
 def test_template_creation_date_is_kept_when_entries_unchanged() -> None:
