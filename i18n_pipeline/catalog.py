@@ -458,13 +458,13 @@ def new_template(
 
 
 def _fuzzy_matcher(candidates: list[Unit]) -> Callable[[str], Unit | None]:
+    if not candidates:  # a new PO file: nothing to match, and rapidfuzz need not load
+        return lambda text: None
     from rapidfuzz import fuzz, process  # ≈ 20 ms: only a merge with fuzzy matching pays
 
     choices = [u.msgid for u in candidates]
 
     def find(text: str) -> Unit | None:
-        if not choices:
-            return None
         found = process.extractOne(text, choices, scorer=fuzz.ratio, score_cutoff=FUZZY_CUTOFF)
         return candidates[found[2]] if found is not None else None
 
