@@ -36,7 +36,9 @@ _HONORIFIC_HINTS = ("Mr", "Ms", "Dr", "Prof", "Sir", "Dame")  # "Mrs" holds "Mr"
 _POSSESSIVE_HINT = "s <"  # _POSSESSIVE_RE's "'s <" and "’s <"
 _TAG_RE = re.compile(r"<[^>]*>")
 _LONG_WORD_INITIAL_RE = re.compile(r"([^\W\d_])[^\W\d_]{3,}")  # words of 4+ letters: their first
-_NAME_INSIDE_RE = re.compile(r"(?<=[\w,;:)] )([A-Z][a-z]+)\b")
+# A capitalised word after a word or ",;:)" and a space. The space leads, so re finds the places
+# to try by a fast literal search (2x faster than a leading look-behind; the same matches).
+_NAME_INSIDE_RE = re.compile(r" (?<=[\w,;:)] )([A-Z][a-z]+)\b")
 _LETTER_RE = re.compile(r"[^\W\d_]")
 
 

@@ -23,6 +23,7 @@ from i18n_pipeline.postedit import (  # the patterns and hints: each hint must h
     _FRENCH_ARTICLES_RE,
     _HONORIFIC_HINTS,
     _HONORIFIC_NAME_RE,
+    _NAME_INSIDE_RE,
     _POSSESSIVE_HINT,
     _POSSESSIVE_RE,
     _SPANISH_ARTICLES_RE,
@@ -172,6 +173,13 @@ def test_each_hint_holds_wherever_its_pattern_matches(text: str) -> None:
 def test_the_hinted_patterns_match_their_examples() -> None:
     """The examples above do reach the patterns (else the property would prove nothing)."""
     assert all(any(p.search(text) for p, _ in _HINTED) for text in _MATCHED)
+
+
+@given(_TEXT | st.text(st.characters(codec="utf-8")))
+@example("a Bb Cc, Dd) Ee; Ff: Gg  Hh .Ii")
+@settings(max_examples=500, deadline=None)
+def test_names_inside_sentences_are_those_the_look_behind_finds(text: str) -> None:
+    assert _NAME_INSIDE_RE.findall(text) == re.findall(r"(?<=[\w,;:)] )([A-Z][a-z]+)\b", text)
 
 
 def _title_case_reference(text: str) -> bool:
