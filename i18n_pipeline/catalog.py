@@ -42,19 +42,8 @@ from i18n_pipeline.pounit import (
 )
 
 __all__ = [
-    "FUZZY_CUTOFF",
-    "IMPORT_PREFIX",
-    "MACHINE_PREFIX",
-    "MEMORY_PREFIX",
-    "UNKNOWN_WORDS_LABEL",
-    "Catalog",
-    "Entry",
-    "TemplateEntry",
-    "machine_comment",
-    "new_template",
-    "publishable",
-    "unknown_words_of",
-    "update_catalog",
+    "FUZZY_CUTOFF", "IMPORT_PREFIX", "MACHINE_PREFIX", "MEMORY_PREFIX", "UNKNOWN_WORDS_LABEL", "Catalog", "Entry",
+    "TemplateEntry", "machine_comment", "new_template", "publishable", "unknown_words_of", "update_catalog",
 ]
 
 #: Translator comments we own start with one of these; a new one replaces the older one.
@@ -187,6 +176,7 @@ class Catalog:
         #: What the file held when read or last written (pofile's stale-write check).
         self.origin: Origin | None = origin
         self._index: dict[tuple[str | None, str], Unit] = {u.key: u for u in units if not u.obsolete}
+        self._stamped: tuple[str, str] | None = None  # _suggest's last revision date, and the header it left
 
     # ---- header
     @property
@@ -216,6 +206,14 @@ class Catalog:
     def entries(self) -> list[Entry]:
         """Current entries (not obsolete, not the header), in file order."""
         return [_view(u) for u in self._units if not u.obsolete]
+
+    def entry_keys(self) -> list[tuple[str | None, str]]:
+        """The (context, source) of every current entry, in file order, without making views."""
+        return [u.key for u in self._units if not u.obsolete]
+
+    def commented(self) -> bool:
+        """Whether a current entry has a translator comment (``entries()``' translator_comments)."""
+        return any(u.comments for u in self._units if not u.obsolete)
 
     def targets(self) -> list[str]:
         """The target (first form) of every current entry, in file order: ``entries()``'s
@@ -353,7 +351,10 @@ class Catalog:
         unit.comments = kept + ([comment] if comment else [])
         unit.set_fuzzy(fuzzy)
         if unit != before:
-            self._set_header_field("PO-Revision-Date", _now())
+            stamp = _now()  # a minute of changes to an unchanged header: one rewrite, not thousands
+            if self._stamped != (stamp, self._header.msgstr[0]):
+                self._set_header_field("PO-Revision-Date", stamp)
+                self._stamped = (stamp, self._header.msgstr[0])
 
 
 def _now() -> str:
@@ -457,13 +458,13 @@ def new_template(
 
 
 def _fuzzy_matcher(candidates: list[Unit]) -> Callable[[str], Unit | None]:
+    if not candidates:  # a new PO file: nothing to match, and rapidfuzz need not load
+        return lambda text: None
     from rapidfuzz import fuzz, process  # ≈ 20 ms: only a merge with fuzzy matching pays
 
     choices = [u.msgid for u in candidates]
 
     def find(text: str) -> Unit | None:
-        if not choices:
-            return None
         found = process.extractOne(text, choices, scorer=fuzz.ratio, score_cutoff=FUZZY_CUTOFF)
         return candidates[found[2]] if found is not None else None
 

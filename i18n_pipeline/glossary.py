@@ -358,53 +358,107 @@ def _first_word(form: str) -> str | None:
     return m.group() if m else None
 
 
+# Text characters that are not word characters but that IGNORECASE matches to one (U+0345, the
+# circled letters: every non-word character that has a case, or sre's extra case equivalences,
+# tests/test_glossary.py derives the list). Without them in a text, a first word matches only a
+# whole run of word characters, so the runs themselves can be looked up.
+_CASE_TRAPS_RE = re.compile("[\u0345\u24b6-\u24e9]")
+_MEMO_LIMIT = 100_000  # distinct word runs remembered per index (a large archive's vocabulary)
+
+
 @dataclass(frozen=True)
 class _TermIndex:
     """A language's terms and their patterns, and one compiled alternation of every term's first
-    word (longest first): one pass over a sentence says which terms can be in it, so the patterns
-    of the few that can run instead of one regex per term (27 regexes a sentence was most of
-    protection's cost, ``PLAN.md``)."""
+    word (longest first), which says which terms can be in a sentence, so the patterns of the few
+    that can run instead of one regex per term (27 regexes a sentence was most of protection's
+    cost, ``PLAN.md``). The alternation itself decides each distinct run of word characters once
+    (``seen``, ``hits``): a sentence costs one ``findall`` and two set operations, where running
+    the alternation over every sentence was most of :func:`find_terms`' time."""
 
     patterns: tuple[tuple[Term, re.Pattern[str], frozenset[str] | None], ...]  # None: always run
     words: re.Pattern[str] | None  # group "k<i>" = the i-th distinct first word
     groups: dict[str, str]  # group name → the first word's casefold
+    by_key: dict[str, tuple[int, ...]]  # a first word's casefold → positions in ``patterns``
+    always: tuple[int, ...]  # positions of the terms without a first word
+    seen: set[str]  # the runs of word characters decided so far
+    hits: dict[str, str]  # those of them that are a first word → its casefold
 
     def candidates(self, scan: str) -> Iterator[tuple[Term, re.Pattern[str]]]:
-        found = {self.groups[m.lastgroup or ""] for m in self.words.finditer(scan)} \
-            if self.words is not None else set()
-        for term, pattern, keys in self.patterns:
-            if keys is None or not keys.isdisjoint(found):
-                yield term, pattern
+        positions = set(self.always)
+        for key in self._first_words(scan):
+            positions.update(self.by_key[key])
+        for i in sorted(positions):  # the glossary's order: ties between matches depend on it
+            term, pattern, _ = self.patterns[i]
+            yield term, pattern
+
+    def _first_words(self, scan: str) -> set[str]:
+        """The first words (casefold) that occur in ``scan`` as the alternation finds them."""
+        if self.words is None:
+            return set()
+        if _CASE_TRAPS_RE.search(scan):  # the general path: the alternation over the text
+            return {self.groups[m.lastgroup or ""] for m in self.words.finditer(scan)}
+        runs = set(_WORD_RUN_RE.findall(scan))
+        seen, hits = self.seen, self.hits
+        for run in runs - seen:  # what no sentence before had
+            if len(seen) >= _MEMO_LIMIT:
+                seen.clear()
+                hits.clear()
+            m = self.words.fullmatch(run)
+            if m:
+                hits[run] = self.groups[m.lastgroup or ""]
+            seen.add(run)
+        return {hits[run] for run in runs & hits.keys()}
 
 
-@lru_cache(maxsize=32)
+# The index of the glossary last asked for, per language, kept by identity: a lru_cache would
+# hash the whole glossary (every term, field by field) at each sentence.
+_INDEXES: dict[tuple[int, str], tuple[Glossary, _TermIndex]] = {}
+
+
 def _index(glossary: Glossary, lang: str) -> _TermIndex:
+    kept = _INDEXES.get((id(glossary), lang))
+    if kept is not None and kept[0] is glossary:
+        return kept[1]
+    if len(_INDEXES) >= 32:
+        _INDEXES.clear()
+    index = _new_index(glossary, lang)
+    _INDEXES[id(glossary), lang] = (glossary, index)  # the glossary held: its id is not reused
+    return index
+
+
+def _new_index(glossary: Glossary, lang: str) -> _TermIndex:
     entries: list[tuple[Term, re.Pattern[str], frozenset[str] | None]] = []
     words: dict[str, str] = {}  # casefold → as written (the first seen)
+    by_key: dict[str, list[int]] = {}
+    always: list[int] = []
     for term in glossary.terms:
         if not term.applies_to(lang):
             continue
         pattern = _pattern(term)
         firsts = [_first_word(f) for f in (term.source, _plural(term)) if f]
         if any(w is None for w in firsts):
+            always.append(len(entries))
             entries.append((term, pattern, None))
             continue
         keys = frozenset(w.casefold() for w in firsts if w is not None)
         for w in firsts:
             if w is not None:
                 words.setdefault(w.casefold(), w)
+        for key in keys:
+            by_key.setdefault(key, []).append(len(entries))
         entries.append((term, pattern, keys))
     ordered = sorted(words.items(), key=lambda kv: (-len(kv[1]), kv[0]))
     groups = {f"k{i}": key for i, (key, _) in enumerate(ordered)}
     alternation = "|".join(f"(?P<k{i}>{re.escape(w)})" for i, (_, w) in enumerate(ordered))
     # IGNORECASE for every word: a superset of what case-sensitive terms (acronyms) match.
     compiled = re.compile(rf"(?<!\w)(?:{alternation})(?!\w)", re.IGNORECASE) if ordered else None
-    return _TermIndex(tuple(entries), compiled, groups)
+    return _TermIndex(tuple(entries), compiled, groups, {k: tuple(v) for k, v in by_key.items()},
+                      tuple(always), set(), {})
 
 
 def find_terms(glossary: Glossary, text: str, target_lang: str) -> list[TermMatch]:
     """Glossary terms in ``text`` with their ``target_lang`` renderings, in order, no overlaps."""
-    scan = PLACEHOLDER_RE.sub(lambda m: _MASK * len(m.group()), text)
+    scan = PLACEHOLDER_RE.sub(lambda m: _MASK * len(m.group()), text) if "<" in text else text
     candidates: list[tuple[int, int, Term, bool]] = []
     for term, pattern in _index(glossary, target_lang).candidates(scan):
         for m in pattern.finditer(scan):

@@ -199,7 +199,7 @@ def fill_catalogs(
                     settled(release)
 
     if names is None:
-        names = proper_nouns(entry.source for cat in catalogs.values() for entry in cat.entries())
+        names = proper_nouns(source for cat in catalogs.values() for _, source in cat.entry_keys())
     protected: dict[tuple[str, bool], Protected] = {}
 
     def prepare(source: str, engine: str) -> Protected:
@@ -355,7 +355,7 @@ class NameCollector:
     def __call__(self, language: str, release: str, cat: Catalog) -> None:
         names = self.by_language.get(language)
         if names is not None and release in self.releases:
-            names.update(proper_nouns(entry.source for entry in cat.entries()))
+            names.update(proper_nouns(source for _, source in cat.entry_keys()))
             if self.keep:
                 self.kept.setdefault(language, {})[release] = cat
 

@@ -14,6 +14,7 @@ from i18n_pipeline.catalog import Catalog, TemplateEntry, new_template, update_c
 from i18n_pipeline.errors import CatalogError
 from i18n_pipeline.model import State
 from i18n_pipeline.pofile import po_bytes, read_po, read_po_bytes
+from i18n_pipeline.pounit import with_header_field
 from tests.catalog_cases import (
     CLOCK,
     LONG,
@@ -190,6 +191,32 @@ def test_revision_date_ignores_what_a_file_does_not_show(monkeypatch: pytest.Mon
     assert po.header_field("PO-Revision-Date") == "2026-01-01 00:00+0000"
     changed = update_catalog(po, template("One.", "Two!"), language="es", project="seed", fuzzy_matching=False)
     assert changed.header_field("PO-Revision-Date") == "2027-01-01 00:00+0000"
+
+
+def test_each_change_leaves_its_minute_as_the_revision_date(monkeypatch: pytest.MonkeyPatch) -> None:
+    """_suggest writes the date once a minute, not at each entry: the header after each change
+    is the one a rewrite at every change gives, whatever else changed the header in between."""
+    po = update_catalog(None, template("One.", "Two.", "Three.", "Four."), language="es", project="seed")
+    rewritten = po.header_unit.msgstr[0]
+    steps = [("One.", "2027-01-01 00:00+0000"), ("Two.", "2027-01-01 00:00+0000"), ("Three.", "2027-01-01 00:01+0000"),
+             ("Four.", "2027-01-01 00:01+0000"), ("One.", "2027-01-01 00:01+0000")]
+    for i, (source, minute) in enumerate(steps):
+        monkeypatch.setattr(catalog_module, "_now", lambda minute=minute: minute)
+        if i == 3:  # someone else sets the date between two changes of one minute
+            po._set_header_field("PO-Revision-Date", "2020-01-01 00:00+0000")
+            rewritten = po.header_unit.msgstr[0]
+        po.set_machine_translation(source, None, f"ES {source} {i}", "machine translation: pseudo")
+        rewritten = with_header_field(rewritten, "PO-Revision-Date", minute)
+        assert po.header_unit.msgstr[0] == rewritten
+        assert po.header_field("PO-Revision-Date") == minute
+
+
+def test_entry_keys_and_comments_are_the_entries() -> None:
+    po = update_catalog(translated("One.", "Two."), template("Two.", "Three."), language="es", project="seed")
+    assert po.entry_keys() == [(e.context, e.source) for e in po.entries()] == [(None, "Two."), (None, "Three.")]
+    assert not po.commented() and not any(e.translator_comments for e in po.entries())
+    po.set_machine_translation("Three.", None, "Tres.", "machine translation: pseudo")
+    assert po.commented() and any(e.translator_comments for e in po.entries())
 
 
 def test_template_creation_date_is_kept_when_entries_unchanged() -> None:

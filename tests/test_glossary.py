@@ -2,21 +2,31 @@
 
 from __future__ import annotations
 
+import importlib
+import json
+import re
+import sys
 from pathlib import Path
 
 import pytest
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
 
 from i18n_pipeline.errors import ConfigError
 from i18n_pipeline.glossary import (  # the reference below: one regex per term
+    _CASE_TRAPS_RE,
     _MASK,
+    _WORD_RUN_RE,
     Glossary,
     TermMatch,
+    _index,
     _pattern,
     admitted_terms,
     check_terms,
     find_terms,
     forbidden_terms,
     load_glossary,
+    parse_glossary,
     term_notes,
 )
 from i18n_pipeline.model import PLACEHOLDER_RE
@@ -342,3 +352,42 @@ def test_the_pre_filter_changes_no_match(tmp_path: Path, glossary: Glossary) -> 
             for text in texts:
                 got = [(m.start, m.end, m.term, m.plural) for m in find_terms(g, text, lang)]
                 assert got == _every_pattern(g, text, lang), text
+
+
+# --- the index's word look-up finds what its alternation finds ---------------------------------
+
+# Word characters with case traps (dotless i, long s, Kelvin sign, dotted capital I, sharp s,
+# Greek iota and its combining forms), the circled letters, separators, wide characters.
+_ALPHABET = "aeiksAEIKS\u0131\u017f\u212a\u0130\u00df\u1e9e\u03b9\u0399\u1fbe\u0345\u24b6\u24d0Éé中-_ .\n<>/1’"
+
+
+@given(
+    firsts=st.lists(st.text(_ALPHABET, min_size=1, max_size=4), min_size=1, max_size=4),
+    text=st.text(_ALPHABET, max_size=40),
+)
+@example(firsts=["\u03b9"], text="a \u0345 b")  # iota: the alternation matches U+0345, not \w
+@example(firsts=["k\u03b9"], text="\u212a\u0399\u0345 \u0130S\u0131 \u017fs")
+@settings(max_examples=400, deadline=None)
+def test_the_word_look_up_finds_what_the_alternation_finds(firsts: list[str], text: str) -> None:
+    yaml_terms = "".join(f"  - {{source: {json.dumps(f'{f} x{i}')}, es: y{i}}}\n" for i, f in enumerate(firsts))
+    glossary = parse_glossary(f"terms:\n{yaml_terms}", Path("glossary.yaml"))
+    index = _index(glossary, "es")
+    assert index.words is not None or not any(_WORD_RUN_RE.search(f) for f in firsts)
+    expected = {index.groups[m.lastgroup or ""] for m in index.words.finditer(text)} if index.words else set()
+    assert index._first_words(text) == expected
+    assert index._first_words(text) == expected  # a second time: from what it remembered
+    got = [(m.start, m.end, m.term, m.plural) for m in find_terms(glossary, text, "es")]
+    assert got == _every_pattern(glossary, text, "es")
+
+
+def test_the_case_traps_are_every_non_word_character_with_a_case() -> None:
+    """_CASE_TRAPS_RE lists the characters outside \\w that IGNORECASE may match to a word
+    character: those sre finds cased, and those of its extra case equivalences."""
+    sre = importlib.import_module("_sre")  # sre's own case tables: which characters have a case
+    extra_cases = importlib.import_module("re._casefix")._EXTRA_CASES  # equivalences beyond lower()
+    word = re.compile(r"\w")
+    extra = {c for k, v in extra_cases.items() for c in (k, *v)}
+    traps = {chr(c) for c in range(sys.maxunicode + 1)
+             if not word.match(chr(c)) and (sre.unicode_iscased(c) or c in extra)}
+    listed = {chr(c) for c in range(sys.maxunicode + 1) if _CASE_TRAPS_RE.match(chr(c))}
+    assert traps == listed

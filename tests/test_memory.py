@@ -69,6 +69,13 @@ def test_language_codes_are_normalised_for_matching(memory: Memory) -> None:
     assert memory.exact("es_ES", "fr", "Hola.") is not None
     with pytest.raises(PipelineError, match="language code"):
         memory.exact("Spanish!", "fr", "Hola.")
+    # The pair is worked out once (fuzzy asks for each sentence); a bad code is refused each time.
+    sentence = "Hola a todos los amigos de la casa."
+    memory.learn("es", "fr", [(sentence, "Salut.", "r")])
+    for _ in range(2):
+        assert [m.target for m in memory.fuzzy("es_ES", "FR", sentence)] == ["Salut."]
+        with pytest.raises(PipelineError, match="language code"):
+            memory.fuzzy("es", "French!", sentence)
 
 
 def test_whitespace_key() -> None:

@@ -7,10 +7,28 @@ new row.
 
 from __future__ import annotations
 
+import re
+from collections.abc import Callable
+
 import pytest
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
 
 from i18n_pipeline.glossary import load_glossary
-from i18n_pipeline.postedit import (
+from i18n_pipeline.postedit import (  # the patterns and hints: each hint must hold where its pattern matches
+    _ARTICLE_HINT,
+    _BLANK_BEFORE_MARK_HINTS,
+    _BLANK_BEFORE_MARK_RE,
+    _DOUBLED_SPACES_RE,
+    _FRENCH_ARTICLES_RE,
+    _HONORIFIC_HINTS,
+    _HONORIFIC_NAME_RE,
+    _NAME_INSIDE_RE,
+    _POSSESSIVE_HINT,
+    _POSSESSIVE_RE,
+    _SPANISH_ARTICLES_RE,
+    _SPANISH_CONTRACTION_RE,
+    _is_title_case,
     proper_nouns,
     protect_for_engine,
     sentence_case,
@@ -112,3 +130,68 @@ def test_headlines_in_title_case_go_to_the_engine_in_sentence_case() -> None:
 def test_proper_nouns_are_capitalised_words_inside_running_sentences() -> None:
     sources = ["The study was led by Ana in Mexico.", "Victims Of Trafficking Assisted In Guatemala"]
     assert proper_nouns(sources) == frozenset({"Ana", "Mexico"})
+
+
+# --- the fast paths: a hint tested before a pattern, one regex for the title-case test ---------
+
+# Pieces of the text the patterns look for, and of what they must not take for it.
+_PIECES = st.sampled_from([
+    "Mr", "Mrs", "Ms", "Dr", "Prof", "Sir", "Dame", "M", "r", ".", " ", "  ", "\n", "\t", "\u00a0", "John",
+    "Smith", "'s", "’s", "s", "<", ">", "1", "<1/>", "<12/>", "</2>", "el", "El", "del", "Al", "le", "Du",
+    "de", "De", "a", "A", ",", ";", ":", "!", "?", "Über", "ÉTAT", "état", "中文", "_", "-", "Abcd",
+    "abcd", "IOM", "x",
+])
+_TEXT = st.lists(_PIECES, max_size=14).map("".join)
+
+_HINTED: list[tuple[re.Pattern[str], Callable[[str], bool]]] = [
+    (_HONORIFIC_NAME_RE, lambda t: any(h in t for h in _HONORIFIC_HINTS)),
+    (_POSSESSIVE_RE, lambda t: _POSSESSIVE_HINT in t),
+    (_DOUBLED_SPACES_RE, lambda t: "  " in t),
+    (_BLANK_BEFORE_MARK_RE, lambda t: any(h in t for h in _BLANK_BEFORE_MARK_HINTS)),
+    (_SPANISH_ARTICLES_RE, lambda t: _ARTICLE_HINT in t),
+    (_FRENCH_ARTICLES_RE, lambda t: _ARTICLE_HINT in t),
+    (_SPANISH_CONTRACTION_RE, lambda t: " el" in t),
+]
+
+
+# Each alternative of each pattern, matched: a hint that forgets one fails here.
+_MATCHED = [
+    *(f"{h} John" for h in ("Mr", "Mrs", "Ms", "Dr", "Prof", "Sir", "Dame")), "Mr.\u00a0Smith",
+    "Mexico's <1/>", "Mexico’s <1/>", "a  b", *(f"a {m} b" for m in ",.;:!?"), "b ,",
+    *(f"{a} <1/>" for a in ("el", "del", "al", "El", "Del", "Al", "le", "du", "au", "Le", "Du", "Au")),
+    "de el", "De el", "a el", "A el",
+]
+
+
+@given(_TEXT | st.sampled_from(_MATCHED))
+@settings(max_examples=1000, deadline=None)
+def test_each_hint_holds_wherever_its_pattern_matches(text: str) -> None:
+    for pattern, hint in _HINTED:
+        assert hint(text) or pattern.search(text) is None, (pattern.pattern, text)
+
+
+def test_the_hinted_patterns_match_their_examples() -> None:
+    """The examples above do reach the patterns (else the property would prove nothing)."""
+    assert all(any(p.search(text) for p, _ in _HINTED) for text in _MATCHED)
+
+
+@given(_TEXT | st.text(st.characters(codec="utf-8")))
+@example("a Bb Cc, Dd) Ee; Ff: Gg  Hh .Ii")
+@settings(max_examples=500, deadline=None)
+def test_names_inside_sentences_are_those_the_look_behind_finds(text: str) -> None:
+    assert _NAME_INSIDE_RE.findall(text) == re.findall(r"(?<=[\w,;:)] )([A-Z][a-z]+)\b", text)
+
+
+def _title_case_reference(text: str) -> bool:
+    """What _is_title_case was before its one-regex form."""
+    words = list(re.findall(r"[^\W\d_]{4,}", re.sub(r"<[^>]*>", " ", text)))
+    capitalised = [w for w in words if w[0].isupper()]
+    return len(capitalised) >= 3 and len(capitalised) >= 0.7 * len(words)
+
+
+@given(_TEXT | st.text(st.characters(codec="utf-8")))
+@example("New <1/> Publication Compiles Cases Of Victims")
+@example("ǅemal ǅabić ǲonga ǈiki")  # title-case letters (Lt): isupper() is False for them
+@settings(max_examples=500, deadline=None)
+def test_the_title_case_test_is_the_per_word_one(text: str) -> None:
+    assert _is_title_case(text) == _title_case_reference(text)

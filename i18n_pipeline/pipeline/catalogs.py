@@ -113,7 +113,7 @@ def _merged_catalogs(shared: tuple[Settings, Glossary], item: tuple[str, list[st
         path = po_path(settings, lang, release)
         old = read_po(path) if path.exists() else None
         # The glossary's approved translations for this language, as #. notes.
-        notes = {(e.context, e.source): term_notes(glossary, e.source, lang) for e in template.entries()}
+        notes = {key: term_notes(glossary, key[1], lang) for key in template.entry_keys()}
         catalog = update_catalog(
             old, template, language=lang, project=settings.project, fuzzy_matching=settings.fuzzy_matching, notes=notes,
         )

@@ -221,7 +221,7 @@ def _holds_no_work(cat: Catalog) -> bool:
     """No translation, no obsolete entry and no translator's comment: what a first ``update``
     writes. Losing such a file costs the next run a merge (an empty or missing PO file is made
     again), so replacing it needs no fsync; one that holds anything is replaced durably."""
-    return not any(cat.targets()) and not cat.obsolete() and not any(e.translator_comments for e in cat.entries())
+    return not any(cat.targets()) and not cat.obsolete() and not cat.commented()
 
 
 def _write_filled(settings: Settings, log: WorkLog, lang: str, blank: set[str], release: str, cat: Catalog) -> None:
