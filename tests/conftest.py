@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import signal
 from pathlib import Path
 
 import pytest
@@ -20,6 +21,11 @@ from tests.project import copy_project
 
 
 def pytest_sessionstart(session: pytest.Session) -> None:
+    # A suite started in the background by a non-interactive shell ("make test &") inherits
+    # SIGINT ignored, and Python then installs no KeyboardInterrupt handler, here or in the
+    # commands the tests start: the Ctrl-C tests would test nothing. Ctrl-C as a terminal has it.
+    if signal.getsignal(signal.SIGINT) == signal.SIG_IGN:
+        signal.signal(signal.SIGINT, signal.default_int_handler)
     if os.environ.get("CI") and not (SHARED / "eval").is_dir():
         raise pytest.UsageError(f"CI run without the evaluation data at {SHARED / 'eval'}")
 
