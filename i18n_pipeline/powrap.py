@@ -115,8 +115,8 @@ def _overrides(data: bytes, portion: str) -> bytes:
     return bytes(overrides)
 
 
-def _split_portion(portion: str, width: int, start_column: int, escaped: tuple[bytes, bytes] | None = None) -> list[str]:
-    """Lines of one escaped portion, broken where gettext breaks them (``escaped``: its _escaped_portion)."""
+def _split_portion(portion: str, width: int, start_column: int) -> list[str]:
+    """Lines of one escaped portion, broken where gettext breaks them."""
     if not _BREAKER.exact:
         text = _escape(portion)
         if start_column > 0:
@@ -124,7 +124,7 @@ def _split_portion(portion: str, width: int, start_column: int, escaped: tuple[b
             return [text] if fits else ["", text]
         wrapped: list[str] = gettext_wrap(text, width)
         return wrapped or [text]
-    data, overrides = escaped or _escaped_portion(portion)
+    data, overrides = _escaped_portion(portion)
     if len(data) <= width - start_column:  # columns <= bytes: it fits, no break possible
         return [data.decode("utf-8", errors="surrogatepass")]
     cuts = _BREAKER.breaks(data, overrides, width, start_column)
@@ -169,7 +169,8 @@ def format_string(prefix: str, name: str, value: str, wrap: bool, page_width: in
 
 
 def _format_general(prefix: str, name: str, value: str, *, wrap: bool, page_width: int = 79) -> list[str]:
-    """Lines for ``name "value"`` as gettext's ``wrap()`` (write-po.c) writes them.
+    """Lines for ``name "value"`` as gettext's ``wrap()`` (write-po.c) writes them: the rule, as
+    plainly as it goes (``format_string`` takes the usual case faster; tests hold it to this).
 
     The value is cut into portions after each newline; each portion is line-broken
     (Unicode line breaking) so that the whole line, prefix and quotes included, fits in
@@ -188,14 +189,10 @@ def _format_general(prefix: str, name: str, value: str, *, wrap: bool, page_widt
         if len(portions) == 1:
             return [f'{prefix}{name} "{_escape(portions[0])}"']
         return [f'{prefix}{name} ""'] + [f'{prefix}"{_escape(p)}"' for p in portions]
-    if len(portions) == 1:
-        escaped = _escaped_portion(portions[0]) if _BREAKER.exact else None  # for both tries
-        # Broken at column 0, it is broken after 'name "' too (less room, same break points): one call.
-        if escaped is not None and len(lines := _split_portion(portions[0], width, 0, escaped)) > 1:
-            return [f'{prefix}{name} ""'] + [f'{prefix}"{line}"' for line in lines]
-        if len(first := _split_portion(portions[0], width, len(name) + 1, escaped)) == 1:
+    if len(portions) == 1:  # after 'name "' if it fits there unbroken, else from the next line
+        if len(first := _split_portion(portions[0], width, len(name) + 1)) == 1:
             return [f'{prefix}{name} "{first[0]}"']
-        return [f'{prefix}{name} ""'] + [f'{prefix}"{line}"' for line in _split_portion(portions[0], width, 0, escaped)]
+        return [f'{prefix}{name} ""'] + [f'{prefix}"{line}"' for line in _split_portion(portions[0], width, 0)]
     return [f'{prefix}{name} ""'] + [f'{prefix}"{line}"' for portion in portions for line in _split_portion(portion, width, 0)]
 
 
