@@ -71,6 +71,7 @@ def primary_subtag(tag: str) -> str:
     return re.split(r"[-_.@]", tag.strip(), maxsplit=1)[0].lower()
 
 
+@lru_cache(maxsize=256)  # asked for each sentence (memory look-ups): a tag is worked out once
 def base_language(tag: str) -> str:
     """The ISO 639 base of a language tag, for matching: "es-ES", "es_ES", "ES" -> "es"."""
     base = primary_subtag(tag)
@@ -138,6 +139,7 @@ def is_known_language(code: str) -> bool:
     return locale.language == code[: len(locale.language)] and localedata.exists(str(locale))
 
 
+@lru_cache(maxsize=64)  # parsing one costs more than rendering the entity it is asked for
 def cldr_locale(tag: str) -> Locale:
     """CLDR's locale for ``tag`` ("pt-BR" and "pt_BR" alike).
 

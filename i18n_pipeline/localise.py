@@ -383,14 +383,9 @@ def weekday_matches(entity: Entity, year: int) -> bool:
 # --- rendering -----------------------------------------------------------------------------
 
 
-_LOCALES: dict[str, Locale] = {}  # by tag: parsing one cost more than the entity it renders
-
-
 def _locale(target_lang: str) -> Locale:
     try:
-        if target_lang not in _LOCALES:
-            _LOCALES[target_lang] = cldr_locale(target_lang)
-        return _LOCALES[target_lang]
+        return cldr_locale(target_lang)
     except ConfigError as exc:
         raise ConfigError(
             "localise", f"unknown target language {target_lang!r}",

@@ -214,7 +214,6 @@ class Memory:
         self.path = Path(path)
         self._lock = threading.RLock()
         self._fuzzy: dict[tuple[str, str], _FuzzyIndex] = {}
-        self._pairs: dict[tuple[str, str], tuple[str, str]] = {}  # as given → base languages
         in_memory = str(path) == ":memory:"
         where = str(self.path)
         try:
@@ -370,7 +369,7 @@ class Memory:
         """Exact matches for a batch of sources in one query; sources without one are absent."""
         if not sources:
             return {}
-        pair = self._pair(source_lang, target_lang)
+        pair = (base_language(source_lang), base_language(target_lang))
         keys = {source: normalise_whitespace(source) for source in sources}
         found: dict[str, list[tuple[str, str, str]]] = defaultdict(list)
         with self._lock:
@@ -393,14 +392,6 @@ class Memory:
             result[source] = Match(stored, target, score, origin)
         return result
 
-    def _pair(self, source_lang: str, target_lang: str) -> tuple[str, str]:
-        """The base languages of a pair (``languages.base_language``), worked out once per pair:
-        ``fuzzy`` asks for every sentence of a run."""
-        pair = self._pairs.get((source_lang, target_lang))
-        if pair is None:
-            pair = self._pairs[source_lang, target_lang] = (base_language(source_lang), base_language(target_lang))
-        return pair
-
     def fuzzy(
         self,
         source_lang: str,
@@ -420,7 +411,7 @@ class Memory:
             raise ValueError(f"threshold must be in (0, 1], not {threshold}")
         if limit < 1:
             return []
-        pair = self._pair(source_lang, target_lang)
+        pair = (base_language(source_lang), base_language(target_lang))
         key = normalise_whitespace(source)
         if not key:
             return []
@@ -458,7 +449,7 @@ class Memory:
         translated of ``sources`` for this pair, in one query."""
         if not sources:
             return {}
-        pair = self._pair(source_lang, target_lang)
+        pair = (base_language(source_lang), base_language(target_lang))
         with self._lock:
             rows = self._conn.execute(
                 "SELECT source, target, unknown_words FROM mt_cache "
@@ -479,7 +470,7 @@ class Memory:
         """Remember machine translations ``(source, target)`` and the words the engine did not
         know in each (``unknown_words``: source -> words); empty targets are not cached (an
         engine that answered nothing should be asked again)."""
-        pair = self._pair(source_lang, target_lang)
+        pair = (base_language(source_lang), base_language(target_lang))
         unknown = unknown_words or {}
         params = [(engine, *pair, source, target, json.dumps(list(unknown.get(source, ())), ensure_ascii=False))
                   for source, target in pairs if target]
