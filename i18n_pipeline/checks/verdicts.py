@@ -37,6 +37,8 @@ class Verdicts:
         self._salted = hashlib.sha256(salt)  # copied for every key: the salt is hashed once
         self._old: dict[str, bool] = {}
         self._used: dict[str, bool] = {}
+        self._new: dict[str, bool] = {}  # used or found since the last take_new
+        self._new_runs = 0
         self.runs = 0  # verdicts that had to be found (the checks ran)
         if path is None:
             return
@@ -55,22 +57,30 @@ class Verdicts:
         return hasher.hexdigest()[:32]
 
     def get(self, key: str) -> bool | None:
-        verdict = self._used.get(key, self._old.get(key))
-        if verdict is not None:
-            self._used[key] = verdict
+        verdict = self._used.get(key)
+        if verdict is None:
+            verdict = self._old.get(key)
+            if verdict is not None:
+                self._used[key] = self._new[key] = verdict
         return verdict
 
     def put(self, key: str, verdict: bool) -> None:
         self.runs += 1
-        self._used[key] = verdict
+        self._new_runs += 1
+        self._used[key] = self._new[key] = verdict
 
     def take_new(self) -> tuple[dict[str, bool], int]:
         """The verdicts used or found since the last call, and the checks run for them (what a
-        build's worker process hands back to ``adopt`` in the build's own process)."""
-        used, runs = self._used, self.runs
-        self._old.update(used)  # still known here
-        self._used, self.runs = {}, 0
-        return used, runs
+        build's worker process hands back to ``adopt`` in the build's own process).
+
+        Only what is new: a build that makes its releases here, one after the other (one core, a
+        Dask client's threads), adopts each release's verdicts into this same object, and handing
+        back everything used so far would make the build's time grow with the square of its
+        releases. ``runs`` counts a verdict once: taken here, added back by ``adopt``."""
+        new, runs = self._new, self._new_runs
+        self._new, self._new_runs = {}, 0
+        self.runs -= runs
+        return new, runs
 
     def adopt(self, used: dict[str, bool], runs: int) -> None:
         """Take over what ``take_new`` handed over (in this process or another)."""

@@ -48,6 +48,33 @@ def test_a_damaged_file_is_no_verdict(tmp_path: Path, content: bytes) -> None:
     assert Verdicts(path, "es").get(key) is True
 
 
+def test_a_build_made_here_hands_back_only_what_is_new(tmp_path: Path) -> None:
+    """One core or a Dask client: the build's releases are made in its own process, and each
+    release's verdicts are adopted into the very object they were taken from. What is handed back
+    is then what the release added, not everything so far (the build's time grew with the
+    square of its releases), and every check run is counted once."""
+    path = tmp_path / "checks-es.json"
+    old = Verdicts(path, "es")
+    known = old.key("Known.", "Sabido.", [], [])
+    old.put(known, True)
+    old.save(complete=True)
+    es = Verdicts(path, "es")
+    keys = [es.key(f"Sentence {i}.", f"Frase {i}.", [], []) for i in range(3)]
+    taken = []
+    for i, key in enumerate(keys):
+        assert es.get(key) is None
+        es.put(key, i != 1)
+        assert es.get(known) is True  # from the old file: handed back once, with the first release
+        used, runs = es.take_new()
+        taken.append((used, runs))
+        es.adopt(used, runs)
+    assert taken == [({keys[0]: True, known: True}, 1), ({keys[1]: False}, 1), ({keys[2]: True}, 1)]
+    assert es.runs == 3
+    es.save(complete=True)
+    again = Verdicts(path, "es")
+    assert [again.get(key) for key in [known, *keys]] == [True, True, False, True]
+
+
 def test_a_second_build_runs_no_check_and_builds_the_same(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     calls: list[str] = []
 
