@@ -320,6 +320,7 @@ class SpeedBench:
         self.warm_calls: list[int] = []
         self.warm_starts: list[int] = []
         self.changed: list[Changed] = []
+        self.made = 0  # run projects made so far
         self._prepare()
 
     def _prepare(self) -> None:
@@ -351,12 +352,26 @@ class SpeedBench:
         shutil.rmtree(theirs / "po")
 
     # -- one round ----------------------------------------------------------------------------
+    def _folder(self, label: str) -> Path:
+        """A new folder for one run's project; all of them are removed when the bench ends, not
+        after each run.
+
+        On ext4 without a journal (this VM's disk), an inode freed in the last 60 s (360 s while
+        its table block is dirty) is skipped when a file is created (fs/ext4/ialloc.c,
+        ``recently_deleted``). Measured with perf: a file took ~20 us to create on a quiet disk and
+        250-500 us right after the previous run's project (thousands of files) had been removed,
+        12 % of a build's CPU in ``find_inode_bit``. That is the bench's own clean-up, not the
+        pipeline's work (a build job's cold run does not follow such a deletion), and it fell on
+        whichever side makes more files.
+        """
+        self.made += 1
+        return self.work / "runs" / f"{label}-{self.made}"
+
     def repeat(self, i: int) -> None:
-        project = self.work / "runs" / "md"
+        project = self._folder("md")
         interleaved(i, self._baseline, lambda: self._cold(project))
         self._warm(project)
         self._changed(project, i)
-        shutil.rmtree(project)
         interleaved(i, self._tt, self._ours)
         interleaved(i, lambda: self._pseudo("pseudo_run_small"), lambda: self._pseudo("pseudo_run_large"))
 
@@ -397,26 +412,23 @@ class SpeedBench:
         self.changed.append(Changed(edited.name, counts.translated, sentences, reported, counts.reached))
 
     def _tt(self) -> None:
-        project = fresh_copy(self.html_tt, self.work / "runs" / "html-tt")
+        project = fresh_copy(self.html_tt, self._folder("html-tt"))
         # No progress bar: our CLI shows none off a terminal either.
         a = run([self.html2po, "--progress=none", "-i", "content", "-o", "po-new"], "html2po", cwd=project)
         b = run([self.po2html, "--progress=none", "-i", "po-es", "-t", "content", "-o", "out-es"], "po2html", cwd=project)
         self.series["tt_html2po_po2html"].runs.append(a + b)
         check_translated(project / "content", project / "out-es", "po2html")
-        shutil.rmtree(project)
 
     def _ours(self) -> None:
-        project = fresh_copy(self.html_ours, self.work / "runs" / "html-ours")
+        project = fresh_copy(self.html_ours, self._folder("html-ours"))
         a = run([self.pipeline, "extract", "--project", str(project)], "extract")
         b = run([self.pipeline, "build", "-l", "es", "--include-machine", "--project", str(project)], "build")
         self.series["our_extract_build"].runs.append(a + b)
         check_translated(project / "content", project / "build" / "es", "build")
-        shutil.rmtree(project)
 
     def _pseudo(self, label: str) -> None:
-        project = fresh_copy(self.pseudo_projects[label], self.work / "runs" / label)
+        project = fresh_copy(self.pseudo_projects[label], self._folder(label))
         self.series[label].runs.append(self._run(project, f"pseudo run ({label})", "--engine", "pseudo"))
-        shutil.rmtree(project)
 
     # -- results ------------------------------------------------------------------------------
     def figures(self) -> dict[str, float | str]:
