@@ -26,6 +26,9 @@ def restore_placeholders(source: str, output: str) -> tuple[str, bool]:
         for number in pairs:
             repaired = re.sub(rf"<{number}>(\s+)", rf"\1<{number}>", repaired)
             repaired = re.sub(rf"(\s+)</{number}>", rf"</{number}>\1", repaired)
+        # ... but not out of the text: a repair adds no white space at either end of it.
+        lead, trail = output[: len(output) - len(output.lstrip())], output[len(output.rstrip()) :]
+        repaired = lead + repaired.strip() + trail
     return repaired, repaired != output
 
 
@@ -89,7 +92,7 @@ def _refill_emptied_pairs(source: str, pairs: list[str], text: str) -> str:
         word = _WORD_AFTER_RE.match(after)
         if word is not None:
             skipped = word.group(1)
-            if before[-1:].isspace():
+            if not before or before[-1:].isspace():  # at the start, or a space before it already
                 skipped = skipped.lstrip()
             elif blank and before and not skipped[:1].isspace():
                 skipped = " " + skipped  # the pair's white space, kept once
@@ -97,7 +100,8 @@ def _refill_emptied_pairs(source: str, pairs: list[str], text: str) -> str:
             continue
         word = _WORD_BEFORE_RE.search(before)
         if word is not None:
-            text = before[: word.start()] + opening + word.group(1) + closing + word.group(2) + after
+            # The white space that parted the word from the empty pair goes with it ("rojo <1></1>.").
+            text = before[: word.start()] + opening + word.group(1) + closing + word.group(2).rstrip() + after
     return text
 
 

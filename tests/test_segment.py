@@ -143,7 +143,7 @@ def placeholders(text: str) -> list[str]:
 def test_restore_placeholders_repairs_swaps_losses_and_duplicates() -> None:
     assert restore_placeholders("a <1>b</1>", "x </1>y<1>") == ("x <1>y</1>", True)
     assert restore_placeholders("a <1/> b <2/>", "x <2/> y <1/>") == ("x <2/> y <1/>", False)
-    assert restore_placeholders("a <1/> b", "x <1/> y <1/>") == ("x <1/> y ", True)
+    assert restore_placeholders("a <1/> b", "x <1/> y <1/>") == ("x <1/> y", True)  # no space left at the end
     assert restore_placeholders("a <1/> b", "x y") == ("x y<1/>", True)
 
 
@@ -201,6 +201,21 @@ def test_a_pair_the_engine_emptied_takes_the_word_after_it_else_the_word_before(
         "observar el <1>x y</1> tema", True)
     # The source's own empty pair (an anchor) stays empty.
     assert restore_placeholders("a <1></1> car", "un <1></1> coche") == ("un <1></1> coche", False)
+    # The pair emptied at the start of the text ("There <1>is</1>" -> Apertium "<1></1> Hay"), or
+    # parted from the word before it by a space: the repair adds no white space of its own.
+    assert restore_placeholders("There <1>is</1> a shortage.", "<1></1> Hay una escasez.") == (
+        "<1>Hay</1> una escasez.", True)
+    assert restore_placeholders("a <1>red</1> car", "un coche rojo <1></1>.") == ("un coche <1>rojo</1>.", True)
+    assert restore_placeholders("a <1>red</1> car <2/>", "un coche rojo <2/> <1></1>.") == (
+        "un coche <1>rojo</1> <2/>.", True)
+
+
+@given(st.permutations(["<1>", "</1>", "<2/>", "a", "b", " ", " "]))
+def test_a_repair_adds_no_white_space_at_the_ends(tokens: list[str]) -> None:
+    output = "".join(tokens)
+    restored, _ = restore_placeholders("x <1>y z</1> <2/>.", output)
+    assert restored[: len(restored) - len(restored.lstrip())] == output[: len(output) - len(output.lstrip())]
+    assert restored[len(restored.rstrip()) :] == output[len(output.rstrip()) :]
 
 
 @given(st.permutations(["<1>", "</1>", "<2/>", "a", "b", " "]))
