@@ -237,7 +237,7 @@ class EngineCounter:
                             len(starts.read_text().splitlines()) if starts.exists() else 0)
 
 
-_REPORT_RE = re.compile(r"^es: .*\(\d+ engine requests\)", re.M)
+_REPORT_RE = re.compile(r"^es: .*\(\d+ engine requests?[;)]", re.M)  # "; 3 outputs with tags put back)"
 _BY_ENGINE_RE = re.compile(r"(\d+) by [^,(]+")
 
 

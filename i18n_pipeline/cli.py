@@ -361,9 +361,12 @@ def _print_translate(r: TranslateReport) -> None:
         by = ", ".join(f"{n} by {name}" for name, n in r.by_engine.items())
     else:
         by = f"{c['engine']} by {r.engine}"
+    # Engines move or drop tags now and then (Apertium: a few sentences in a hundred); each is put
+    # back and the output is machine-marked for review anyway: a count here, the sentences under -v.
+    repaired = f"; {_count(r.repaired, 'output')} with tags put back" if r.repaired else ""
     _say(
         f"{r.language}: {c['tm_exact']} from memory, {c['tm_fuzzy']} fuzzy from memory, {c['cache']} from cache, "
-        f"{by} ({r.requests} engine requests), {c['failed']} failed"
+        f"{by} ({_count(r.requests, 'engine request')}{repaired}), {c['failed']} failed"
     )
 
 

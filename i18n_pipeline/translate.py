@@ -66,11 +66,12 @@ class TranslateReport:
     engine: str = ""  # the first engine of the language's chain
     fallbacks: tuple[str, ...] = ()  # the rest of the chain, in order
     by_engine: dict[str, int] = field(default_factory=dict)  # segments each engine translated
+    repaired: int = 0  # of those, outputs whose placeholders the engine moved or lost, put back
     planned: dict[str, Planned] = field(default_factory=dict)  # dry run: engine -> what it would get
 
     def as_dict(self) -> dict[str, object]:
         return {**self.counts, "engine_requests": self.requests, "segments_sent": self.sent,
-                "by_engine": dict(self.by_engine)}
+                "by_engine": dict(self.by_engine), "placeholders_repaired": self.repaired}
 
 
 @dataclass
@@ -408,6 +409,7 @@ def _merged(report: TranslateReport, part: TranslateReport) -> TranslateReport:
         report.counts[key] += count
     report.requests += part.requests
     report.sent += part.sent
+    report.repaired += part.repaired
     for name, count in part.by_engine.items():
         report.by_engine[name] = report.by_engine.get(name, 0) + count
     for name, planned in part.planned.items():
@@ -484,6 +486,7 @@ def _apply_outputs(
             unknown_words[source] = out.unknown_words
             report.counts["engine"] += 1
             report.by_engine[out.engine] = report.by_engine.get(out.engine, 0) + 1
+            report.repaired += out.repaired
         else:
             left.append(source)
     if memory is not None:

@@ -157,7 +157,7 @@ def test_work_is_redone_only_where_its_inputs_changed(project: Path, capsys: pyt
     assert main(["run", "--project", str(project)]) == 0
     out = capsys.readouterr().out
     assert "templates: 1 written" in out and "PO files: 2 written" in out
-    assert out.count("1 by apertium (1 engine requests)") == 2
+    assert out.count("1 by apertium (1 engine request)") == 2
     # Another setting redoes the work it affects (segmentation by paragraph: new msgids).
     settings = project / "pipeline.yaml"
     settings.write_text(settings.read_text("utf-8").replace("segmentation: sentence", "segmentation: paragraph"), "utf-8")

@@ -28,7 +28,7 @@ from i18n_pipeline.engines.pseudo import PseudoEngine, pseudo_localise
 from i18n_pipeline.errors import EngineError
 from i18n_pipeline.memory import Memory
 from i18n_pipeline.translate import fill_catalogs
-from tests.project import copy_project, release_name
+from tests.project import copy_project, msgfmt_check, release_name
 
 SEED = "new-iom-publication-compiles-cases-of-human-trafficking-assisted"
 LANGS = ("es", "fr")
@@ -60,7 +60,10 @@ place: Guatemala
 {SEED_B}
 """
 
-REPORT_KEYS = {"tm_exact", "tm_fuzzy", "cache", "engine", "failed", "engine_requests", "segments_sent", "by_engine"}
+REPORT_KEYS = {
+    "tm_exact", "tm_fuzzy", "cache", "engine", "failed", "engine_requests", "segments_sent", "by_engine",
+    "placeholders_repaired",
+}
 
 
 # --- helpers ---------------------------------------------------------------------------------
@@ -572,3 +575,26 @@ def test_a_release_is_written_as_soon_as_its_last_sentence_comes_back(monkeypatc
     # 'east' (request 1) was written while the engine worked on 'west' (request 2).
     assert engine.waited == [True]
     assert written == {name: [s.upper() for s in sentences] for name, sentences in texts.items()}
+
+
+def test_tags_apertium_moved_are_put_back_and_counted_on_the_summary_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], caplog: pytest.LogCaptureFixture
+) -> None:
+    # Apertium makes "There is" one word ("Hay"), and the link around "is" comes back empty,
+    # before the sentence: the link is put back around a word. For the people who run the
+    # pipeline that is a count on the summary line, not a warning per sentence; -v shows them.
+    project = copy_project(tmp_path)
+    (project / "content" / "tags.md").write_text("# Shortage\n\nThere [is](https://example.org/a) a shortage.\n", "utf-8")
+    caplog.set_level("INFO", logger="i18n_pipeline.engines")
+    assert main(["run", "-l", "es", "--project", str(project)]) == 0
+    out = capsys.readouterr().out
+    line = next(line for line in out.splitlines() if line.startswith("es: "))
+    assert "(1 engine request; 1 output with tags put back)" in line, line
+    assert not [r for r in caplog.records if r.levelname == "WARNING"], caplog.text
+    assert [r.getMessage() for r in caplog.records if "moved placeholders" in r.getMessage()], caplog.text
+    po = project / "locales" / "es" / "LC_MESSAGES" / "tags.po"
+    msgfmt_check([po])
+    text = po.read_text("utf-8")
+    msgstr = re.search(r'msgid "There <1>is</1> a shortage."\nmsgstr "(.*)"', text)
+    assert msgstr is not None, text
+    assert msgstr.group(1) == msgstr.group(1).strip() and "<1>" in msgstr.group(1), msgstr.group(1)

@@ -31,7 +31,8 @@ class MachineTranslation:
     translator comment names ("apertium eng-spa"); ``unknown_words`` are the source words the
     engine did not know (left untranslated), when the engine can tell. ``error`` is set when the
     engine could not translate this segment (``text`` is then empty): the next engine of a
-    fallback chain gets it, else it stays untranslated.
+    fallback chain gets it, else it stays untranslated. ``repaired``: the engine moved, lost or
+    duplicated placeholders, and ``text`` has them put back (repair.py).
     """
 
     text: str
@@ -39,6 +40,7 @@ class MachineTranslation:
     provenance: str
     unknown_words: tuple[str, ...] = ()
     error: str = ""
+    repaired: bool = False
 
 
 @runtime_checkable

@@ -105,7 +105,7 @@ class ApertiumEngine:
     def translate_batch(self, texts: Sequence[str], source: str, target: str) -> list[str]:
         """Translate ``texts`` in order. Identical texts are sent once; empty and
         whitespace-only texts come back unchanged; leading/trailing whitespace is kept."""
-        return [t for t, _ in self._translate(texts, source, target, find_unknown=False)]
+        return [t for t, _, _ in self._translate(texts, source, target, find_unknown=False)]
 
     def translate_detailed(self, texts: Sequence[str], source: str, target: str) -> list[MachineTranslation]:
         """``translate_batch`` with, per text, the words Apertium did not know (left untranslated).
@@ -121,13 +121,15 @@ class ApertiumEngine:
         """
         provenance = self.describe(source, target) if texts else ""
         return [
-            MachineTranslation(text, self.name, provenance, unknown)
-            for text, unknown in self._translate(texts, source, target, find_unknown=True)
+            MachineTranslation(text, self.name, provenance, unknown, repaired=repaired)
+            for text, unknown, repaired in self._translate(texts, source, target, find_unknown=True)
         ]
 
     def _translate(
         self, texts: Sequence[str], source: str, target: str, *, find_unknown: bool
-    ) -> list[tuple[str, tuple[str, ...]]]:
+    ) -> list[tuple[str, tuple[str, ...], bool]]:
+        """Per text: its translation, the words Apertium did not know, whether placeholders had to
+        be put back."""
         if not texts:
             return []
         route = self._require_route(source, target)
@@ -148,23 +150,23 @@ class ApertiumEngine:
                     words += unknown_in_analysis(analysis.decode("utf-8", "replace"))
                     words += marked_words(answer.decode("utf-8", "replace"))
             streams = answers if mode is route[-1] else [_next_leg(a) for a in answers]
-        translated: list[tuple[str, tuple[str, ...]]] = []
+        translated: list[tuple[str, tuple[str, ...], bool]] = []
         for core, answer, words in zip(cores, streams, unknown, strict=False):
             output = reformat(answer.decode("utf-8", "replace")).strip()
             output, repaired = restore_placeholders(core, output)
-            if repaired:
-                log.warning("Apertium moved placeholders in %r; repaired to %r", core, output)
-            translated.append((output, tuple(dict.fromkeys(w for w in words if w[:1].islower()))))
-        results: list[tuple[str, tuple[str, ...]]] = []
+            if repaired:  # counted on the translate summary line; the sentences under -v
+                log.info("Apertium moved placeholders in %r; repaired to %r", core, output)
+            translated.append((output, tuple(dict.fromkeys(w for w in words if w[:1].islower())), repaired))
+        results: list[tuple[str, tuple[str, ...], bool]] = []
         for text in texts:
             core = text.strip()
             if not core:
-                results.append((text, ()))
+                results.append((text, (), False))
                 continue
             lead = text[: len(text) - len(text.lstrip())]
             trail = text[len(text.rstrip()) :]
-            output, found = translated[unique[core]]
-            results.append((lead + output + trail, found))
+            output, found, repaired = translated[unique[core]]
+            results.append((lead + output + trail, found, repaired))
         return results
 
     def _run_leg(self, mode: Mode, streams: list[bytes]) -> list[tuple[bytes, bytes]]:

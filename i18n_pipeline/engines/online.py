@@ -43,6 +43,7 @@ from types import TracebackType
 from typing import Any, ClassVar
 from urllib.parse import urlsplit
 
+from i18n_pipeline.engines import MachineTranslation
 from i18n_pipeline.engines.http import (
     DEFAULT_BACKOFF,
     DEFAULT_MAX_BACKOFF,
@@ -164,33 +165,45 @@ class OnlineEngine:
     # -- the Engine protocol ---------------------------------------------------------------
 
     def translate_batch(self, texts: Sequence[str], source: str, target: str) -> list[str]:
+        return [text for text, _ in self._translate(texts, source, target)]
+
+    def translate_detailed(self, texts: Sequence[str], source: str, target: str) -> list[MachineTranslation]:
+        """``translate_batch``, each output saying whether its placeholders had to be put back."""
+        provenance = self.describe(source, target) if texts else ""
+        return [
+            MachineTranslation(text, self.name, provenance, repaired=repaired)
+            for text, repaired in self._translate(texts, source, target)
+        ]
+
+    def _translate(self, texts: Sequence[str], source: str, target: str) -> list[tuple[str, bool]]:
         if not texts:
             return []
         for code in (source, target):
             if not is_valid_tag(code.lower()):
                 raise EngineError(self.name, f"{code!r} is not a language code",
                                   "use ISO 639-1 codes such as 'en' or 'es'")
-        done: dict[str, str] = {}  # core text → translated core
-        pending: list[str] = []
+        done: dict[str, tuple[str, bool]] = {}  # core text → translated core, repaired
+        pending: dict[str, None] = {}  # in order, each once
         for text in texts:
             core = text.strip()
             if core in done or core in pending:
                 continue
             if source.lower() == target.lower() or not _has_words(core):
-                done[core] = core
+                done[core] = core, False
             else:
-                pending.append(core)
-        for chunk in self._chunks(pending):
+                pending[core] = None
+        for chunk in self._chunks(list(pending)):
             answers = self._translate_chunk(chunk, source, target)
             if len(answers) != len(chunk):
                 raise EngineError(self.name, f"answered {len(answers)} texts for {len(chunk)}",
                                   "try again; report it if it persists")
             for core, answer in zip(chunk, answers, strict=True):
                 done[core] = self._finish(core, answer)
-        out: list[str] = []
+        out: list[tuple[str, bool]] = []
         for text in texts:
             lead, core, trail = _split_whitespace(text)
-            out.append(lead + done[core] + trail)
+            output, repaired = done[core]
+            out.append((lead + output + trail, repaired))
         return out
 
     def describe(self, source: str, target: str) -> str:
@@ -258,17 +271,19 @@ class OnlineEngine:
         if chunk:
             yield chunk
 
-    def _finish(self, core: str, answer: str | None) -> str:
+    def _finish(self, core: str, answer: str | None) -> tuple[str, bool]:
+        """The translated core, and whether its placeholders had to be put back."""
         if not isinstance(answer, str) or not answer.strip():
             raise EngineError(self.name, f"no translation for {core[:60]!r}",
                               "try again later, or use another engine for this text")
         output = answer.strip()
+        repaired = False
         if PLACEHOLDER_RE.search(core):
             output = tidy_loose_placeholders(core, output)
             output, repaired = restore_placeholders(core, output)
-            if repaired:
-                log.warning("%s moved or lost placeholders in %r; repaired to %r", self.name, core, output)
-        return output
+            if repaired:  # counted on the translate summary line; the sentences under -v
+                log.info("%s moved or lost placeholders in %r; repaired to %r", self.name, core, output)
+        return output, repaired
 
     def _json(self, response: Response) -> Any:
         try:
