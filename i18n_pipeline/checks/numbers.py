@@ -40,7 +40,12 @@ class Found:
 
 # --- the source (English) ---------------------------------------------------------------------
 
-_PLAIN_INTEGER_RE = re.compile(r"(?<![\w.,/\-+#@:$€£¥])\d+(?![\w/\-@%]|:\d|[.,]\d)")
+# An integer, or one grouped by spaces the SI way ("40 000", "6\u202f628"), as a translation's
+# numbers are read (_TARGET_NUMBER_RE): English text translated from other languages writes them
+# so, engines keep them, and read as "40" and "000" in the source only, they failed the check.
+_PLAIN_INTEGER_RE = re.compile(
+    r"(?<![\w.,/\-+#@:$€£¥])(?:\d{1,3}(?:[\u00a0\u202f ]\d{3})+|\d+)(?![\w/\-@%]|:\d|[.,]\d)"
+)
 # Times are not compared (a translation may write "12.00 GMT" as "12:00", "10 pm" as "22 h").
 _TIME_RE = re.compile(
     r"\b\d{1,2}(?:[.:]\d{2})?\s*(?:[ap]\.?m\b\.?|GMT|UTC)|\b\d{1,2}[.:]\d{2}\b|\b\d{3,4}\s*(?:GMT|UTC|hours)\b"
@@ -146,7 +151,7 @@ def source_values(source: str) -> tuple[tuple[Found, ...], tuple[Found, ...]]:
             numbers.append(Found(entity.text, frozenset({value})))
         scan = scan[: entity.start] + "\ufffc" * (entity.end - entity.start) + scan[entity.end :]
     for m in _PLAIN_INTEGER_RE.finditer(scan):
-        numbers.append(Found(m.group(), frozenset({Decimal(m.group())})))
+        numbers.append(Found(m.group(), frozenset({Decimal(_SPACE_RE.sub("", m.group()))})))
     return tuple(numbers), tuple(dates)
 
 

@@ -46,6 +46,18 @@ def test_the_same_values_in_any_locales_form_pass(target: str, context: object) 
     assert messages(check_numbers, source, target, context) == []  # type: ignore[arg-type]
 
 
+def test_a_source_grouped_by_spaces_is_one_number() -> None:
+    # English translated from other languages writes "40 000" (the SI way); engines keep it. The
+    # source read it as "40" and "000", the translation as 40000: a correct translation failed.
+    for target in ("Unas 40 000 personas vinieron.", "Unas 40.000 personas vinieron.", "Unas 40\u202f000 personas vinieron."):
+        assert messages(check_numbers, "Some 40 000 people came.", target) == [], target
+    assert messages(check_numbers, "It rose to 6 628 cases.", "Aumentó a 6 628 casos.") == []
+    [message] = messages(check_numbers, "Some 40 000 people came.", "Unas 4.000 personas vinieron.")
+    assert 'the source\'s "40 000" is not in the translation' in message
+    # Only groups of three: a year and a count stay two numbers.
+    assert [f.text for f in source_values("In 2010 200 people came.")[0]] == ["2010", "200"]
+
+
 def test_a_changed_number_is_critical_and_named() -> None:
     source = "An estimated 20,000 persons are trafficked annually."
     [message] = messages(check_numbers, source, "Se estima que 2.000 personas son víctimas de trata cada año.")
