@@ -372,16 +372,15 @@ class _TermIndex:
     word (longest first), which says which terms can be in a sentence, so the patterns of the few
     that can run instead of one regex per term (27 regexes a sentence was most of protection's
     cost, ``PLAN.md``). The alternation itself decides each distinct run of word characters once
-    (``seen``, ``hits``): a sentence costs one ``findall`` and two set operations, where running
-    the alternation over every sentence was most of :func:`find_terms`' time."""
+    (``decided``): a sentence costs one ``findall`` and a look-up per run, where running the
+    alternation over every sentence was most of :func:`find_terms`' time."""
 
     patterns: tuple[tuple[Term, re.Pattern[str], frozenset[str] | None], ...]  # None: always run
     words: re.Pattern[str] | None  # group "k<i>" = the i-th distinct first word
     groups: dict[str, str]  # group name → the first word's casefold
     by_key: dict[str, tuple[int, ...]]  # a first word's casefold → positions in ``patterns``
     always: tuple[int, ...]  # positions of the terms without a first word
-    seen: set[str]  # the runs of word characters decided so far
-    hits: dict[str, str]  # those of them that are a first word → its casefold
+    decided: dict[str, str | None]  # each run of word characters seen so far → its first word's casefold, if one
 
     def candidates(self, scan: str) -> Iterator[tuple[Term, re.Pattern[str]]]:
         positions = set(self.always)
@@ -398,16 +397,15 @@ class _TermIndex:
         if _CASE_TRAPS_RE.search(scan):  # the general path: the alternation over the text
             return {self.groups[m.lastgroup or ""] for m in self.words.finditer(scan)}
         runs = set(_WORD_RUN_RE.findall(scan))
-        seen, hits = self.seen, self.hits
-        for run in runs - seen:  # what no sentence before had
-            if len(seen) >= _MEMO_LIMIT:
-                seen.clear()
-                hits.clear()
+        decided = self.decided
+        new = runs - decided.keys()  # what no sentence before had
+        if len(decided) + len(new) > _MEMO_LIMIT:  # forgotten before the sentence, never inside it
+            decided.clear()
+            new = runs
+        for run in new:
             m = self.words.fullmatch(run)
-            if m:
-                hits[run] = self.groups[m.lastgroup or ""]
-            seen.add(run)
-        return {hits[run] for run in runs & hits.keys()}
+            decided[run] = self.groups[m.lastgroup or ""] if m else None
+        return {key for run in runs if (key := decided[run]) is not None}
 
 
 # The index of the glossary last asked for, per language, kept by identity: a lru_cache would
@@ -453,7 +451,7 @@ def _new_index(glossary: Glossary, lang: str) -> _TermIndex:
     # IGNORECASE for every word: a superset of what case-sensitive terms (acronyms) match.
     compiled = re.compile(rf"(?<!\w)(?:{alternation})(?!\w)", re.IGNORECASE) if ordered else None
     return _TermIndex(tuple(entries), compiled, groups, {k: tuple(v) for k, v in by_key.items()},
-                      tuple(always), set(), {})
+                      tuple(always), {})
 
 
 def find_terms(glossary: Glossary, text: str, target_lang: str) -> list[TermMatch]:

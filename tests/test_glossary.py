@@ -391,3 +391,16 @@ def test_the_case_traps_are_every_non_word_character_with_a_case() -> None:
              if not word.match(chr(c)) and (sre.unicode_iscased(c) or c in extra)}
     listed = {chr(c) for c in range(sys.maxunicode + 1) if _CASE_TRAPS_RE.match(chr(c))}
     assert traps == listed
+
+
+def test_the_word_look_up_forgets_between_sentences_only(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Past its limit the index forgets the runs it decided, before a sentence, never in the
+    middle of one: a first word decided earlier in the same sentence still counts."""
+    glossary = parse_glossary(
+        "terms:\n  - {source: Red Cross, es: Cruz Roja}\n  - {source: World Bank, es: Banco Mundial}\n",
+        Path("glossary.yaml"),
+    )
+    monkeypatch.setattr(sys.modules["i18n_pipeline.glossary"], "_MEMO_LIMIT", 2)
+    for text in ["The Red Cross and the World Bank met.", "World Bank, Red Cross, others.", "Red Cross."]:
+        got = [(m.start, m.end, m.term, m.plural) for m in find_terms(glossary, text, "es")]
+        assert got == _every_pattern(glossary, text, "es"), text
