@@ -38,8 +38,8 @@ class Verdicts:
         self._old: dict[str, bool] = {}
         self._used: dict[str, bool] = {}
         self._new: dict[str, bool] = {}  # used or found since the last take_new
-        self._new_runs = 0
-        self.runs = 0  # verdicts that had to be found (the checks ran)
+        self._new_runs = 0  # of those, found by running the checks
+        self.runs = 0  # verdicts that had to be found (the checks ran), as adopted
         if path is None:
             return
         try:
@@ -65,7 +65,6 @@ class Verdicts:
         return verdict
 
     def put(self, key: str, verdict: bool) -> None:
-        self.runs += 1
         self._new_runs += 1
         self._used[key] = self._new[key] = verdict
 
@@ -76,10 +75,9 @@ class Verdicts:
         Only what is new: a build that makes its releases here, one after the other (one core, a
         Dask client's threads), adopts each release's verdicts into this same object, and handing
         back everything used so far would make the build's time grow with the square of its
-        releases. ``runs`` counts a verdict once: taken here, added back by ``adopt``."""
+        releases."""
         new, runs = self._new, self._new_runs
         self._new, self._new_runs = {}, 0
-        self.runs -= runs
         return new, runs
 
     def adopt(self, used: dict[str, bool], runs: int) -> None:
