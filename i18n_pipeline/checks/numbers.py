@@ -40,11 +40,14 @@ class Found:
 
 # --- the source (English) ---------------------------------------------------------------------
 
-# An integer, or one grouped by spaces the SI way ("40 000", "6\u202f628"), as a translation's
-# numbers are read (_TARGET_NUMBER_RE): English text translated from other languages writes them
-# so, engines keep them, and read as "40" and "000" in the source only, they failed the check.
+_SPACES = "\u00a0\u202f "
+_SPACE_RE = re.compile(f"[{_SPACES}]")
+_SPACE_GROUPED_RE = re.compile(f"\\d{{1,3}}(?:[{_SPACES}]\\d{{3}})+")  # the SI way, any language
+# An integer, or one grouped by spaces (_SPACE_GROUPED_RE: "40 000", "6\u202f628"), as a
+# translation's numbers are read: English text translated from other languages writes them so,
+# engines keep them, and read as "40" and "000" in the source only, they failed the check.
 _PLAIN_INTEGER_RE = re.compile(
-    r"(?<![\w.,/\-+#@:$€£¥])(?:\d{1,3}(?:[\u00a0\u202f ]\d{3})+|\d+)(?![\w/\-@%]|:\d|[.,]\d)"
+    rf"(?<![\w.,/\-+#@:$€£¥])(?:{_SPACE_GROUPED_RE.pattern}|\d+)(?![\w/\-@%]|:\d|[.,]\d)"
 )
 # Times are not compared (a translation may write "12.00 GMT" as "12:00", "10 pm" as "22 h").
 _TIME_RE = re.compile(
@@ -174,9 +177,6 @@ _TARGET_NUMBER_RE = re.compile(
     r"(?:\d{0,2}(?P<sep>[.,\u00a0\u202f ])\d{3}(?:(?P=sep)\d{3})*(?:[.,]\d+)?|\d*(?:[.,]\d+)?)"
     r"(?![\w/@]|:\d|-(?!\d)|[.,]\d)"
 )
-_SPACES = "\u00a0\u202f "
-_SPACE_RE = re.compile(f"[{_SPACES}]")
-_SPACE_GROUPED_RE = re.compile(f"\\d{{1,3}}(?:[{_SPACES}]\\d{{3}})+")
 
 
 # What _MASK_RE's alternatives need: a "<", "://", "@", "+", or a phone label (lower case; re's
