@@ -105,7 +105,7 @@ def text_units(text: str) -> list[Unit] | None:
         lines = block.strip("\n")
         if lines:
             # Lines before the block's first: its blank ones (three newlines or more in a row).
-            plain = _plain_entry(lines, start + len(block) - len(block.lstrip("\n")) if block[:1] == "\n" else start)
+            plain = _plain_entry(lines, start + len(block) - len(block.lstrip("\n")))
             if plain is not None:
                 units.append(plain)
             else:
