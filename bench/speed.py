@@ -353,8 +353,8 @@ class SpeedBench:
 
     # -- one round ----------------------------------------------------------------------------
     def _folder(self, label: str) -> Path:
-        """A new folder for one run's project; all of them are removed when the bench ends, not
-        after each run.
+        """A new folder for one run's project; all of them go with the bench's work folder when
+        it ends (``--keep`` keeps them), not after each run.
 
         On ext4 without a journal (this VM's disk), an inode freed in the last 60 s (360 s while
         its table block is dirty) is skipped when a file is created (fs/ext4/ialloc.c,
